@@ -1,0 +1,103 @@
+// Instance lifecycle for one vendor: start, read (projected at now), list, and operations checked
+// against the vendor's table and written with compare-and-set.
+import type { Store, StoredRecord } from '../store/store.js';
+import type { Clock } from './clock.js';
+import { IllegalOperation, InstanceNotFound, UnknownOperation, WriteConflict } from './errors.js';
+import type { Outcome, Plan } from './plan.js';
+import { project, type OperationEvent, type Projection } from './project.js';
+import type { StateMachine } from './state-machine.js';
+
+export interface InstanceData<A> {
+  plan: Plan;
+  operations: OperationEvent[];
+  attrs: A;
+}
+
+export type InstanceRecord<A> = StoredRecord<InstanceData<A>>;
+
+export interface InstanceView<A> {
+  record: InstanceRecord<A>;
+  projection: Projection;
+}
+
+export interface InstanceEngineOptions {
+  store: Store;
+  clock: Clock;
+  ids: () => string;
+  machine: StateMachine;
+  /** Store kind, e.g. "datadog.instance". */
+  kind: string;
+}
+
+const MAX_CAS_ATTEMPTS = 16;
+
+export class InstanceEngine<A> {
+  constructor(private readonly options: InstanceEngineOptions) {}
+
+  get machine(): StateMachine {
+    return this.options.machine;
+  }
+
+  async start(tenant: string, parentId: string, plan: Plan, attrs: A, at?: number): Promise<InstanceView<A>> {
+    const { store, clock, ids, kind } = this.options;
+    const record: InstanceRecord<A> = {
+      kind,
+      tenant,
+      id: ids(),
+      parentId,
+      createdAt: at ?? clock.now(),
+      version: 1,
+      data: { plan, operations: [], attrs },
+    };
+    await store.create(record);
+    return this.view(record);
+  }
+
+  /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
+  async restore(record: InstanceRecord<A>): Promise<void> {
+    await this.options.store.create(record);
+  }
+
+  async get(tenant: string, id: string): Promise<InstanceView<A> | undefined> {
+    const record = await this.options.store.get<InstanceData<A>>(this.options.kind, tenant, id);
+    return record && this.view(record);
+  }
+
+  async list(tenant: string, parentId: string, offset: number, limit: number): Promise<{ items: InstanceView<A>[]; total: number }> {
+    const page = await this.options.store.list<InstanceData<A>>({ kind: this.options.kind, tenant, parentId, offset, limit });
+    const now = this.options.clock.now();
+    return { items: page.items.map((r) => this.view(r, now)), total: page.total };
+  }
+
+  async all(tenant: string, parentId?: string): Promise<InstanceView<A>[]> {
+    const records = await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant, parentId);
+    const now = this.options.clock.now();
+    return records.map((r) => this.view(r, now));
+  }
+
+  /**
+   * Applies an operation if the table allows it from the state at now. Concurrent callers race on
+   * the record version: exactly one wins, the others re-read and see the new state.
+   */
+  async operate(tenant: string, id: string, operation: string, outcome?: Outcome): Promise<InstanceView<A>> {
+    const { store, clock, machine, kind } = this.options;
+    if (!machine.operations[operation]) throw new UnknownOperation(operation);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const record = await store.get<InstanceData<A>>(kind, tenant, id);
+      if (!record) throw new InstanceNotFound(id);
+      const at = clock.now();
+      const current = project({ createdAt: record.createdAt, ...record.data }, machine, at);
+      if (!machine.operations[operation]!.from.includes(current.state)) {
+        throw new IllegalOperation(id, operation, current.state);
+      }
+      const event: OperationEvent = outcome ? { name: operation, at, outcome } : { name: operation, at };
+      const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event] } };
+      if (await store.update(next, record.version)) return this.view({ ...next, version: record.version + 1 }, at);
+    }
+    throw new WriteConflict(id);
+  }
+
+  view(record: InstanceRecord<A>, now = this.options.clock.now()): InstanceView<A> {
+    return { record, projection: project({ createdAt: record.createdAt, ...record.data }, this.options.machine, now) };
+  }
+}

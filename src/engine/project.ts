@@ -1,0 +1,172 @@
+// Status is a fold: replaying a record's plan and operations up to `now` gives its state, its
+// steps and every transition. Pure, so any replica (or a test) computes the same answer.
+import { schedulePlan, type Outcome, type Plan, type PlannedStep, type Schedule } from './plan.js';
+import type { StateMachine } from './state-machine.js';
+
+export interface OperationEvent {
+  name: string;
+  at: number;
+  /** For a rerun: how the new run ends (decided when the operation was accepted). */
+  outcome?: Outcome;
+}
+
+export interface InstanceHistory {
+  createdAt: number;
+  plan: Plan;
+  operations: readonly OperationEvent[];
+}
+
+export type StepPhase = 'running' | 'succeeded' | 'failed' | 'stopped';
+
+export interface StepView {
+  name: string;
+  phase: StepPhase;
+  startedAt: number;
+  endedAt?: number;
+}
+
+export interface Transition {
+  from: string | null;
+  to: string;
+  at: number;
+  /** 'start', 'plan' (the run reached its outcome), 'settle', or the operation's name. */
+  cause: string;
+}
+
+export interface Projection {
+  state: string;
+  steps: StepView[];
+  transitions: Transition[];
+  /** When the latest run stopped or finished; absent while a run is active or about to start. */
+  endedAt?: number;
+  /** Time of the latest transition. */
+  updatedAt: number;
+}
+
+interface Run {
+  startAt: number;
+  steps: PlannedStep[];
+  schedule: Schedule;
+}
+
+function startRun(startAt: number, steps: PlannedStep[], outcome: Outcome): Run {
+  return { startAt, steps, schedule: schedulePlan({ steps, outcome }) };
+}
+
+export function project(history: InstanceHistory, machine: StateMachine, now: number): Projection {
+  const fold = new Fold(machine, history);
+  const ops = [...history.operations].sort((a, b) => a.at - b.at);
+  for (const op of ops) {
+    if (op.at > now) break;
+    fold.settleUntil(op.at);
+    fold.apply(op);
+  }
+  fold.settleUntil(now);
+  return fold.result(now);
+}
+
+class Fold {
+  state: string;
+  run: Run | null;
+  pending: { at: number; to: string; rerun?: Outcome } | null = null;
+  steps = new Map<string, StepView>();
+  transitions: Transition[] = [];
+  endedAt: number | undefined;
+
+  constructor(
+    private readonly machine: StateMachine,
+    private readonly history: InstanceHistory,
+  ) {
+    this.state = machine.initial;
+    this.transitions.push({ from: null, to: machine.initial, at: history.createdAt, cause: 'start' });
+    this.run = startRun(history.createdAt, history.plan.steps, history.plan.outcome);
+  }
+
+  /** Applies every timed event (run outcome, settle) due at or before t, earliest first. */
+  settleUntil(t: number): void {
+    for (;;) {
+      const runEnd = this.run && this.machine.running.includes(this.state) ? this.run.startAt + this.run.schedule.end : Infinity;
+      const pendingAt = this.pending ? this.pending.at : Infinity;
+      const next = Math.min(runEnd, pendingAt);
+      if (next > t || next === Infinity) return;
+      if (pendingAt <= runEnd && this.pending) this.settlePending();
+      else this.finishRun(runEnd);
+    }
+  }
+
+  apply(op: OperationEvent): void {
+    const rule = this.machine.operations[op.name];
+    // Operations were checked when accepted; one that is illegal here is ignored so the fold stays total.
+    if (!rule || !rule.from.includes(this.state)) return;
+    if (rule.effect === 'stop' && this.run) this.stopRun(op.at, true);
+    this.pending = null;
+    this.move(rule.to, op.at, op.name);
+    const rerun = rule.effect === 'rerun' ? (op.outcome ?? { kind: 'succeed' }) : undefined;
+    if (rule.settle) this.pending = { at: op.at + rule.settle.afterMs, to: rule.settle.to, rerun };
+    else if (rerun) this.rerun(op.at, rerun);
+  }
+
+  result(now: number): Projection {
+    if (this.run) this.materialize(this.run, now, false);
+    const last = this.transitions[this.transitions.length - 1];
+    const view: Projection = {
+      state: this.state,
+      steps: [...this.steps.values()],
+      transitions: this.transitions,
+      updatedAt: last ? last.at : this.history.createdAt,
+    };
+    if (this.endedAt !== undefined && !this.run && !this.pending) view.endedAt = this.endedAt;
+    return view;
+  }
+
+  private settlePending(): void {
+    const pending = this.pending!;
+    this.pending = null;
+    this.move(pending.to, pending.at, 'settle');
+    if (pending.rerun) this.rerun(pending.at, pending.rerun);
+  }
+
+  private finishRun(at: number): void {
+    const run = this.run!;
+    this.stopRun(at, true);
+    this.move(run.schedule.failed ? this.machine.onFailure : this.machine.onSuccess, at, 'plan');
+  }
+
+  private stopRun(at: number, stopped: boolean): void {
+    if (!this.run) return;
+    this.materialize(this.run, at, stopped);
+    this.run = null;
+    this.endedAt = at;
+  }
+
+  /** A new run of every step that has not succeeded yet, from the one that failed. */
+  private rerun(at: number, outcome: Outcome): void {
+    const done = new Set([...this.steps.values()].filter((s) => s.phase === 'succeeded').map((s) => s.name));
+    const steps = this.history.plan.steps
+      .filter((s) => !done.has(s.name))
+      .map((s) => ({ ...s, after: s.after.filter((name) => !done.has(name)) }));
+    this.run = startRun(at, steps, outcome);
+    this.endedAt = undefined;
+  }
+
+  private materialize(run: Run, t: number, stopped: boolean): void {
+    for (const step of run.schedule.steps) {
+      const startedAt = run.startAt + step.start;
+      if (startedAt > t || (stopped && startedAt === t && step.end > step.start)) continue;
+      const endedAt = run.startAt + step.end;
+      if (endedAt <= t) {
+        this.steps.set(step.name, { name: step.name, phase: step.result, startedAt, endedAt });
+      } else if (stopped) {
+        this.steps.set(step.name, { name: step.name, phase: 'stopped', startedAt, endedAt: t });
+      } else {
+        this.steps.set(step.name, { name: step.name, phase: 'running', startedAt });
+      }
+    }
+  }
+
+  private move(to: string, at: number, cause: string): void {
+    if (to === this.state) return;
+    this.transitions.push({ from: this.state, to, at, cause });
+    this.state = to;
+  }
+}

@@ -1,0 +1,93 @@
+// In-memory store: the default. Records are treated as immutable values; writers replace them.
+import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoredRecord } from './store.js';
+
+type Bucket = Map<string, StoredRecord>;
+
+export class MemoryStore implements Store {
+  /** kind|tenant -> id -> record, in insertion order. */
+  private readonly buckets = new Map<string, Bucket>();
+  /** kind|tenant|parent -> ids in insertion order, so a parent's page needs no scan of the others. */
+  private readonly children = new Map<string, string[]>();
+
+  async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
+    return this.buckets.get(bucketKey(kind, tenant))?.get(id) as StoredRecord<T> | undefined;
+  }
+
+  async create<T>(record: StoredRecord<T>): Promise<void> {
+    const key = bucketKey(record.kind, record.tenant);
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new Map()));
+    if (bucket.has(record.id)) throw new DuplicateRecordError(record.kind, record.id);
+    bucket.set(record.id, Object.freeze({ ...record, version: 1 }));
+    if (record.parentId !== undefined) {
+      const ckey = childKey(record.kind, record.tenant, record.parentId);
+      const ids = this.children.get(ckey);
+      if (ids) ids.push(record.id);
+      else this.children.set(ckey, [record.id]);
+    }
+  }
+
+  async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
+    const bucket = this.buckets.get(bucketKey(record.kind, record.tenant));
+    const current = bucket?.get(record.id);
+    if (!bucket || !current || current.version !== expectedVersion) return false;
+    bucket.set(record.id, Object.freeze({ ...record, parentId: current.parentId, version: expectedVersion + 1 }));
+    return true;
+  }
+
+  async delete(kind: string, tenant: string, id: string): Promise<boolean> {
+    const bucket = this.buckets.get(bucketKey(kind, tenant));
+    const current = bucket?.get(id);
+    if (!bucket || !current) return false;
+    bucket.delete(id);
+    if (current.parentId !== undefined) {
+      const ckey = childKey(kind, tenant, current.parentId);
+      const ids = this.children.get(ckey);
+      if (ids) this.children.set(ckey, ids.filter((x) => x !== id));
+    }
+    return true;
+  }
+
+  async list<T>(query: ListQuery): Promise<ListPage<T>> {
+    const ids = this.orderedIds(query.kind, query.tenant, query.parentId);
+    const bucket = this.buckets.get(bucketKey(query.kind, query.tenant));
+    const total = ids.length;
+    const items: StoredRecord<T>[] = [];
+    // Newest first: walk the insertion-ordered ids from the end.
+    for (let i = total - 1 - query.offset; i >= 0 && items.length < query.limit; i--) {
+      const record = bucket?.get(ids[i]!);
+      if (record) items.push(record as StoredRecord<T>);
+    }
+    return { items, total };
+  }
+
+  async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
+    const bucket = this.buckets.get(bucketKey(kind, tenant));
+    if (!bucket) return [];
+    const ids = this.orderedIds(kind, tenant, parentId);
+    const out: StoredRecord<T>[] = [];
+    for (let i = ids.length - 1; i >= 0; i--) out.push(bucket.get(ids[i]!) as StoredRecord<T>);
+    return out;
+  }
+
+  async reset(tenant?: string): Promise<void> {
+    if (tenant === undefined) {
+      this.buckets.clear();
+      this.children.clear();
+      return;
+    }
+    for (const map of [this.buckets, this.children] as Map<string, unknown>[]) {
+      for (const key of [...map.keys()]) if (key.split('\u0000')[1] === tenant) map.delete(key);
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private orderedIds(kind: string, tenant: string, parentId: string | undefined): string[] {
+    if (parentId !== undefined) return this.children.get(childKey(kind, tenant, parentId)) ?? [];
+    return [...(this.buckets.get(bucketKey(kind, tenant))?.keys() ?? [])];
+  }
+}
+
+const bucketKey = (kind: string, tenant: string): string => `${kind}\u0000${tenant}`;
+const childKey = (kind: string, tenant: string, parentId: string): string => `${kind}\u0000${tenant}\u0000${parentId}`;

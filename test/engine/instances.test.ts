@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/engine/clock.js';
+import { IllegalOperation, InstanceNotFound, UnknownOperation } from '../../src/engine/errors.js';
+import { InstanceEngine } from '../../src/engine/instances.js';
+import { checkStateMachine } from '../../src/engine/state-machine.js';
+import { MemoryStore } from '../../src/store/memory.js';
+
+const machine = checkStateMachine({
+  name: 'test',
+  states: ['RUNNING', 'DONE', 'FAILED', 'CANCELED'],
+  initial: 'RUNNING',
+  running: ['RUNNING'],
+  onSuccess: 'DONE',
+  onFailure: 'FAILED',
+  terminal: ['DONE', 'FAILED', 'CANCELED'],
+  operations: { cancel: { from: ['RUNNING'], to: 'CANCELED', effect: 'stop' } },
+});
+
+function setup() {
+  const clock = new VirtualClock(() => 5_000);
+  clock.freeze();
+  let n = 0;
+  const engine = new InstanceEngine<{ note: string }>({ store: new MemoryStore(), clock, ids: () => `id-${++n}`, machine, kind: 'test.instance' });
+  const plan = { steps: [{ name: 'only', durationMs: 1000, after: [] }], outcome: { kind: 'succeed' as const } };
+  return { clock, engine, plan };
+}
+
+describe('InstanceEngine', () => {
+  it('starts an instance that finishes when the clock passes its plan', async () => {
+    const { clock, engine, plan } = setup();
+    const started = await engine.start('t', 'wf', plan, { note: 'x' });
+    expect(started.projection.state).toBe('RUNNING');
+    clock.advance(1000);
+    expect((await engine.get('t', started.record.id))!.projection.state).toBe('DONE');
+  });
+
+  it('applies exactly one of fifty concurrent cancels', async () => {
+    const { engine, plan } = setup();
+    const { record } = await engine.start('t', 'wf', plan, { note: 'x' });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => engine.operate('t', record.id, 'cancel')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.every((r) => r.reason instanceof IllegalOperation)).toBe(true);
+    const after = (await engine.get('t', record.id))!;
+    expect(after.record.data.operations).toHaveLength(1);
+    expect(after.projection.transitions.map((t) => t.to)).toEqual(['RUNNING', 'CANCELED']);
+  });
+
+  it('refuses an operation from a state the table does not allow, and changes nothing', async () => {
+    const { clock, engine, plan } = setup();
+    const { record } = await engine.start('t', 'wf', plan, { note: 'x' });
+    clock.advance(2000);
+    await expect(engine.operate('t', record.id, 'cancel')).rejects.toMatchObject({ state: 'DONE', operation: 'cancel' });
+    expect((await engine.get('t', record.id))!.record.version).toBe(1);
+  });
+
+  it('tells an unknown instance and an unknown operation apart', async () => {
+    const { engine, plan } = setup();
+    const { record } = await engine.start('t', 'wf', plan, { note: 'x' });
+    await expect(engine.operate('t', 'nope', 'cancel')).rejects.toBeInstanceOf(InstanceNotFound);
+    await expect(engine.operate('t', record.id, 'explode')).rejects.toBeInstanceOf(UnknownOperation);
+    await expect(engine.operate('other-tenant', record.id, 'cancel')).rejects.toBeInstanceOf(InstanceNotFound);
+  });
+
+  it('lists a parent’s instances newest first with the total', async () => {
+    const { clock, engine, plan } = setup();
+    for (let i = 0; i < 3; i++) {
+      await engine.start('t', 'wf', plan, { note: String(i) });
+      clock.advance(10);
+    }
+    const page = await engine.list('t', 'wf', 0, 2);
+    expect(page.total).toBe(3);
+    expect(page.items.map((v) => v.record.data.attrs.note)).toEqual(['2', '1']);
+  });
+});

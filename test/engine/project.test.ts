@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/engine/plan.js';
+import { project, type OperationEvent } from '../../src/engine/project.js';
+import { checkStateMachine, type StateMachine } from '../../src/engine/state-machine.js';
+
+// A lifecycle with every kind of rule: a stop, a stop that settles, and a rerun that settles.
+const machine: StateMachine = checkStateMachine({
+  name: 'test',
+  states: ['RUNNING', 'DONE', 'FAILED', 'CANCELED', 'STOPPING', 'STOPPED', 'RETRYING'],
+  initial: 'RUNNING',
+  running: ['RUNNING'],
+  onSuccess: 'DONE',
+  onFailure: 'FAILED',
+  terminal: ['DONE', 'CANCELED', 'STOPPED'],
+  operations: {
+    cancel: { from: ['RUNNING'], to: 'CANCELED', effect: 'stop' },
+    terminate: { from: ['RUNNING', 'RETRYING'], to: 'STOPPING', effect: 'stop', settle: { afterMs: 100, to: 'STOPPED' } },
+    retry: { from: ['FAILED'], to: 'RETRYING', effect: 'rerun', settle: { afterMs: 50, to: 'RUNNING' } },
+  },
+});
+
+const chain: Plan = {
+  steps: [
+    { name: 'a', durationMs: 1000, after: [] },
+    { name: 'b', durationMs: 2000, after: ['a'] },
+    { name: 'c', durationMs: 500, after: ['b'] },
+  ],
+  outcome: { kind: 'succeed' },
+};
+
+const at = (plan: Plan, now: number, operations: OperationEvent[] = []) => project({ createdAt: 0, plan, operations }, machine, now);
+
+describe('project', () => {
+  it('shows a new instance running its first step', () => {
+    const p = at(chain, 10);
+    expect(p.state).toBe('RUNNING');
+    expect(p.steps).toEqual([{ name: 'a', phase: 'running', startedAt: 0 }]);
+    expect(p.endedAt).toBeUndefined();
+  });
+
+  it('moves through the steps as time passes and succeeds at the end of the last', () => {
+    expect(at(chain, 1500).steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['a:succeeded', 'b:running']);
+    const done = at(chain, 3500);
+    expect(done.state).toBe('DONE');
+    expect(done.endedAt).toBe(3500);
+    expect(done.transitions).toEqual([
+      { from: null, to: 'RUNNING', at: 0, cause: 'start' },
+      { from: 'RUNNING', to: 'DONE', at: 3500, cause: 'plan' },
+    ]);
+  });
+
+  it('fails at the end of the failing step and never starts the steps after it', () => {
+    const failing: Plan = { ...chain, outcome: { kind: 'fail', step: 'b' } };
+    const p = at(failing, 99_999);
+    expect(p.state).toBe('FAILED');
+    expect(p.endedAt).toBe(3000);
+    expect(p.steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['a:succeeded', 'b:failed']);
+  });
+
+  it('stops parallel branches still running when another branch fails', () => {
+    const parallel: Plan = {
+      steps: [
+        { name: 'fast', durationMs: 100, after: [] },
+        { name: 'slow', durationMs: 10_000, after: [] },
+      ],
+      outcome: { kind: 'fail', step: 'fast' },
+    };
+    expect(at(parallel, 200).steps).toEqual([
+      { name: 'fast', phase: 'failed', startedAt: 0, endedAt: 100 },
+      { name: 'slow', phase: 'stopped', startedAt: 0, endedAt: 100 },
+    ]);
+  });
+
+  it('keeps a hanging instance running for ever', () => {
+    const hanging: Plan = { ...chain, outcome: { kind: 'hang', step: 'b' } };
+    const p = at(hanging, 10 ** 12);
+    expect(p.state).toBe('RUNNING');
+    expect(p.steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['a:succeeded', 'b:running']);
+  });
+
+  it('cancels at the moment of the operation and marks the running step stopped', () => {
+    const p = at(chain, 10_000, [{ name: 'cancel', at: 1200 }]);
+    expect(p.state).toBe('CANCELED');
+    expect(p.endedAt).toBe(1200);
+    expect(p.steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['a:succeeded', 'b:stopped']);
+  });
+
+  it('ignores an operation that the table does not allow from the state at its time', () => {
+    const p = at(chain, 10_000, [{ name: 'cancel', at: 5000 }]);
+    expect(p.state).toBe('DONE');
+    expect(p.transitions).toHaveLength(2);
+  });
+
+  it('settles a transitional state after its delay', () => {
+    expect(at(chain, 1250, [{ name: 'terminate', at: 1200 }]).state).toBe('STOPPING');
+    const p = at(chain, 1300, [{ name: 'terminate', at: 1200 }]);
+    expect(p.state).toBe('STOPPED');
+    expect(p.transitions.map((t) => `${t.to}@${t.at}`)).toEqual(['RUNNING@0', 'STOPPING@1200', 'STOPPED@1300']);
+  });
+
+  it('reruns a failed instance from the failed step, keeping what already succeeded', () => {
+    const failing: Plan = { ...chain, outcome: { kind: 'fail', step: 'b' } };
+    const ops = [{ name: 'retry', at: 4000, outcome: { kind: 'succeed' as const } }];
+    expect(at(failing, 4020, ops).state).toBe('RETRYING');
+    const running = at(failing, 4100, ops);
+    expect(running.state).toBe('RUNNING');
+    expect(running.steps.map((s) => `${s.name}:${s.phase}@${s.startedAt}`)).toEqual(['a:succeeded@0', 'b:running@4050']);
+    const done = at(failing, 4050 + 2500, ops);
+    expect(done.state).toBe('DONE');
+    expect(done.endedAt).toBe(6550);
+  });
+
+  it('gives the same answer for the same history and time (a pure function)', () => {
+    const ops = [{ name: 'cancel', at: 1500 }];
+    expect(at(chain, 2000, ops)).toEqual(at(chain, 2000, ops));
+  });
+});
+
+describe('checkStateMachine', () => {
+  it('refuses a table whose operation leaves a terminal state', () => {
+    expect(() => checkStateMachine({ ...machine, operations: { undo: { from: ['DONE'], to: 'RUNNING', effect: 'none' } } })).toThrow(/terminal/);
+  });
+
+  it('refuses a table that names an undeclared state', () => {
+    expect(() => checkStateMachine({ ...machine, onSuccess: 'FINISHED' })).toThrow(/unknown state FINISHED/);
+  });
+});
