@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// flowtwin's command line. `serve` today; contract, verify-har, proxy and seed join it later.
+import { parseArgs } from 'node:util';
+import { DEFAULT_FIXTURES, readJsonFile, serve } from './serve.js';
+import { VERSION } from './version.js';
+
+const USAGE = `flowtwin ${VERSION}: a stateful fake of vendor workflow-automation APIs
+
+Usage:
+  flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
+                 [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
+  flowtwin --version | --help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '4010' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string' },
+      'no-seed': { type: 'boolean', default: false },
+      config: { type: 'string' },
+      'body-limit': { type: 'string' },
+      'step-ms': { type: 'string' },
+      'validate-responses': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  if (values.version) return print(VERSION);
+  const command = positionals[0];
+  if (values.help || !command) return print(USAGE, command || values.help ? 0 : 2);
+  if (command !== 'serve') return fail(`unknown command "${command}"\n\n${USAGE}`);
+
+  const port = integer(values.port, '--port', 0, 65535);
+  const config = values.config ? readJsonFile(values.config, 'config file') : {};
+  const fixtures = values['no-seed'] ? undefined : readJsonFile(values.seed ?? DEFAULT_FIXTURES, 'fixtures file');
+  const stepMs = values['step-ms'] === undefined ? undefined : integer(values['step-ms'], '--step-ms', 0, 86_400_000);
+  const vendors = config as { datadog?: Record<string, unknown> };
+  const running = await serve({
+    port,
+    host: values.host,
+    ...(fixtures ? { fixtures } : {}),
+    ...(values['body-limit'] ? { bodyLimitBytes: integer(values['body-limit'], '--body-limit', 1, 1 << 30) } : {}),
+    vendors: { ...vendors, datadog: { ...vendors.datadog, ...(stepMs !== undefined ? { defaultStepMs: stepMs } : {}) } },
+    ...(values['validate-responses']
+      ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) }
+      : {}),
+  });
+  console.log(`flowtwin ${VERSION} listening on ${running.url}`);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => void running.stop().then(resolve);
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+  return 0;
+}
+
+function integer(raw: string, flag: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+function print(text: string, code = 0): number {
+  console.log(text.trimEnd());
+  return code;
+}
+
+function fail(message: string): number {
+  console.error(`flowtwin: ${message.trimEnd()}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.exitCode = fail((err as Error).message) && (usage ? 2 : 1);
+  },
+);

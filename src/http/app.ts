@@ -1,0 +1,73 @@
+// Composition root: builds the store, clock, vendors and control plane into one express app.
+// This is the one place that reads the wall clock and the system's random ids.
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
+import { sendProblem } from '../admin/problem.js';
+import { VirtualClock, type TimeSource } from '../engine/clock.js';
+import { loadSpec } from '../spec/load.js';
+import { compileSpec } from '../spec/operations.js';
+import { MemoryStore } from '../store/memory.js';
+import type { Store } from '../store/store.js';
+import { createVendors, type VendorsConfig } from '../vendors/registry.js';
+import type { ViolationListener } from './reply.js';
+import { mountVendor } from './vendor-routes.js';
+import { VERSION } from '../version.js';
+
+export interface FlowtwinOptions {
+  store?: Store;
+  /** Real-time source behind the virtual clock. */
+  now?: TimeSource;
+  ids?: () => string;
+  /** A fixtures document loaded at start and on every reset; none when absent. */
+  fixtures?: Record<string, unknown>;
+  bodyLimitBytes?: number;
+  /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
+  onResponseViolation?: ViolationListener;
+  vendors?: VendorsConfig;
+}
+
+export interface Flowtwin {
+  app: Express;
+  clock: VirtualClock;
+  store: Store;
+  reset(options?: { seed?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
+  const store = options.store ?? new MemoryStore();
+  const clock = new VirtualClock(options.now ?? Date.now);
+  const vendors = createVendors({ store, clock, ids: options.ids ?? randomUUID }, options.vendors);
+
+  const seed = async (): Promise<void> => {
+    if (!options.fixtures) return;
+    for (const vendor of vendors) {
+      const part = options.fixtures[vendor.name];
+      if (part !== undefined) await vendor.seed(part);
+    }
+  };
+  const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
+    await store.reset();
+    clock.reset();
+    if (reseed) await seed();
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors: vendors.map((v) => v.name), version: VERSION, reset: (o) => reset(o) }));
+  for (const vendor of vendors) {
+    mountVendor(app, vendor, compileSpec(loadSpec(vendor.spec)), {
+      bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+      ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
+    });
+  }
+  app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
+
+  await seed();
+  return { app, clock, store, reset, close: () => store.close() };
+}

@@ -1,0 +1,23 @@
+// Writes a Reply and, when asked, checks it against the operation's declared responses first.
+import type { Response } from 'express';
+import type { OperationSpec } from '../spec/operations.js';
+import { validateResponse, type ResponseViolation } from '../spec/validate-response.js';
+import type { Reply } from '../vendors/vendor.js';
+
+export type ViolationListener = (violation: ResponseViolation & { method: string; path: string }) => void;
+
+export function writeReply(res: Response, reply: Reply): void {
+  res.status(reply.status);
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (reply.body === undefined) {
+    res.end();
+    return;
+  }
+  res.setHeader('content-type', reply.contentType ?? 'application/json');
+  res.end(JSON.stringify(reply.body));
+}
+
+export function checkReply(op: OperationSpec, reply: Reply, listener: ViolationListener, method: string, path: string): void {
+  const contentType = reply.body === undefined ? undefined : (reply.contentType ?? 'application/json');
+  for (const violation of validateResponse(op, reply.status, contentType, reply.body)) listener({ ...violation, method, path });
+}

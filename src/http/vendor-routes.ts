@@ -1,0 +1,65 @@
+// Mounts one vendor: a route per spec operation, each running the same pipeline
+// (auth -> read body -> validate against the spec -> handler -> reply), plus the vendor's own
+// 404/405 for anything else under its path prefixes.
+import type { Express, Request, Response } from 'express';
+import express from 'express';
+import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
+import { validateRequest } from '../spec/validate-request.js';
+import type { Reply, Vendor } from '../vendors/vendor.js';
+import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
+import { checkReply, writeReply, type ViolationListener } from './reply.js';
+
+export interface VendorRouteOptions {
+  bodyLimitBytes: number;
+  onResponseViolation?: ViolationListener;
+}
+
+const isReply = (x: object): x is Reply => typeof (x as Reply).status === 'number';
+
+export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, options: VendorRouteOptions): void {
+  const missing = spec.operations.filter((op) => !vendor.handlers[op.operationId]).map((op) => op.operationId);
+  if (missing.length > 0) throw new Error(`${vendor.name}: no handler for ${missing.join(', ')}`);
+  const readBody = bodyReader(options.bodyLimitBytes);
+  const router = express.Router({ caseSensitive: true, strict: false });
+
+  async function run(op: OperationSpec, req: Request, res: Response): Promise<Reply> {
+    const caller = vendor.authenticate(op, req.headers);
+    if (isReply(caller)) return caller;
+    const body = op.requestBody ? await readBody(req, res) : undefined;
+    const check = validateRequest(op, { params: req.params as Record<string, string>, query: req.query as Record<string, string>, headers: req.headers, body });
+    if (!check.ok) return vendor.rejectRequest(op, check.violation);
+    return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
+  }
+
+  function failure(op: OperationSpec, err: unknown): Reply {
+    if (err instanceof PayloadTooLarge) return vendor.payloadTooLarge(op, options.bodyLimitBytes);
+    if (err instanceof UnreadableBody) {
+      return vendor.rejectRequest(op, { location: 'body', name: '', problem: 'not-json', reason: 'cannot be read', message: `the request body cannot be read (${err.message})` });
+    }
+    return vendor.mapError(op, err);
+  }
+
+  for (const op of spec.operations) {
+    router[op.method](expressPath(op.path), (req: Request, res: Response) => {
+      run(op, req, res)
+        .catch((err: unknown) => failure(op, err))
+        .then((reply) => {
+          if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
+          if (!res.headersSent) writeReply(res, reply);
+        })
+        .catch((err: unknown) => {
+          // Only a failing listener or socket lands here; the client still gets an answer.
+          if (!res.headersSent) writeReply(res, vendor.mapError(op, err));
+        });
+    });
+  }
+  app.use(router);
+  app.use((req, res, next) => {
+    if (!vendor.prefixes.some((p) => req.path.startsWith(p))) return next();
+    const allowed = [...new Set(spec.operations.filter((op) => op.pathPattern.test(req.path)).map((op) => op.method.toUpperCase()))];
+    writeReply(res, allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(req.path));
+  });
+}
+
+/** /api/v2/workflows/{workflow_id} -> /api/v2/workflows/:workflow_id */
+const expressPath = (template: string): string => template.replace(/\{([^}]+)\}/g, ':$1');

@@ -1,0 +1,171 @@
+// Compiles an OpenAPI document once, at startup, into per-operation validators: parameters,
+// request body and responses. Routing, request validation, response validation and the
+// contract suite all use this one compiled form.
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { JsonObject, OpenApiDocument } from './load.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface ParameterSpec {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  /** Validates `{ value }`, coercing strings to the declared type (query and path values are strings). */
+  validate: ValidateFunction;
+}
+
+export interface BodySpec {
+  required: boolean;
+  mediaTypes: string[];
+  validate: ValidateFunction;
+}
+
+export interface ResponseSpec {
+  status: string;
+  mediaTypes: string[];
+  validators: Map<string, ValidateFunction>;
+}
+
+export interface OperationSpec {
+  operationId: string;
+  method: HttpMethod;
+  /** OpenAPI template, e.g. /api/v2/workflows/{workflow_id}. */
+  path: string;
+  /** Matches a concrete path; groups are the path parameters in template order. */
+  pathPattern: RegExp;
+  pathParams: string[];
+  parameters: ParameterSpec[];
+  requestBody?: BodySpec;
+  responses: Map<string, ResponseSpec>;
+  /** The operation object itself, for vendor extensions such as x-permission. */
+  raw: JsonObject;
+}
+
+export interface CompiledSpec {
+  document: OpenApiDocument;
+  operations: OperationSpec[];
+  byId: Map<string, OperationSpec>;
+}
+
+let counter = 0;
+
+export function compileSpec(document: OpenApiDocument): CompiledSpec {
+  const key = `spec${++counter}`;
+  const strictAjv = newAjv(false);
+  const coercingAjv = newAjv('array');
+  strictAjv.addSchema(document, key);
+  coercingAjv.addSchema(document, key);
+  const ref = (pointer: string): JsonObject => ({ $ref: `${key}#${pointer}` });
+
+  const operations: OperationSpec[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    const pathPointer = `/paths/${escapePointer(path)}`;
+    const shared = asArray(item.parameters).map((p, i) => resolve(document, p, `${pathPointer}/parameters/${i}`));
+    for (const method of HTTP_METHODS) {
+      const op = item[method] as JsonObject | undefined;
+      if (!op) continue;
+      const opPointer = `${pathPointer}/${method}`;
+      const own = asArray(op.parameters).map((p, i) => resolve(document, p, `${opPointer}/parameters/${i}`));
+      const merged = new Map<string, Resolved>();
+      for (const p of [...shared, ...own]) merged.set(`${p.value.in as string}:${p.value.name as string}`, p);
+      const parameters = [...merged.values()].map((p) => ({
+        name: p.value.name as string,
+        in: p.value.in as ParameterSpec['in'],
+        required: p.value.required === true,
+        validate: coercingAjv.compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } }),
+      }));
+      const { pattern, names } = pathMatcher(path);
+      operations.push({
+        operationId: String(op.operationId),
+        method,
+        path,
+        pathPattern: pattern,
+        pathParams: names,
+        parameters,
+        requestBody: compileBody(document, op, opPointer, strictAjv, ref),
+        responses: compileResponses(document, op, opPointer, strictAjv, ref),
+        raw: op,
+      });
+    }
+  }
+  return { document, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };
+}
+
+function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: Ajv2020, ref: (p: string) => JsonObject): BodySpec | undefined {
+  if (!op.requestBody) return undefined;
+  const body = resolve(doc, op.requestBody, `${opPointer}/requestBody`);
+  const content = (body.value.content ?? {}) as Record<string, JsonObject>;
+  const mediaTypes = Object.keys(content);
+  const first = mediaTypes[0];
+  const schemaPointer = first && content[first]?.schema ? `${body.pointer}/content/${escapePointer(first)}/schema` : undefined;
+  return {
+    required: body.value.required === true,
+    mediaTypes,
+    validate: ajv.compile(schemaPointer ? ref(schemaPointer) : {}),
+  };
+}
+
+function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: Ajv2020, ref: (p: string) => JsonObject): Map<string, ResponseSpec> {
+  const out = new Map<string, ResponseSpec>();
+  for (const [status, raw] of Object.entries((op.responses ?? {}) as JsonObject)) {
+    const response = resolve(doc, raw, `${opPointer}/responses/${escapePointer(status)}`);
+    const content = (response.value.content ?? {}) as Record<string, JsonObject>;
+    const validators = new Map<string, ValidateFunction>();
+    for (const [mediaType, media] of Object.entries(content)) {
+      if (media.schema) validators.set(mediaType, ajv.compile(ref(`${response.pointer}/content/${escapePointer(mediaType)}/schema`)));
+    }
+    out.set(status, { status, mediaTypes: Object.keys(content), validators });
+  }
+  return out;
+}
+
+interface Resolved {
+  value: JsonObject;
+  pointer: string;
+}
+
+/** Follows local $refs of non-schema objects (parameters, bodies, responses), keeping the pointer. */
+export function resolve(doc: OpenApiDocument, value: unknown, pointer: string): Resolved {
+  let current = value as JsonObject;
+  let at = pointer;
+  for (let hops = 0; typeof current?.$ref === 'string'; hops++) {
+    const target = current.$ref as string;
+    if (!target.startsWith('#/') || hops > 20) throw new Error(`unsupported $ref ${target} at ${at}`);
+    at = target.slice(1);
+    current = at
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((node, part) => (node as JsonObject)?.[unescapePointer(part)], doc) as JsonObject;
+    if (!current) throw new Error(`dangling $ref ${target}`);
+  }
+  return { value: current, pointer: at };
+}
+
+function pathMatcher(template: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const m = /^\{([^}]+)\}$/.exec(part);
+      if (!m) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(m[1]!);
+      return '([^/]+)';
+    })
+    .join('');
+  return { pattern: new RegExp(`^${source}/?$`), names };
+}
+
+function newAjv(coerceTypes: false | 'array'): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes, useDefaults: false, validateFormats: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const unescapePointer = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');

@@ -1,0 +1,28 @@
+// Checks a response the fake (or a real vendor) sent against its operation: declared status,
+// declared media type, and a body that validates against the declared schema.
+import type { OperationSpec } from './operations.js';
+
+export interface ResponseViolation {
+  operationId: string;
+  status: number;
+  message: string;
+}
+
+export function validateResponse(op: OperationSpec, status: number, contentType: string | undefined, body: unknown): ResponseViolation[] {
+  const declared = op.responses.get(String(status)) ?? op.responses.get(`${String(status)[0]}XX`) ?? op.responses.get('default');
+  const violation = (message: string): ResponseViolation[] => [{ operationId: op.operationId, status, message }];
+  if (!declared) return violation(`status ${status} is not declared for ${op.operationId}`);
+  if (declared.mediaTypes.length === 0) {
+    return body === undefined ? [] : violation(`status ${status} of ${op.operationId} declares no body, but one was sent`);
+  }
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const validate = declared.validators.get(mediaType) ?? (declared.mediaTypes.includes(mediaType) ? undefined : null);
+  if (validate === null) {
+    return violation(`content type "${mediaType}" is not declared for ${status} of ${op.operationId} (declared: ${declared.mediaTypes.join(', ')})`);
+  }
+  if (validate && !validate(body)) {
+    const details = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+    return violation(`body of ${status} from ${op.operationId} does not match its schema: ${details}`);
+  }
+  return [];
+}

@@ -1,0 +1,90 @@
+// Datadog auth: DD-API-KEY + DD-APPLICATION-KEY on every call. The key pair is the tenant (an
+// org) unless a config file maps keys to named orgs with permissions. Which permission an
+// operation needs is read from the spec's x-permission, not repeated here.
+import { createHash } from 'node:crypto';
+import type { OperationSpec } from '../../spec/operations.js';
+import type { Caller, Reply } from '../vendor.js';
+import { ddErrors } from './errors.js';
+
+export interface DatadogKey {
+  apiKey: string;
+  appKey: string;
+  /** Tenant name; keys with the same org see the same workflows. Defaults to the key pair. */
+  org?: string;
+  /** Granted permissions; all when omitted. */
+  permissions?: string[];
+  user?: { name?: string; email?: string };
+}
+
+export interface DatadogAuthConfig {
+  /** When set, only these keys are accepted. When absent, any non-empty pair is its own org. */
+  keys?: DatadogKey[];
+}
+
+export interface DatadogUser {
+  uuid: string;
+  name: string;
+  email: string;
+}
+
+export interface DatadogPrincipal {
+  user: DatadogUser;
+  permissions: ReadonlySet<string> | 'all';
+}
+
+const MAX_CACHED_CALLERS = 10_000;
+
+export function createDatadogAuth(config: DatadogAuthConfig = {}) {
+  const configured = config.keys && new Map(config.keys.map((k) => [pairKey(k.apiKey, k.appKey), k]));
+  const callers = new Map<string, Caller<DatadogPrincipal>>();
+
+  function callerFor(apiKey: string, appKey: string): Caller<DatadogPrincipal> | undefined {
+    const key = pairKey(apiKey, appKey);
+    const cached = callers.get(key);
+    if (cached) return cached;
+    const entry = configured ? configured.get(key) : { apiKey, appKey };
+    if (!entry) return undefined;
+    const caller = buildCaller(entry);
+    if (callers.size >= MAX_CACHED_CALLERS) callers.clear();
+    callers.set(key, caller);
+    return caller;
+  }
+
+  return function authenticate(op: OperationSpec, headers: Record<string, string | string[] | undefined>): Caller<DatadogPrincipal> | Reply {
+    const apiKey = single(headers['dd-api-key']);
+    const appKey = single(headers['dd-application-key']);
+    if (!apiKey || !appKey) return ddErrors.forbidden();
+    const caller = callerFor(apiKey, appKey);
+    if (!caller) return ddErrors.forbidden();
+    const needed = requiredPermissions(op);
+    const granted = caller.principal.permissions;
+    if (needed.length > 0 && granted !== 'all' && !needed.some((p) => granted.has(p))) return ddErrors.forbidden();
+    return caller;
+  };
+}
+
+export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {
+  const digest = sha256(`${entry.apiKey}\u0000${entry.appKey}`);
+  const userDigest = sha256(`user\u0000${entry.appKey}`);
+  const uuid = `${userDigest.slice(0, 8)}-${userDigest.slice(8, 12)}-4${userDigest.slice(13, 16)}-a${userDigest.slice(17, 20)}-${userDigest.slice(20, 32)}`;
+  return {
+    tenant: entry.org ?? `dd-${digest.slice(0, 16)}`,
+    principal: {
+      user: {
+        uuid,
+        name: entry.user?.name ?? 'Flowtwin User',
+        email: entry.user?.email ?? `user-${userDigest.slice(0, 8)}@flowtwin.invalid`,
+      },
+      permissions: entry.permissions ? new Set(entry.permissions) : 'all',
+    },
+  };
+}
+
+function requiredPermissions(op: OperationSpec): string[] {
+  const ext = op.raw['x-permission'] as { permissions?: unknown } | undefined;
+  return Array.isArray(ext?.permissions) ? ext.permissions.filter((p): p is string => typeof p === 'string') : [];
+}
+
+const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+const pairKey = (apiKey: string, appKey: string): string => `${apiKey}\u0000${appKey}`;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -1,0 +1,36 @@
+// What the Datadog handlers share: the store, clock and id source injected by the composition
+// root, and the instance engine running Datadog's state machine.
+import type { Clock } from '../../engine/clock.js';
+import { InstanceEngine } from '../../engine/instances.js';
+import type { Store } from '../../store/store.js';
+import type { DatadogUser } from './auth.js';
+import { datadogMachine } from './state-machine.js';
+
+export const INSTANCE_KIND = 'datadog.instance';
+
+export interface DatadogInstanceAttrs {
+  specVersionId: string;
+  workflowName: string;
+  /** How the run was started: "api" through POST /instances, "manual" from the UI (fixtures). */
+  source: 'api' | 'manual';
+  actor: DatadogUser;
+  payload?: Record<string, unknown>;
+}
+
+export interface DatadogOptions {
+  /** Duration of every step that is not a sleep. */
+  defaultStepMs: number;
+}
+
+export interface DatadogContext {
+  store: Store;
+  clock: Clock;
+  ids: () => string;
+  options: DatadogOptions;
+  instances: InstanceEngine<DatadogInstanceAttrs>;
+}
+
+export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string }, options: DatadogOptions): DatadogContext {
+  const instances = new InstanceEngine<DatadogInstanceAttrs>({ ...deps, machine: datadogMachine, kind: INSTANCE_KIND });
+  return { ...deps, options, instances };
+}

@@ -1,0 +1,52 @@
+// The Datadog Workflow Automation vendor: its spec, auth, handlers and error mapping.
+import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
+import type { Clock } from '../../engine/clock.js';
+import type { OperationSpec } from '../../spec/operations.js';
+import type { RequestViolation } from '../../spec/validate-request.js';
+import type { Store } from '../../store/store.js';
+import { VendorError, type Reply, type Vendor } from '../vendor.js';
+import { createDatadogAuth, type DatadogAuthConfig, type DatadogPrincipal } from './auth.js';
+import { createDatadogContext, type DatadogOptions } from './context.js';
+import { ddErrors } from './errors.js';
+import { loadDatadogFixtures, type DatadogFixtures } from './fixtures.js';
+import { instanceHandlers } from './instances.js';
+import { workflowHandlers } from './workflows.js';
+
+export interface DatadogConfig extends Partial<DatadogOptions> {
+  auth?: DatadogAuthConfig;
+}
+
+const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
+
+export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
+  const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
+  return {
+    name: 'datadog',
+    spec: 'datadog-workflow-automation.yaml',
+    prefixes: ['/api/'],
+    handlers: { ...workflowHandlers(ctx), ...instanceHandlers(ctx) },
+    authenticate: createDatadogAuth(config.auth),
+    rejectRequest,
+    payloadTooLarge: (op, limit) => (INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit)),
+    routeNotFound: () => ddErrors.routeNotFound(),
+    methodNotAllowed: (allowed) => ddErrors.methodNotAllowed(allowed),
+    mapError(op, error) {
+      if (error instanceof VendorError) return error.reply;
+      if (error instanceof InstanceNotFound) return ddErrors.instanceNotFound(error.instanceId);
+      if (error instanceof IllegalOperation) return ddErrors.instanceNotRunning(error.instanceId, error.state);
+      return ddErrors.internal();
+    },
+    seed: (fixtures) => loadDatadogFixtures(ctx, fixtures as DatadogFixtures),
+  };
+}
+
+/** Each endpoint group reports a bad request in its own dialect (VENDOR-FACTS A5, A7). */
+function rejectRequest(op: OperationSpec, v: RequestViolation): Reply {
+  if (INSTANCE_OPERATIONS.has(op.operationId)) {
+    if (v.location === 'path' || v.location === 'query') return ddErrors.invalidField(v.name);
+    return ddErrors.invalidInstanceBody(v.message);
+  }
+  if (op.operationId === 'ListWorkflows') return ddErrors.invalidListQuery(v.name, v.reason);
+  if (v.location === 'path') return ddErrors.invalidPathParameter(v.name);
+  return ddErrors.invalidWorkflowBody(v.message);
+}

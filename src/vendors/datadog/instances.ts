@@ -1,0 +1,84 @@
+// Workflow instance handlers, named after the spec's operationIds (VENDOR-FACTS A6.6-A6.9).
+import type { Handler, VendorRequest } from '../vendor.js';
+import type { DatadogPrincipal } from './auth.js';
+import type { DatadogContext } from './context.js';
+import { ddErrors, fail, JSON_TYPE } from './errors.js';
+import { instanceDocument, instanceListItem } from './instance-shape.js';
+import { buildPlan } from './plan.js';
+import { SPEC_VERSION_KIND, WORKFLOW_KIND, type StoredSpecVersion, type StoredWorkflow } from './workflow-model.js';
+
+type Req = VendorRequest<DatadogPrincipal>;
+
+export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<DatadogPrincipal>> {
+  const { store, instances } = ctx;
+
+  async function workflowOf(req: Req) {
+    const id = String(req.params.workflow_id);
+    const record = await store.get<StoredWorkflow>(WORKFLOW_KIND, req.caller.tenant, id);
+    return record ?? fail(ddErrors.instanceWorkflowNotFound());
+  }
+
+  async function instanceOf(req: Req) {
+    const id = String(req.params.instance_id);
+    const view = await instances.get(req.caller.tenant, id);
+    if (!view || view.record.parentId !== req.params.workflow_id) return fail(ddErrors.instanceNotFound(id));
+    return view;
+  }
+
+  return {
+    async ListWorkflowInstances(req) {
+      const workflow = await workflowOf(req);
+      const size = Number(req.query['page[size]'] ?? 10);
+      const number = Number(req.query['page[number]'] ?? 0);
+      // The counters cover every instance of the workflow, so all are projected once.
+      const all = await instances.all(req.caller.tenant, workflow.id);
+      const count = (state: string) => all.filter((v) => v.projection.state === state).length;
+      return {
+        status: 200,
+        contentType: JSON_TYPE,
+        body: {
+          data: all.slice(number * size, number * size + size).map(instanceListItem),
+          meta: {
+            canceledCount: count('CANCELED'),
+            failedCount: count('FAILED'),
+            page: { totalCount: all.length, totalFilteredCount: all.length },
+            succeededCount: count('SUCCEEDED'),
+          },
+        },
+      };
+    },
+
+    async CreateWorkflowInstance(req) {
+      const workflow = await workflowOf(req);
+      const payload = (req.body as { meta?: { payload?: Record<string, unknown> } } | undefined)?.meta?.payload;
+      const plan = buildPlan(workflow.data.spec, { defaultStepMs: ctx.options.defaultStepMs });
+      const view = await instances.start(req.caller.tenant, workflow.id, plan, {
+        specVersionId: workflow.data.specVersionId,
+        workflowName: workflow.data.name,
+        source: 'api',
+        actor: req.caller.principal.user,
+        ...(payload ? { payload } : {}),
+      });
+      return {
+        status: 200,
+        contentType: JSON_TYPE,
+        body: { data: { attributes: {}, id: view.record.id, type: 'instances' }, meta: { workflowId: workflow.id } },
+      };
+    },
+
+    async GetWorkflowInstance(req) {
+      const workflow = await workflowOf(req);
+      const view = await instanceOf(req);
+      const specVersionId = view.record.data.attrs.specVersionId;
+      const specVersion = await store.get<StoredSpecVersion>(SPEC_VERSION_KIND, req.caller.tenant, specVersionId);
+      return { status: 200, contentType: JSON_TYPE, body: instanceDocument(view, workflow, specVersion) };
+    },
+
+    // Recorded: cancel does not look at the workflow first (INSTANCE_NOT_FOUND for an unknown one).
+    async CancelWorkflowInstance(req) {
+      const view = await instanceOf(req);
+      await instances.operate(req.caller.tenant, view.record.id, 'cancel');
+      return { status: 200, contentType: JSON_TYPE, body: {} };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// Workflow CRUD handlers, named after the spec's operationIds (VENDOR-FACTS A6.1-A6.5).
+import type { StoredRecord } from '../../store/store.js';
+import type { Handler, Reply, VendorRequest } from '../vendor.js';
+import type { DatadogPrincipal } from './auth.js';
+import type { DatadogContext } from './context.js';
+import { ddErrors, fail, JSONAPI_TYPE } from './errors.js';
+import { listWorkflowsPage, type ListWorkflowsQuery } from './workflow-list.js';
+import {
+  normalizeSpec,
+  normalizeTags,
+  SPEC_VERSION_KIND,
+  WORKFLOW_KIND,
+  workflowProblems,
+  workflowResource,
+  type StoredSpecVersion,
+  type StoredWorkflow,
+  type WorkflowAttributesInput,
+} from './workflow-model.js';
+
+type Req = VendorRequest<DatadogPrincipal>;
+
+interface WorkflowBody {
+  data: { type: 'workflows'; attributes: WorkflowAttributesInput };
+}
+
+export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<DatadogPrincipal>> {
+  const { store, clock, ids } = ctx;
+
+  async function saveSpecVersion(tenant: string, workflowId: string, wf: StoredWorkflow): Promise<void> {
+    const data: StoredSpecVersion = { workflowId, spec: wf.spec, createdAt: wf.updatedAt };
+    await store.create({ kind: SPEC_VERSION_KIND, tenant, id: wf.specVersionId, parentId: workflowId, createdAt: wf.updatedAt, version: 1, data });
+  }
+
+  async function load(req: Req): Promise<StoredRecord<StoredWorkflow>> {
+    const record = await store.get<StoredWorkflow>(WORKFLOW_KIND, req.caller.tenant, String(req.params.workflow_id));
+    return record ?? fail(ddErrors.workflowNotFound());
+  }
+
+  const ok = (status: number, id: string, wf: StoredWorkflow): Reply => ({
+    status,
+    contentType: JSONAPI_TYPE,
+    body: { data: workflowResource(id, wf) },
+  });
+
+  return {
+    async ListWorkflows(req) {
+      const body = await listWorkflowsPage(ctx, req.caller.tenant, req.query as ListWorkflowsQuery);
+      return { status: 200, contentType: JSONAPI_TYPE, body };
+    },
+
+    async CreateWorkflow(req) {
+      const attrs = (req.body as WorkflowBody).data.attributes;
+      const problems = workflowProblems(attrs, attrs.webhookSecret);
+      if (problems.length > 0) return ddErrors.workflowValidation(problems);
+      const now = clock.now();
+      const user = req.caller.principal.user;
+      const wf: StoredWorkflow = {
+        name: attrs.name!,
+        description: attrs.description ?? '',
+        published: attrs.published ?? true,
+        tags: normalizeTags(attrs.tags ?? []),
+        spec: normalizeSpec(attrs.spec!),
+        createdAt: now,
+        updatedAt: now,
+        specVersionId: ids(),
+        creatorUuid: user.uuid,
+        ownerUuid: user.uuid,
+        creatorName: user.name,
+      };
+      if (attrs.webhookSecret !== undefined) wf.webhookSecret = attrs.webhookSecret;
+      const id = ids();
+      await store.create({ kind: WORKFLOW_KIND, tenant: req.caller.tenant, id, createdAt: now, version: 1, data: wf });
+      await saveSpecVersion(req.caller.tenant, id, wf);
+      return ok(201, id, wf);
+    },
+
+    async GetWorkflow(req) {
+      const record = await load(req);
+      return ok(200, record.id, record.data);
+    },
+
+    // The body's data.id is ignored: the path id wins (recorded).
+    async UpdateWorkflow(req) {
+      const attrs = (req.body as WorkflowBody).data.attributes ?? {};
+      for (let attempt = 0; attempt < 16; attempt++) {
+        const record = await load(req);
+        const problems = workflowProblems(attrs, attrs.webhookSecret ?? record.data.webhookSecret);
+        if (problems.length > 0) return ddErrors.workflowValidation(problems);
+        const wf = applyUpdate(record.data, attrs, clock.now(), ids);
+        if (await store.update({ ...record, data: wf }, record.version)) {
+          if (wf.specVersionId !== record.data.specVersionId) await saveSpecVersion(req.caller.tenant, record.id, wf);
+          return ok(200, record.id, wf);
+        }
+      }
+      return fail(ddErrors.internal());
+    },
+
+    async DeleteWorkflow(req) {
+      const deleted = await store.delete(WORKFLOW_KIND, req.caller.tenant, String(req.params.workflow_id));
+      return deleted ? { status: 204 } : ddErrors.workflowNotFound();
+    },
+  };
+}
+
+function applyUpdate(current: StoredWorkflow, attrs: WorkflowAttributesInput, now: number, ids: () => string): StoredWorkflow {
+  const next: StoredWorkflow = { ...current, updatedAt: Math.max(now, current.updatedAt) };
+  if (attrs.name !== undefined) next.name = attrs.name;
+  if (attrs.description !== undefined) next.description = attrs.description;
+  if (attrs.published !== undefined) next.published = attrs.published;
+  if (attrs.tags !== undefined) next.tags = normalizeTags(attrs.tags);
+  if (attrs.webhookSecret !== undefined) next.webhookSecret = attrs.webhookSecret;
+  if (attrs.spec !== undefined) {
+    next.spec = normalizeSpec(attrs.spec);
+    next.specVersionId = ids();
+  }
+  return next;
+}

@@ -1,0 +1,51 @@
+// What every vendor folder provides. The HTTP layer routes by the vendor's spec and calls these;
+// a vendor never sees express, and the engine never sees a vendor.
+import type { OperationSpec } from '../spec/operations.js';
+import type { RequestViolation, ValidRequest } from '../spec/validate-request.js';
+
+/** A response as data: the HTTP layer serializes, validates (in tests) and writes it. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** An error that already knows its vendor-shaped reply. */
+export class VendorError extends Error {
+  constructor(readonly reply: Reply) {
+    super(`vendor error ${reply.status}`);
+  }
+}
+
+export interface Caller<P> {
+  /** Isolation boundary: an org, a project. Opaque (hashed) so it can be logged. */
+  tenant: string;
+  principal: P;
+}
+
+export interface VendorRequest<P> extends ValidRequest {
+  operation: OperationSpec;
+  caller: Caller<P>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type Handler<P> = (req: VendorRequest<P>) => Promise<Reply>;
+
+export interface Vendor<P = unknown> {
+  name: string;
+  /** File name under specs/. */
+  spec: string;
+  /** Path prefixes this vendor owns: unknown routes under them get the vendor's 404/405. */
+  prefixes: string[];
+  handlers: Record<string, Handler<P>>;
+  authenticate(operation: OperationSpec, headers: Record<string, string | string[] | undefined>): Caller<P> | Reply;
+  rejectRequest(operation: OperationSpec, violation: RequestViolation): Reply;
+  payloadTooLarge(operation: OperationSpec, limitBytes: number): Reply;
+  routeNotFound(path: string): Reply;
+  methodNotAllowed(allowed: string[]): Reply;
+  /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
+  mapError(operation: OperationSpec, error: unknown): Reply;
+  /** Loads this vendor's part of a fixtures document. */
+  seed(fixtures: unknown): Promise<void>;
+}
