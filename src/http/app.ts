@@ -6,7 +6,7 @@ import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
 import { sendProblem } from '../admin/problem.js';
 import { VirtualClock, type TimeSource } from '../engine/clock.js';
 import { loadSpec } from '../spec/load.js';
-import { compileSpec } from '../spec/operations.js';
+import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
@@ -37,6 +37,14 @@ export interface Flowtwin {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+// Compiling a spec's validators is the slow part of start-up; specs do not change in a process.
+const compiled = new Map<string, CompiledSpec>();
+function compiledSpec(file: string): CompiledSpec {
+  let spec = compiled.get(file);
+  if (!spec) compiled.set(file, (spec = compileSpec(loadSpec(file))));
+  return spec;
+}
+
 export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
   const store = options.store ?? new MemoryStore();
   const clock = new VirtualClock(options.now ?? Date.now);
@@ -61,7 +69,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.set('query parser', 'simple');
   app.use(CONTROL_PREFIX, controlRouter({ clock, vendors: vendors.map((v) => v.name), version: VERSION, reset: (o) => reset(o) }));
   for (const vendor of vendors) {
-    mountVendor(app, vendor, compileSpec(loadSpec(vendor.spec)), {
+    mountVendor(app, vendor, compiledSpec(vendor.spec), {
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
       ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
     });
