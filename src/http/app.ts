@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
 import { sendProblem } from '../admin/problem.js';
 import { VirtualClock, type TimeSource } from '../engine/clock.js';
+import { checkFixtures } from '../spec/fixtures.js';
 import { loadSpec } from '../spec/load.js';
 import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
@@ -50,10 +51,11 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const clock = new VirtualClock(options.now ?? Date.now);
   const vendors = createVendors({ store, clock, ids: options.ids ?? randomUUID }, options.vendors);
 
+  const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
-    if (!options.fixtures) return;
+    if (!fixtures) return;
     for (const vendor of vendors) {
-      const part = options.fixtures[vendor.name];
+      const part = fixtures[vendor.name];
       if (part !== undefined) await vendor.seed(part);
     }
   };

@@ -1,6 +1,7 @@
 // Loads the "datadog" part of a fixtures document. Times are relative ("agoMs") so a data set
 // means the same thing whenever it is loaded: a running instance is still running.
 import type { Outcome } from '../../engine/plan.js';
+import { FixtureError } from '../../spec/fixtures.js';
 import { buildCaller, type DatadogKey } from './auth.js';
 import type { DatadogContext, DatadogInstanceAttrs } from './context.js';
 import { INSTANCE_KIND } from './context.js';
@@ -31,8 +32,6 @@ export interface DatadogTenantFixture extends DatadogKey {
     operations?: { name: string; agoMs: number }[];
   }[];
 }
-
-export class FixtureError extends Error {}
 
 export async function loadDatadogFixtures(ctx: DatadogContext, fixtures: DatadogFixtures): Promise<void> {
   const now = ctx.clock.now();
