@@ -77,6 +77,13 @@ describe('control plane', () => {
     expect(conforms('Reset', await ft.http.post('/__flowtwin/reset').send({ seed: 'yes' })).status).toBe(400);
   });
 
+  it('answers malformed JSON on any control call with a problem+json 400', async () => {
+    const ft = await testFlowtwin();
+    const res = conforms('FreezeClock', await ft.http.post('/__flowtwin/clock/freeze').set('content-type', 'application/json').send('{oops'));
+    expect(res.status).toBe(400);
+    expect(ft.clock.state().frozen).toBe(true);
+  });
+
   it('answers an unknown control path with a problem+json 404', async () => {
     const ft = await testFlowtwin();
     const res = await ft.http.get('/__flowtwin/nope');

@@ -60,14 +60,14 @@ export interface WorkflowAttributesInput {
  * Every business problem at once, in the order Datadog lists them (recorded 2025-05: description,
  * spec, trigger). Rules beyond the recorded three are assumptions listed in docs/fidelity.md.
  */
-export function workflowProblems(input: WorkflowAttributesInput, webhookSecret: string | undefined): string[] {
+export function workflowProblems(input: WorkflowAttributesInput): string[] {
   const problems: string[] = [];
   if (input.description !== undefined && [...input.description].length > DESCRIPTION_LIMIT) {
     problems.push(`workflow description exceeds size limit of [${DESCRIPTION_LIMIT}] characters`);
   }
   if (input.spec === undefined) return problems;
   if (!specIsValid(input.spec)) problems.push('spec is invalid');
-  problems.push(...triggerProblems(input.spec.triggers ?? [], webhookSecret));
+  problems.push(...triggerProblems(input.spec.triggers ?? []));
   return problems;
 }
 
@@ -81,7 +81,7 @@ function specIsValid(spec: WorkflowSpec): boolean {
   return edgesKnown && startsKnown;
 }
 
-function triggerProblems(triggers: WorkflowTrigger[], webhookSecret: string | undefined): string[] {
+function triggerProblems(triggers: WorkflowTrigger[]): string[] {
   const kinds = triggers.flatMap(triggerKinds);
   if (kinds.length === 0) return ['no trigger found. At least one trigger is required.'];
   const problems: string[] = [];
@@ -91,7 +91,6 @@ function triggerProblems(triggers: WorkflowTrigger[], webhookSecret: string | un
     seen.add(kind);
   }
   if (seen.has('workflowTrigger') && kinds.length > 1) problems.push('workflowTrigger must be the only trigger');
-  if (seen.has('githubWebhookTrigger') && !webhookSecret) problems.push('webhookSecret is required for a githubWebhookTrigger');
   return problems;
 }
 

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const children: ChildProcess[] = [];
+afterEach(() => children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+function cli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', () => out.includes('\n') && resolve(out.split('\n')[0]!));
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  firstLine.catch(() => undefined); // awaited only by tests that expect the server to start
+  return { child, firstLine, output: () => ({ out, err }) };
+}
+
+describe('flowtwin serve', () => {
+  it('prints one line with the URL when ready, serves the fixtures, and exits 0 on SIGTERM', async () => {
+    const { child, firstLine } = cli(['serve', '--port', '0']);
+    const line = await firstLine;
+    expect(line).toMatch(/^flowtwin \S+ listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const url = line.split(' ').pop()!;
+    const health = await fetch(`${url}/__flowtwin/health`);
+    expect(health.status).toBe(200);
+    const workflows = await fetch(`${url}/api/v2/workflows`, { headers: { 'DD-API-KEY': 'flowtwin-api-key', 'DD-APPLICATION-KEY': 'flowtwin-app-key' } });
+    expect(((await workflows.json()) as { meta: { page: { totalCount: number } } }).meta.page.totalCount).toBe(3);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('starts empty with --no-seed', async () => {
+    const { child, firstLine } = cli(['serve', '--port', '0', '--no-seed']);
+    const url = (await firstLine).split(' ').pop()!;
+    const workflows = await fetch(`${url}/api/v2/workflows`, { headers: { 'DD-API-KEY': 'flowtwin-api-key', 'DD-APPLICATION-KEY': 'flowtwin-app-key' } });
+    expect(((await workflows.json()) as { meta: { page: { totalCount: number } } }).meta.page.totalCount).toBe(0);
+    child.kill('SIGINT');
+    expect((await once(child, 'exit'))[0]).toBe(0);
+  });
+
+  it('refuses a bad port, an unknown command and a missing fixtures file with exit code 2 or 1 and a message', async () => {
+    for (const [args, code, message] of [
+      [['serve', '--port', 'abc'], 2, /--port must be an integer/],
+      [['launch'], 2, /unknown command "launch"/],
+      [['serve', '--port', '0', '--seed', 'no-such-file.json'], 1, /cannot read fixtures file no-such-file.json/],
+      [['serve', '--bogus'], 2, /Unknown option '--bogus'/],
+    ] as const) {
+      const run = cli([...args]);
+      const [exit] = await once(run.child, 'exit');
+      expect(exit).toBe(code);
+      expect(run.output().err).toMatch(message);
+    }
+  });
+});
