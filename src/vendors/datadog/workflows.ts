@@ -82,16 +82,16 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
     // The body's data.id is ignored: the path id wins (recorded).
     async UpdateWorkflow(req) {
       const attrs = (req.body as WorkflowBody).data.attributes ?? {};
-      await load(req); // an unknown workflow is a 404 even when the body is also invalid
+      let record = await load(req); // an unknown workflow is a 404 even when the body is also invalid
       const problems = workflowProblems(attrs);
       if (problems.length > 0) return ddErrors.workflowValidation(problems);
       for (let attempt = 0; attempt < 16; attempt++) {
-        const record = await load(req);
         const wf = applyUpdate(record.data, attrs, clock.now(), ids);
         if (await store.update({ ...record, data: wf }, record.version)) {
           if (wf.specVersionId !== record.data.specVersionId) await saveSpecVersion(req.caller.tenant, record.id, wf);
           return ok(200, record.id, wf);
         }
+        record = await load(req); // lost a race with another update: apply ours on top of theirs
       }
       return fail(ddErrors.internal());
     },
