@@ -20,13 +20,16 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   const missing = spec.operations.filter((op) => !vendor.handlers[op.operationId]).map((op) => op.operationId);
   if (missing.length > 0) throw new Error(`${vendor.name}: no handler for ${missing.join(', ')}`);
   const readBody = bodyReader(options.bodyLimitBytes);
+  const finalize = (reply: Reply): Reply => (vendor.finalize ? vendor.finalize(reply) : reply);
   const router = express.Router({ caseSensitive: true, strict: false });
 
   async function run(op: OperationSpec, req: Request, res: Response): Promise<Reply> {
-    const caller = vendor.authenticate(op, req.headers);
-    if (isReply(caller)) return caller;
+    // The body is read before auth because Huawei signs it; the size limit still applies first.
     const body = op.requestBody ? await readBody(req, res) : undefined;
-    const check = validateRequest(op, { params: req.params as Record<string, string>, query: req.query as Record<string, string>, headers: req.headers, body });
+    const query = req.query as Record<string, string | string[]>;
+    const caller = await vendor.authenticate(op, { method: req.method, path: req.path, query, headers: req.headers, body });
+    if (isReply(caller)) return caller;
+    const check = validateRequest(op, { params: req.params as Record<string, string>, query, headers: req.headers, body });
     if (!check.ok) return vendor.rejectRequest(op, check.violation);
     return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
   }
@@ -43,13 +46,14 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     router[op.method](expressPath(op.path), (req: Request, res: Response) => {
       run(op, req, res)
         .catch((err: unknown) => failure(op, err))
-        .then((reply) => {
+        .then((raw) => {
+          const reply = finalize(raw);
           if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
           if (!res.headersSent) writeReply(res, reply);
         })
         .catch((err: unknown) => {
           // Only a failing listener or socket lands here; the client still gets an answer.
-          if (!res.headersSent) writeReply(res, vendor.mapError(op, err));
+          if (!res.headersSent) writeReply(res, finalize(vendor.mapError(op, err)));
         });
     });
   }
@@ -57,7 +61,7 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   app.use((req, res, next) => {
     if (!vendor.prefixes.some((p) => req.path.startsWith(p))) return next();
     const allowed = [...new Set(spec.operations.filter((op) => op.pathPattern.test(req.path)).map((op) => op.method.toUpperCase()))];
-    writeReply(res, allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(req.path));
+    writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(req.path)));
   });
 }
 

@@ -32,6 +32,26 @@ export interface VendorRequest<P> extends ValidRequest {
 
 export type Handler<P> = (req: VendorRequest<P>) => Promise<Reply>;
 
+/** The request as it arrived, for auth schemes that sign the whole request (Huawei AK/SK). */
+export interface IncomingRequest {
+  method: string;
+  /** Path as sent on the wire, without the query. */
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  body?: Buffer;
+}
+
+/** Bad input to a vendor's control-plane call; answered as problem+json 400. */
+export class ControlInputError extends Error {}
+
+/** A vendor's own control-plane call, mounted under /__flowtwin/<vendor>/<path>. */
+export interface ControlCall {
+  method: 'get' | 'post';
+  path: string;
+  run(body: unknown): Promise<{ status: number; body: unknown }>;
+}
+
 export interface Vendor<P = unknown> {
   name: string;
   /** File name under specs/. */
@@ -39,7 +59,7 @@ export interface Vendor<P = unknown> {
   /** Path prefixes this vendor owns: unknown routes under them get the vendor's 404/405. */
   prefixes: string[];
   handlers: Record<string, Handler<P>>;
-  authenticate(operation: OperationSpec, headers: Record<string, string | string[] | undefined>): Caller<P> | Reply;
+  authenticate(operation: OperationSpec, request: IncomingRequest): Caller<P> | Reply | Promise<Caller<P> | Reply>;
   rejectRequest(operation: OperationSpec, violation: RequestViolation): Reply;
   payloadTooLarge(operation: OperationSpec, limitBytes: number): Reply;
   routeNotFound(path: string): Reply;
@@ -48,4 +68,7 @@ export interface Vendor<P = unknown> {
   mapError(operation: OperationSpec, error: unknown): Reply;
   /** Loads this vendor's part of a fixtures document. */
   seed(fixtures: unknown): Promise<void>;
+  /** Last touch on every reply of this vendor, errors included (e.g. a request-id header). */
+  finalize?(reply: Reply): Reply;
+  control?: ControlCall[];
 }

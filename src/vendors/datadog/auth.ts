@@ -3,7 +3,7 @@
 // operation needs is read from the spec's x-permission, not repeated here.
 import { createHash } from 'node:crypto';
 import type { OperationSpec } from '../../spec/operations.js';
-import type { Caller, Reply } from '../vendor.js';
+import type { Caller, IncomingRequest, Reply } from '../vendor.js';
 import { ddErrors } from './errors.js';
 
 export interface DatadogKey {
@@ -50,7 +50,7 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
     return caller;
   }
 
-  return function authenticate(op: OperationSpec, headers: Record<string, string | string[] | undefined>): Caller<DatadogPrincipal> | Reply {
+  return function authenticate(op: OperationSpec, { headers }: IncomingRequest): Caller<DatadogPrincipal> | Reply {
     const apiKey = single(headers['dd-api-key']);
     const appKey = single(headers['dd-application-key']);
     if (!apiKey || !appKey) return ddErrors.forbidden();
