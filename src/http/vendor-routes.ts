@@ -1,7 +1,7 @@
 // Mounts one vendor: a route per spec operation, each running the same pipeline
 // (auth -> read body -> validate against the spec -> handler -> reply), plus the vendor's own
 // 404/405 for anything else under its path prefixes.
-import type { Express, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import express from 'express';
 import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
@@ -57,12 +57,37 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
         });
     });
   }
-  app.use(router);
-  app.use((req, res, next) => {
-    if (!vendor.prefixes.some((p) => req.path.startsWith(p))) return next();
+  const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));
+  const fallback = (req: Request, res: Response): void => {
     const allowed = [...new Set(spec.operations.filter((op) => op.pathPattern.test(req.path)).map((op) => op.method.toUpperCase()))];
     writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(req.path)));
+  };
+  // Express would answer OPTIONS itself with a text/plain method list; vendors do not.
+  app.use((req, res, next) => (req.method === 'OPTIONS' && owns(req.path) ? fallback(req, res) : next()));
+  app.use(router);
+  app.use((req, res, next) => (owns(req.path) ? fallback(req, res) : next()));
+  // A path express cannot decode (a malformed %-escape) is a bad path parameter, in the vendor's words.
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!owns(req.path)) return next(err);
+    const op = spec.operations.find((o) => o.method === req.method.toLowerCase() && o.pathPattern.test(req.path));
+    if (!op) return fallback(req, res);
+    const bad = badSegment(op, req.path);
+    writeReply(res, finalize(vendor.rejectRequest(op, { location: 'path', name: bad, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${bad} is not a valid percent-encoded value` })));
   });
+}
+
+/** The first path parameter whose raw value does not decode. */
+function badSegment(op: OperationSpec, path: string): string {
+  const values = op.pathPattern.exec(path)?.slice(1) ?? [];
+  const index = values.findIndex((v) => {
+    try {
+      decodeURIComponent(v);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return op.pathParams[Math.max(index, 0)] ?? '';
 }
 
 /** /api/v2/workflows/{workflow_id} -> /api/v2/workflows/:workflow_id */

@@ -70,6 +70,9 @@ function checkBody(op: OperationSpec, req: RawRequest, out: ValidRequest): Reque
   } catch (err) {
     return fail('body', '', 'not-json', 'is not valid JSON', `the request body is not valid JSON (${(err as Error).message})`);
   }
+  if (depthOf(body) > MAX_BODY_DEPTH) {
+    return fail('body', '', 'invalid', `is nested deeper than ${MAX_BODY_DEPTH} levels`, `the request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
   if (!spec.validate(body)) {
     const first = spec.validate.errors?.[0];
     const where = first ? pointerOf(first) : '';
@@ -78,6 +81,23 @@ function checkBody(op: OperationSpec, req: RawRequest, out: ValidRequest): Reque
   }
   out.body = body;
   return { ok: true, value: out };
+}
+
+/** Deeper bodies would overflow the stack of the recursive code that validates and serializes them. */
+export const MAX_BODY_DEPTH = 256;
+
+/** Nesting depth without recursion: a 5,000-level body must not blow the stack here either. */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) max = depth;
+    if (max > MAX_BODY_DEPTH) return max;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return max;
 }
 
 function rank(op: OperationSpec, location: string, name: string): number {

@@ -47,7 +47,7 @@ export const ddErrors = {
     contentType: JSONAPI_TYPE,
     body: { errors: [{ status: '400', title: 'Bad Request', detail: `request body has an error: ${detail}` }] },
   }),
-  invalidListQuery: (name: string, reason: string): Reply => stringError(400, `invalid parameter "${name}" in "query"; ${reason}`),
+  invalidListQuery: (name: string, reason: string): Reply => stringError(400, `invalid parameter "${name}" in "query"; ${LIST_QUERY_EXPECTED[name] ?? reason}`),
 
   instancePayloadTooLarge: (limit: number): Reply => instanceError(413, 'PAYLOAD_TOO_LARGE', tooLarge(limit)),
   workflowPayloadTooLarge: (limit: number): Reply => ({
@@ -55,6 +55,15 @@ export const ddErrors = {
     contentType: JSONAPI_TYPE,
     body: { errors: [{ status: '413', title: 'Payload Too Large', detail: tooLarge(limit) }] },
   }),
+};
+
+/** ListWorkflows' wording per parameter (assumed, DD-ASSUME-4); the rest use the validator's words. */
+const LIST_QUERY_EXPECTED: Record<string, string> = {
+  limit: 'expected an integer from 1 to 100',
+  page: 'expected an integer of 0 or more',
+  sort: 'expected comma-separated fields among name, createdAt, updatedAt, creatorName, ownerName, lastExecutedAt, each optionally prefixed with "-"',
+  'filter[includeUnpublished]': 'expected true or false',
+  'filter[includeSpecs]': 'expected true or false',
 };
 
 const tooLarge = (limit: number): string => `request body exceeds the limit of ${limit} bytes`;

@@ -101,9 +101,11 @@ const SPEC_KEY_ORDER = ['triggers', 'steps', 'handle', 'connectionEnvs', 'inputS
 
 /** Datadog answers with the spec's keys in a fixed order (recorded); the rest follow. */
 export function normalizeSpec(spec: WorkflowSpec): WorkflowSpec {
-  const out: WorkflowSpec = {};
-  for (const key of SPEC_KEY_ORDER) if (spec[key] !== undefined) out[key] = spec[key];
-  for (const [key, value] of Object.entries(spec)) if (!(key in out) && value !== undefined) out[key] = value;
+  // No prototype, so "constructor" or "toString" are plain keys kept like any other; "__proto__"
+  // is dropped because echoing it back would let a client's JSON parser set a prototype.
+  const out = Object.create(null) as WorkflowSpec;
+  for (const key of SPEC_KEY_ORDER) if (Object.hasOwn(spec, key) && spec[key] !== undefined) out[key] = spec[key];
+  for (const [key, value] of Object.entries(spec)) if (key !== '__proto__' && !Object.hasOwn(out, key) && value !== undefined) out[key] = value;
   return out;
 }
 

@@ -2,7 +2,7 @@
 import type { StoredRecord } from '../../store/store.js';
 import type { Handler, Reply, VendorRequest } from '../vendor.js';
 import type { DatadogPrincipal } from './auth.js';
-import type { DatadogContext } from './context.js';
+import { INSTANCE_KIND, type DatadogContext } from './context.js';
 import { ddErrors, fail, JSONAPI_TYPE } from './errors.js';
 import { listWorkflowsPage, type ListWorkflowsQuery } from './workflow-list.js';
 import {
@@ -96,9 +96,15 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
       return fail(ddErrors.internal());
     },
 
+    // Deleting a workflow deletes its instances and spec versions (as the docs say).
     async DeleteWorkflow(req) {
-      const deleted = await store.delete(WORKFLOW_KIND, req.caller.tenant, String(req.params.workflow_id));
-      return deleted ? { status: 204 } : ddErrors.workflowNotFound();
+      const { tenant } = req.caller;
+      const id = String(req.params.workflow_id);
+      if (!(await store.delete(WORKFLOW_KIND, tenant, id))) return ddErrors.workflowNotFound();
+      for (const kind of [INSTANCE_KIND, SPEC_VERSION_KIND]) {
+        for (const child of await store.scan(kind, tenant, id)) await store.delete(kind, tenant, child.id);
+      }
+      return { status: 204 };
     },
   };
 }

@@ -376,7 +376,7 @@ describe('Datadog DeleteWorkflow', () => {
   // BUG (src): the spec says DeleteWorkflow "deletes the workflow and its instances", but only the
   // workflow record goes; cancel (which does not look the workflow up) still finds and cancels the
   // orphaned instance with 200. Remove `.fails` once DeleteWorkflow deletes the instances.
-  it.fails('deletes the workflow\'s instances too: cancel of one of them then answers 404 INSTANCE_NOT_FOUND', async () => {
+  it('deletes the workflow\'s instances too: cancel of one of them then answers 404 INSTANCE_NOT_FOUND', async () => {
     const ft = await testFlowtwin();
     const id = await create(ft);
     const run = await ft.http.post(`/api/v2/workflows/${id}/instances`).set(DD_KEYS).send({});
@@ -563,7 +563,7 @@ describe('Datadog ListWorkflows', () => {
   // MISMATCH (src vs spec/docs): DD-ASSUME-4 documents the exact message "expected an integer from 1
   // to 100", but the fake sends the validator's words ("must be >= 1", "must be <= 100", "must be
   // integer"). Remove `.fails` once ListWorkflows sends the documented text.
-  it.fails('words a bad limit as DD-ASSUME-4 documents it', async () => {
+  it('words a bad limit as DD-ASSUME-4 documents it', async () => {
     const ft = await testFlowtwin();
     const res = await ft.http.get('/api/v2/workflows?limit=101').set(DD_KEYS);
     expect(res.body).toEqual({ errors: ['invalid parameter "limit" in "query"; expected an integer from 1 to 100'] });
