@@ -2,13 +2,14 @@
 // specs/flowtwin-control.yaml.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ClockError, type VirtualClock } from '../engine/clock.js';
+import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
 export interface ControlDeps {
   clock: VirtualClock;
-  vendors: string[];
+  vendors: Vendor[];
   version: string;
   /** Empties the store, resets the clock and reloads the fixtures unless told not to. */
   reset(options: { seed: boolean }): Promise<void>;
@@ -23,7 +24,7 @@ export function controlRouter(deps: ControlDeps): Router {
   };
 
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', version: deps.version, vendors: deps.vendors, clock: clockState() });
+    res.json({ status: 'ok', version: deps.version, vendors: deps.vendors.map((v) => v.name), clock: clockState() });
   });
 
   router.post('/reset', async (req, res, next) => {
@@ -59,9 +60,19 @@ export function controlRouter(deps: ControlDeps): Router {
     res.json(clockState());
   });
 
+  // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.
+  for (const vendor of deps.vendors) {
+    for (const call of vendor.control ?? []) {
+      router[call.method](`/${vendor.name}${call.path}`, async (req, res) => {
+        const out = await call.run(req.body);
+        res.status(out.status).json(out.body);
+      });
+    }
+  }
+
   router.use((req, res) => sendProblem(res, 404, 'Not Found', `no control endpoint ${req.method} ${CONTROL_PREFIX}${req.path}`));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ClockError) return sendProblem(res, 400, 'Bad Request', err.message);
+    if (err instanceof ClockError || err instanceof ControlInputError) return sendProblem(res, 400, 'Bad Request', err.message);
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');
     if (e.type === 'entity.too.large') return sendProblem(res, 413, 'Payload Too Large', 'the request body is over 1 MB');

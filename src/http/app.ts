@@ -1,7 +1,7 @@
 // Composition root: builds the store, clock, vendors and control plane into one express app.
 // This is the one place that reads the wall clock and the system's random ids.
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
 import { sendProblem } from '../admin/problem.js';
 import { VirtualClock, type TimeSource } from '../engine/clock.js';
@@ -49,7 +49,8 @@ function compiledSpec(file: string): CompiledSpec {
 export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
   const store = options.store ?? new MemoryStore();
   const clock = new VirtualClock(options.now ?? Date.now);
-  const vendors = createVendors({ store, clock, ids: options.ids ?? randomUUID }, options.vendors);
+  const now = options.now ?? Date.now;
+  const vendors = createVendors({ store, clock, wallClock: { now }, ids: options.ids ?? randomUUID }, options.vendors);
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -69,7 +70,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors: vendors.map((v) => v.name), version: VERSION, reset: (o) => reset(o) }));
+  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, version: VERSION, reset: (o) => reset(o) }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, compiledSpec(vendor.spec), {
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
@@ -77,6 +78,11 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     });
   }
   app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(res, status, 'Bad Request', (err as Error).message);
+    sendProblem(res, 500, 'Internal Server Error', 'flowtwin failed to handle this request');
+  });
 
   await seed();
   return { app, clock, store, reset, close: () => store.close() };

@@ -2,18 +2,28 @@
 import type { Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
 import { createDatadogVendor, type DatadogConfig } from './datadog/index.js';
+import { createIamVendor, type IamConfig } from './huawei-iam/index.js';
+import { createSecMasterVendor, type SecMasterConfig } from './secmaster/index.js';
 import type { Vendor } from './vendor.js';
 
 export interface VendorDeps {
   store: Store;
   clock: Clock;
+  /** Real time, for what clients stamp with the wall clock (signature dates). */
+  wallClock: Clock;
   ids: () => string;
 }
 
 export interface VendorsConfig {
   datadog?: DatadogConfig;
+  secmaster?: SecMasterConfig;
+  'huawei-iam'?: IamConfig;
 }
 
 export function createVendors(deps: VendorDeps, config: VendorsConfig = {}): Vendor[] {
-  return [createDatadogVendor(deps, config.datadog) as Vendor];
+  return [
+    createDatadogVendor(deps, config.datadog) as Vendor,
+    createSecMasterVendor(deps, config.secmaster) as Vendor,
+    createIamVendor(deps, config['huawei-iam']) as Vendor,
+  ];
 }

@@ -1,0 +1,85 @@
+// The fake Huawei IAM: issues password tokens (X-Subject-Token) that SecMaster then honours, and
+// validates them. Token lifetime follows flowtwin's virtual clock.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../engine/clock.js';
+import type { Store } from '../../store/store.js';
+import { VendorError, type Reply, type Vendor } from '../vendor.js';
+import { findToken, issueToken, projectIdForName, type StoredToken } from './tokens.js';
+
+export interface IamUser {
+  name: string;
+  password: string;
+  domain?: string;
+  project_id: string;
+  project_name?: string;
+}
+
+export interface IamConfig {
+  /** When set, only these users can obtain tokens; otherwise any name and password work. */
+  users?: IamUser[];
+}
+
+interface PasswordBody {
+  auth: {
+    identity: { password: { user: { name: string; password: string; domain?: { name?: string; id?: string } } } };
+    scope?: { project?: { name?: string; id?: string } };
+  };
+}
+
+const JSON_TYPE = 'application/json';
+const iamError = (status: number, title: string, message: string): Reply => ({ status, contentType: JSON_TYPE, body: { error: { code: status, message, title } } });
+const idFor = (prefix: string, s: string): string => `${prefix}${createHash('sha256').update(s).digest('hex').slice(0, 31)}`;
+const keystoneTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '000Z');
+
+function tokenBody(t: StoredToken) {
+  const domain = { id: idFor('d', t.domainName), name: t.domainName };
+  return {
+    token: {
+      expires_at: keystoneTime(t.expiresAt),
+      issued_at: keystoneTime(t.issuedAt),
+      methods: ['password'],
+      catalog: [],
+      roles: [{ id: '0', name: 'op_service' }],
+      project: { id: t.projectId, name: t.projectName, domain },
+      user: { id: idFor('u', `${t.domainName}/${t.userName}`), name: t.userName, domain },
+    },
+  };
+}
+
+export function createIamVendor(deps: { store: Store; clock: Clock }, config: IamConfig = {}): Vendor<null> {
+  const users = config.users && new Map(config.users.map((u) => [u.name, u]));
+  return {
+    name: 'huawei-iam',
+    spec: 'huawei-iam.yaml',
+    prefixes: ['/v3/'],
+    authenticate: () => ({ tenant: 'huawei-iam', principal: null }),
+    handlers: {
+      async KeystoneCreateUserTokenByPassword(req) {
+        const { identity, scope } = (req.body as PasswordBody).auth;
+        const { user } = identity.password;
+        const known = users?.get(user.name);
+        if (users && (!known || known.password !== user.password)) return iamError(401, 'Unauthorized', 'The username or password is wrong.');
+        const projectName = scope?.project?.name ?? known?.project_name ?? 'cn-north-4';
+        const projectId = known?.project_id ?? scope?.project?.id ?? projectIdForName(projectName);
+        if (known && scope?.project?.id && scope.project.id !== known.project_id) return iamError(401, 'Unauthorized', `user ${user.name} has no access to project ${scope.project.id}`);
+        const domainName = user.domain?.name ?? known?.domain ?? 'flowtwin';
+        const { token, record } = await issueToken(deps.store, deps.clock, { projectId, projectName, userName: user.name, domainName });
+        return { status: 201, contentType: JSON_TYPE, headers: { 'X-Subject-Token': token }, body: tokenBody(record) };
+      },
+      async KeystoneValidateToken(req) {
+        const subject = String(req.headers['x-subject-token']);
+        const caller = await findToken(deps.store, String(req.headers['x-auth-token']));
+        if (!caller || caller.expiresAt <= deps.clock.now()) return iamError(401, 'Unauthorized', 'The request you have made requires authentication.');
+        const token = await findToken(deps.store, subject);
+        if (!token || token.expiresAt <= deps.clock.now()) return iamError(404, 'Not Found', 'The token is unknown or has expired.');
+        return { status: 200, contentType: JSON_TYPE, headers: { 'X-Subject-Token': subject }, body: tokenBody(token) };
+      },
+    },
+    rejectRequest: (_op, v) => iamError(400, 'Bad Request', v.message),
+    payloadTooLarge: (_op, limit) => iamError(400, 'Bad Request', `request body exceeds the limit of ${limit} bytes`),
+    routeNotFound: () => iamError(404, 'Not Found', 'The resource could not be found.'),
+    methodNotAllowed: () => iamError(404, 'Not Found', 'The resource could not be found.'),
+    mapError: (_op, error) => (error instanceof VendorError ? error.reply : iamError(500, 'Internal Server Error', 'unexpected error')),
+    seed: async () => undefined,
+  };
+}

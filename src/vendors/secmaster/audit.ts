@@ -1,0 +1,43 @@
+// Audit logs and topology, derived from the same projection as the instances' status, so an
+// action's log entry can never disagree with its instance (VENDOR-FACTS B5.4-B5.5).
+import type { Handler, Reply, VendorRequest } from '../vendor.js';
+import type { SecMasterPrincipal } from './auth.js';
+import { materializeTimers, type SecMasterContext } from './context.js';
+import { fail, smErrors } from './errors.js';
+import { pageOf } from './instances.js';
+import { actionInfo, auditLogs } from './model.js';
+
+type Req = VendorRequest<SecMasterPrincipal>;
+type Log = ReturnType<typeof auditLogs>[number];
+const FILTER_FIELDS = ['instance_type', 'action_id', 'action_name', 'instance_id', 'parent_instance_id', 'log_level', 'status', 'trigger_type'] as const;
+
+const json = (body: unknown): Reply => ({ status: 200, contentType: 'application/json', body });
+
+export function auditHandlers(ctx: SecMasterContext): Record<string, Handler<SecMasterPrincipal>> {
+  return {
+    async ListPlaybookAuditLogs(req) {
+      const { limit, offset } = pageOf(req);
+      const workspaceId = String(req.params.workspace_id);
+      await materializeTimers(ctx, req.caller.tenant, workspaceId);
+      const filter = (req.body ?? {}) as Partial<Record<string, string>>;
+      const logs = (await ctx.instances.all(req.caller.tenant, workspaceId)).flatMap(auditLogs).filter((log) => FILTER_FIELDS.every((f) => !filter[f] || log[f] === filter[f]));
+      const key = req.query.sort_key === 'end_time' ? 'end_time' : 'start_time';
+      const dir = req.query.sort_dir === 'asc' ? 1 : -1;
+      logs.sort((a: Log, b: Log) => (a[key] === b[key] ? 0 : a[key] < b[key] ? -dir : dir));
+      return json({ count: logs.length, audit_logs: logs.slice(offset, offset + limit) });
+    },
+
+    async ShowPlaybookTopology(req) {
+      const id = String(req.params.instance_id);
+      await materializeTimers(ctx, req.caller.tenant, String(req.params.workspace_id));
+      const view = await ctx.instances.get(req.caller.tenant, id);
+      if (!view || view.record.data.attrs.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook instance', id));
+      const { playbook, actions } = view.record.data.attrs;
+      const logs = new Map(auditLogs(view).map((log) => [log.action_id, log]));
+      const nodes = actions
+        .filter((a) => logs.has(a.id))
+        .map((a) => ({ action: actionInfo(req.caller.tenant, playbook.id, playbook.version_id, a), instance_log: logs.get(a.id)! }));
+      return json({ count: nodes.length, action_instances: nodes });
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// What the SecMaster handlers share, and the two ways an instance comes to exist: a playbook run
+// started for a data object (EVENT, or the control plane's trigger), and TIMER playbooks whose
+// runs are materialized, idempotently, for every tick the clock has passed.
+import type { Clock } from '../../engine/clock.js';
+import { InstanceEngine, type InstanceView } from '../../engine/instances.js';
+import type { Outcome } from '../../engine/plan.js';
+import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
+import { INSTANCE_KIND, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type SecMasterInstanceAttrs, type StoredPlaybook, type StoredVersion } from './model.js';
+import { secmasterMachine } from './state-machine.js';
+import { smTimestamp } from './time.js';
+
+/** A clock advanced by days must not create millions of runs in one read. */
+export const MAX_TIMER_RUNS_PER_READ = 1000;
+
+export interface SecMasterContext {
+  store: Store;
+  clock: Clock;
+  /** Real time, for signature dates: the SDK signs with the wall clock, not flowtwin's. */
+  wallClock: Clock;
+  ids: () => string;
+  instances: InstanceEngine<SecMasterInstanceAttrs>;
+}
+
+export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string }): SecMasterContext {
+  return { ...deps, instances: new InstanceEngine<SecMasterInstanceAttrs>({ ...deps, machine: secmasterMachine, kind: INSTANCE_KIND }) };
+}
+
+export interface StartOptions {
+  dataobject?: Ref;
+  outcome?: Outcome;
+  at?: number;
+  id?: string;
+}
+
+export async function startInstance(
+  ctx: SecMasterContext,
+  tenant: string,
+  playbook: StoredRecord<StoredPlaybook>,
+  version: StoredRecord<StoredVersion>,
+  options: StartOptions = {},
+): Promise<InstanceView<SecMasterInstanceAttrs>> {
+  const at = options.at ?? ctx.clock.now();
+  const v = version.data;
+  const steps = v.actions.map((a, i) => ({ name: a.id, durationMs: a.durationMs, after: i > 0 ? [v.actions[i - 1]!.id] : [] }));
+  const attrs: SecMasterInstanceAttrs = {
+    workspaceId: playbook.data.workspaceId,
+    name: `${playbook.data.name}-${smTimestamp(at).replace(/\D/g, '').slice(0, 14)}`,
+    playbook: { id: playbook.id, version_id: version.id, name: playbook.data.name, version: v.version },
+    dataclass: v.dataclass,
+    dataobject: options.dataobject ?? { id: uuidFrom(`dataobject/${playbook.id}/${at}`), name: `${v.dataclass.name} object` },
+    triggerType: v.triggerType,
+    actions: v.actions,
+  };
+  const plan = { steps, outcome: options.outcome ?? { kind: 'succeed' as const } };
+  if (options.id) {
+    const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: [], attrs } };
+    await ctx.instances.restore(record);
+    return ctx.instances.view(record);
+  }
+  return ctx.instances.start(tenant, playbook.data.workspaceId, plan, attrs, at);
+}
+
+/**
+ * Creates the runs of every enabled TIMER playbook of a workspace that are due by now. Run ids are
+ * derived from (version, tick), so replicas or concurrent reads creating the same run collide
+ * harmlessly instead of duplicating it.
+ */
+export async function materializeTimers(ctx: SecMasterContext, tenant: string, workspaceId: string): Promise<void> {
+  const now = ctx.clock.now();
+  const playbooks = await ctx.store.scan<StoredPlaybook>(PLAYBOOK_KIND, tenant, workspaceId);
+  let budget = MAX_TIMER_RUNS_PER_READ;
+  for (const playbook of playbooks) {
+    if (!playbook.data.enabled) continue;
+    const version = await ctx.store.get<StoredVersion>(VERSION_KIND, tenant, playbook.data.activeVersionId);
+    const timer = version?.data.timer;
+    if (!version || !timer || version.data.triggerType !== 'TIMER') continue;
+    const due = Math.floor((now - timer.firstAt) / timer.intervalMs);
+    // Newest ticks last, so insertion order stays creation order; older ticks beyond the budget are skipped.
+    const first = Math.max(0, due - budget + 1);
+    for (let tick = first; tick <= due && budget > 0; tick++) {
+      const at = timer.firstAt + tick * timer.intervalMs;
+      const id = uuidFrom(`timer/${version.id}/${tick}`);
+      if (await ctx.store.get(INSTANCE_KIND, tenant, id)) continue;
+      budget--;
+      try {
+        await startInstance(ctx, tenant, playbook, version, { at, id });
+      } catch (err) {
+        if (!(err instanceof DuplicateRecordError)) throw err;
+      }
+    }
+  }
+}

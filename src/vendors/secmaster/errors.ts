@@ -1,0 +1,28 @@
+// SecMaster's fault catalogue: its own {code, message} errors (HTTP 400, codes from the Error Codes
+// page) and the API gateway's auth failures (VENDOR-FACTS B2, B4).
+import { VendorError, type Reply } from '../vendor.js';
+
+const JSON_TYPE = 'application/json';
+
+function secmasterError(code: string, message: string): Reply {
+  return { status: 400, contentType: JSON_TYPE, body: { code, message } };
+}
+
+export const smErrors = {
+  invalidParameters: (message: string): Reply => secmasterError('SecMaster.20030001', message),
+  invalidProject: (message: string): Reply => secmasterError('SecMaster.20030002', message),
+  invalidWorkspace: (message: string): Reply => secmasterError('SecMaster.20010001', message),
+  // No not-found code is documented; SecMaster answers bad ids with 400 "Invalid parameters".
+  notFound: (what: string, id: string): Reply => secmasterError('SecMaster.20030001', `${what} ${id} does not exist`),
+  unknown: (): Reply => ({ status: 500, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } }),
+  /** The gateway's IAM failure, read by the SDK as error_code / error_msg. */
+  unauthorized: (reason: string, requestId: string): Reply => ({
+    status: 401,
+    contentType: JSON_TYPE,
+    body: { error_msg: `Incorrect IAM authentication information: ${reason}`, error_code: 'APIGW.0301', request_id: requestId },
+  }),
+};
+
+export const fail = (reply: Reply): never => {
+  throw new VendorError(reply);
+};

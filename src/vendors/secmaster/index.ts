@@ -1,0 +1,54 @@
+// The Huawei Cloud SecMaster playbooks vendor: its spec, gateway auth, handlers and errors.
+import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
+import type { Clock } from '../../engine/clock.js';
+import type { Store } from '../../store/store.js';
+import { VendorError, type Reply, type Vendor } from '../vendor.js';
+import { auditHandlers } from './audit.js';
+import { createSecMasterAuth, type SecMasterAuthConfig, type SecMasterPrincipal } from './auth.js';
+import { createSecMasterContext } from './context.js';
+import { smErrors } from './errors.js';
+import { loadSecMasterFixtures, type SecMasterFixtures } from './fixtures.js';
+import { instanceHandlers } from './instances.js';
+import { playbookHandlers } from './playbooks.js';
+import { triggerCall } from './trigger.js';
+
+export interface SecMasterConfig {
+  auth?: SecMasterAuthConfig;
+}
+
+const JSON_TYPE = 'application/json';
+
+export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
+  const ctx = createSecMasterContext(deps);
+  // Documented form: request_uuid-timestamp-hostname.
+  const requestId = () => `${deps.ids()}-${deps.wallClock.now()}-flowtwin`;
+  return {
+    name: 'secmaster',
+    spec: 'huawei-secmaster-playbooks.yaml',
+    prefixes: ['/v1/'],
+    handlers: { ...instanceHandlers(ctx), ...auditHandlers(ctx), ...playbookHandlers(ctx) },
+    authenticate: createSecMasterAuth(ctx, config.auth ?? {}, requestId),
+    rejectRequest: (op, v) => {
+      if (v.location === 'path' && v.name === 'project_id') return smErrors.invalidProject(`invalid project ID: ${v.reason}`);
+      if (v.location === 'path' && v.name === 'workspace_id') return smErrors.invalidWorkspace(`invalid workspace ID: ${v.reason}`);
+      return smErrors.invalidParameters(v.location === 'body' ? v.message : `${v.name} ${v.reason}`);
+    },
+    payloadTooLarge: (_op, limit) => smErrors.invalidParameters(`request body exceeds the limit of ${limit} bytes`),
+    routeNotFound: () => ({ status: 404, contentType: JSON_TYPE, body: { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101', request_id: requestId() } }),
+    methodNotAllowed: () => ({ status: 404, contentType: JSON_TYPE, body: { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101', request_id: requestId() } }),
+    mapError(_op, error) {
+      if (error instanceof VendorError) return error.reply;
+      if (error instanceof InstanceNotFound) return smErrors.notFound('playbook instance', error.instanceId);
+      if (error instanceof IllegalOperation) return smErrors.invalidParameters(error.message);
+      return smErrors.unknown();
+    },
+    seed: (fixtures) => loadSecMasterFixtures(ctx, fixtures as SecMasterFixtures),
+    // Every response carries X-request-id; a gateway error repeats it in its body.
+    finalize(reply: Reply): Reply {
+      const inBody = (reply.body as { request_id?: unknown } | undefined)?.request_id;
+      const id = typeof inBody === 'string' ? inBody : requestId();
+      return { ...reply, headers: { ...reply.headers, 'X-request-id': id } };
+    },
+    control: [triggerCall(ctx)],
+  };
+}

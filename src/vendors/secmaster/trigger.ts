@@ -1,0 +1,93 @@
+// POST /__flowtwin/secmaster/trigger: a data object of a playbook's dataclass changed, so the
+// playbook runs. Without playbook_id, the workspace's default playbook runs (created on first use).
+import type { Outcome } from '../../engine/plan.js';
+import { ControlInputError, type ControlCall } from '../vendor.js';
+import { materializeTimers, startInstance, type SecMasterContext } from './context.js';
+import { instanceInfo, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
+
+const ID = /^[0-9a-zA-Z-]{1,64}$/;
+
+interface TriggerBody {
+  project_id?: unknown;
+  workspace_id?: unknown;
+  playbook_id?: unknown;
+  dataobject?: unknown;
+  outcome?: unknown;
+  fail_action?: unknown;
+}
+
+export function triggerCall(ctx: SecMasterContext): ControlCall {
+  return {
+    method: 'post',
+    path: '/trigger',
+    async run(raw) {
+      const body = (raw ?? {}) as TriggerBody;
+      const tenant = idField(body.project_id, 'project_id');
+      const workspaceId = idField(body.workspace_id, 'workspace_id');
+      await materializeTimers(ctx, tenant, workspaceId);
+      const { playbook, version } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id'));
+      const outcome = outcomeOf(body, version.data.actions.map((a) => a.name), version.data.actions.map((a) => a.id));
+      const dataobject = dataobjectOf(body.dataobject);
+      const view = await startInstance(ctx, tenant, playbook, version, { outcome, ...(dataobject ? { dataobject } : {}) });
+      return { status: 201, body: instanceInfo(view) };
+    },
+  };
+}
+
+function idField(value: unknown, name: string): string {
+  if (typeof value !== 'string' || !ID.test(value)) throw new ControlInputError(`${name} must be a string of 1-64 letters, digits or dashes`);
+  return value;
+}
+
+function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome {
+  if (body.outcome === undefined || body.outcome === 'FINISHED') return { kind: 'succeed' };
+  if (body.outcome !== 'FAILED') throw new ControlInputError('outcome must be "FINISHED" or "FAILED"');
+  if (body.fail_action === undefined) return { kind: 'fail', step: ids[ids.length - 1]! };
+  const at = names.indexOf(String(body.fail_action));
+  if (at < 0) throw new ControlInputError(`fail_action must name one of the playbook's actions: ${names.join(', ')}`);
+  return { kind: 'fail', step: ids[at]! };
+}
+
+function dataobjectOf(value: unknown): Ref | undefined {
+  if (value === undefined) return undefined;
+  const v = value as { id?: unknown; name?: unknown };
+  if (typeof v !== 'object' || v === null || (v.id !== undefined && typeof v.id !== 'string') || (v.name !== undefined && typeof v.name !== 'string')) {
+    throw new ControlInputError('dataobject must be {"id": string, "name": string}');
+  }
+  const id = (v.id as string | undefined) ?? uuidFrom(`dataobject/${String(v.name)}`);
+  return { id, name: (v.name as string | undefined) ?? id };
+}
+
+async function namedPlaybook(ctx: SecMasterContext, tenant: string, workspaceId: string, id: string) {
+  const playbook = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, tenant, id);
+  if (!playbook || playbook.data.workspaceId !== workspaceId) throw new ControlInputError(`playbook ${id} does not exist in workspace ${workspaceId} of project ${tenant}`);
+  const version = await ctx.store.get<StoredVersion>(VERSION_KIND, tenant, playbook.data.activeVersionId);
+  if (!version) throw new ControlInputError(`playbook ${id} has no active version`);
+  return { playbook, version };
+}
+
+async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceId: string) {
+  const id = uuidFrom(`default-playbook/${tenant}/${workspaceId}`);
+  const existing = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, tenant, id);
+  if (existing) return namedPlaybook(ctx, tenant, workspaceId, id);
+  const at = ctx.clock.now();
+  const versionId = uuidFrom(`default-version/${tenant}/${workspaceId}`);
+  const dataclass = { id: uuidFrom('dataclass/Alert'), name: 'Alert' };
+  const actions = ['Enrich alert', 'Block source IP', 'Notify on-call'].map((name, i) => ({
+    id: uuidFrom(`default-action/${tenant}/${workspaceId}/${i}`),
+    name,
+    description: `${name} (flowtwin default playbook)`,
+    action_type: 'WORKFLOW',
+    action_id: uuidFrom(`default-workflow/${i}`),
+    durationMs: 1000,
+  }));
+  const playbook = { kind: PLAYBOOK_KIND, tenant, id, parentId: workspaceId, createdAt: at, version: 1, data: { workspaceId, name: 'flowtwin-default-playbook', description: 'Created by flowtwin on the first trigger without playbook_id', enabled: true, activeVersionId: versionId, version: 'v1', dataclass, ownerId: 'flowtwin', createdAt: at, updatedAt: at } satisfies StoredPlaybook };
+  const version = { kind: VERSION_KIND, tenant, id: versionId, parentId: id, createdAt: at, version: 1, data: { workspaceId, playbookId: id, version: 'v1', description: '', enabled: true, status: 'PUBLISHED', versionType: 1, triggerType: 'EVENT', dataclass, actions, creatorId: 'flowtwin', createdAt: at, updatedAt: at } satisfies StoredVersion };
+  try {
+    await ctx.store.create(playbook);
+    await ctx.store.create(version);
+  } catch {
+    // Another request created it first; use theirs.
+  }
+  return namedPlaybook(ctx, tenant, workspaceId, id);
+}
