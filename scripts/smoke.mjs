@@ -24,3 +24,15 @@ if (res.status !== 200 || !Array.isArray(body.data) || body.data.length === 0) {
   process.exit(1);
 }
 console.log(`smoke: ${base} is healthy and serves ${body.data.length} seeded workflows`);
+
+// SecMaster side by side: the seeded project answers with a token (any token passes when no
+// credentials are configured).
+const project = '0123456789abcdef0123456789abcdef';
+const workspace = '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
+const sm = await fetch(`${base}/v1/${project}/workspaces/${workspace}/soc/playbooks/instances?limit=10&offset=0`, { headers: { 'X-Auth-Token': 'smoke' } });
+const smBody = await sm.json();
+if (sm.status !== 200 || !(smBody.count > 0) || !sm.headers.get('x-request-id')) {
+  console.error(`smoke: expected seeded SecMaster instances, got ${sm.status} ${JSON.stringify(smBody).slice(0, 300)}`);
+  process.exit(1);
+}
+console.log(`smoke: SecMaster serves ${smBody.count} seeded playbook instances`);
