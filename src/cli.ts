@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // flowtwin's command line. `serve` today; contract, verify-har, proxy and seed join it later.
 import { parseArgs } from 'node:util';
+import { CONTRACT_USAGE, ContractUsageError, contractCommand } from './contract/cli.js';
 import { DEFAULT_FIXTURES, readJsonFile, serve } from './serve.js';
 import { VERSION } from './version.js';
 
@@ -9,10 +10,12 @@ const USAGE = `flowtwin ${VERSION}: a stateful fake of vendor workflow-automatio
 Usage:
   flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
                  [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
+  ${CONTRACT_USAGE.replace(/\n/g, '\n  ')}
   flowtwin --version | --help
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'contract') return contractCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -79,7 +82,7 @@ function fail(message: string): number {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = err instanceof UsageError || err instanceof ContractUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.exitCode = fail((err as Error).message) && (usage ? 2 : 1);
   },
 );

@@ -29,6 +29,8 @@ export interface ResponseSpec {
   status: string;
   mediaTypes: string[];
   validators: Map<string, ValidateFunction>;
+  /** JSON pointer of each media type's schema in the document, for tools that walk it. */
+  schemas: Map<string, string>;
 }
 
 export interface OperationSpec {
@@ -116,10 +118,14 @@ function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: strin
     const response = resolve(doc, raw, `${opPointer}/responses/${escapePointer(status)}`);
     const content = (response.value.content ?? {}) as Record<string, JsonObject>;
     const validators = new Map<string, ValidateFunction>();
+    const schemas = new Map<string, string>();
     for (const [mediaType, media] of Object.entries(content)) {
-      if (media.schema) validators.set(mediaType, ajv.compile(ref(`${response.pointer}/content/${escapePointer(mediaType)}/schema`)));
+      if (!media.schema) continue;
+      const pointer = `${response.pointer}/content/${escapePointer(mediaType)}/schema`;
+      schemas.set(mediaType, pointer);
+      validators.set(mediaType, ajv.compile(ref(pointer)));
     }
-    out.set(status, { status, mediaTypes: Object.keys(content), validators });
+    out.set(status, { status, mediaTypes: Object.keys(content), validators, schemas });
   }
   return out;
 }
@@ -127,6 +133,14 @@ function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: strin
 interface Resolved {
   value: JsonObject;
   pointer: string;
+}
+
+/** The value at a JSON pointer ("/components/schemas/X") of the document. */
+export function atPointer(doc: OpenApiDocument, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((node, part) => (node as JsonObject | undefined)?.[unescapePointer(part)], doc);
 }
 
 /** Follows local $refs of non-schema objects (parameters, bodies, responses), keeping the pointer. */
@@ -137,10 +151,7 @@ export function resolve(doc: OpenApiDocument, value: unknown, pointer: string): 
     const target = current.$ref as string;
     if (!target.startsWith('#/') || hops > 20) throw new Error(`unsupported $ref ${target} at ${at}`);
     at = target.slice(1);
-    current = at
-      .split('/')
-      .slice(1)
-      .reduce<unknown>((node, part) => (node as JsonObject)?.[unescapePointer(part)], doc) as JsonObject;
+    current = atPointer(doc, at) as JsonObject;
     if (!current) throw new Error(`dangling $ref ${target}`);
   }
   return { value: current, pointer: at };
