@@ -1,0 +1,211 @@
+// Every check must be able to fail: each test makes flowtwin drift in one way (through a fetch
+// that rewrites its answers, like a vendor that changed) and expects exactly that check to fail.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runContract } from '../../src/contract/runner.js';
+import type { RunningFlowtwin } from '../../src/serve.js';
+import { authenticate, flowtwinWithWorkflow } from './support.js';
+
+let ft: RunningFlowtwin;
+let workflowId: string;
+beforeAll(async () => ({ ft, workflowId } = await flowtwinWithWorkflow()));
+afterAll(() => ft.stop());
+
+interface Seen {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  status: number;
+  contentType: string;
+  body: unknown;
+  /** How many earlier requests had the same method and path. */
+  nth: number;
+}
+type Rewrite = (s: Seen) => Partial<Pick<Seen, 'status' | 'contentType' | 'body'>> | undefined;
+
+function drifting(rewrite: Rewrite): typeof fetch {
+  const counts = new Map<string, number>();
+  return async (input, init) => {
+    const url = new URL(String(input));
+    const res = await fetch(input, init);
+    const text = await res.text();
+    const key = `${init?.method ?? 'GET'} ${url.pathname}`;
+    const nth = counts.get(key) ?? 0;
+    counts.set(key, nth + 1);
+    const seen: Seen = {
+      method: init?.method ?? 'GET',
+      url,
+      headers: (init?.headers ?? {}) as Record<string, string>,
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      body: text ? JSON.parse(text) : undefined,
+      nth,
+    };
+    const out = { ...seen, ...rewrite(seen) };
+    const headers = new Headers(res.headers);
+    headers.set('content-type', out.contentType);
+    return new Response(out.body === undefined ? null : typeof out.body === 'string' ? out.body : JSON.stringify(out.body), { status: out.status, headers });
+  };
+}
+
+async function failedChecks(rewrite: Rewrite, extra: { strictFields?: boolean } = {}): Promise<string[]> {
+  const report = await runContract({ vendor: 'datadog', target: ft.url, authenticate, allowWrites: true, resources: { workflowId }, fetch: drifting(rewrite), pollBudgetMs: 300, ...extra });
+  return [...new Set(report.findings.filter((f) => f.outcome === 'fail').map((f) => f.check))].sort();
+}
+
+const isInstance = (s: Seen) => /\/instances\/[^/]+$/.test(s.url.pathname);
+const isList = (s: Seen) => s.url.pathname === '/api/v2/workflows';
+
+describe('contract checks fail on the drift they exist to catch', () => {
+  it('names conformance.status-declared when execute answers 201 instead of 200', async () => {
+    expect(await failedChecks((s) => (s.method === 'POST' && s.url.pathname.endsWith('/instances') ? { status: 201 } : undefined))).toEqual(['conformance.status-declared', 'laws.execute-ok']);
+  });
+
+  it('names conformance.schema when instance errors are strings instead of objects', async () => {
+    expect(await failedChecks((s) => (isInstance(s) && s.status === 400 ? { body: { errors: ['value is invalid'] } } : undefined))).toEqual(['conformance.schema']);
+  });
+
+  it('names conformance.schema when a required field goes missing', async () => {
+    const drop: Rewrite = (s) => {
+      if (!isInstance(s) || s.status !== 200) return undefined;
+      const body = structuredClone(s.body) as { data: Record<string, unknown> };
+      delete body.data.type;
+      return { body };
+    };
+    expect(await failedChecks(drop)).toEqual(['conformance.schema']);
+  });
+
+  it('names conformance.content-type when the workflow list comes back as text/html', async () => {
+    expect(await failedChecks((s) => (isList(s) && s.status === 200 ? { contentType: 'text/html' } : undefined))).toEqual(['conformance.content-type']);
+  });
+
+  it('names conformance.undocumented-fields (with --strict-fields) when a field appears', async () => {
+    const add: Rewrite = (s) => (isList(s) && s.status === 200 ? { body: { ...(s.body as object), links: { next: 'x' } } } : undefined);
+    expect(await failedChecks(add, { strictFields: true })).toEqual(['conformance.undocumented-fields']);
+    expect(await failedChecks(add)).toEqual([]);
+  });
+
+  it('names laws.illegal-operation-refused when a second cancel is accepted', async () => {
+    expect(await failedChecks((s) => (s.url.pathname.endsWith('/cancel') && s.status === 400 ? { status: 200, body: {} } : undefined))).toEqual(['laws.illegal-operation-refused']);
+  });
+
+  it('names laws.operation-moves-state and laws.terminal-stays-terminal when a cancel does not take', async () => {
+    const stuck: Rewrite = (s) => {
+      if (!isInstance(s) || s.status !== 200) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: Record<string, unknown> } };
+      body.data.attributes.instanceStatus = { detailsKind: 'IN_PROGRESS', displayName: 'Running' };
+      delete body.data.attributes.endTimestamp;
+      return { body };
+    };
+    expect(await failedChecks(stuck)).toEqual(expect.arrayContaining(['laws.operation-moves-state', 'laws.terminal-stays-terminal']));
+  });
+
+  it('names pagination.no-duplicates when a later page repeats an item', async () => {
+    let first: unknown;
+    const repeat: Rewrite = (s) => {
+      if (!isList(s) || s.url.searchParams.get('limit') !== '1') return undefined;
+      if (s.url.searchParams.get('page') === '0') first = s.body;
+      return s.url.searchParams.get('page') === '1' ? { body: first } : undefined;
+    };
+    expect(await failedChecks(repeat)).toEqual(['pagination.no-duplicates']);
+  });
+
+  it('names pagination.total-stable when totalCount changes between pages', async () => {
+    const wobble: Rewrite = (s) => {
+      if (!isList(s) || s.url.searchParams.get('limit') !== '1') return undefined;
+      const body = structuredClone(s.body) as { meta: { page: { totalCount: number } } };
+      body.meta.page.totalCount += Number(s.url.searchParams.get('page'));
+      return { body };
+    };
+    expect(await failedChecks(wobble)).toEqual(['pagination.total-stable']);
+  });
+
+  it('names pagination.limit-refused-over-max and errors.bad-query-value when page limits are not enforced', async () => {
+    const lax: Rewrite = (s) => (s.status === 400 && ['101'].includes(s.url.searchParams.get('limit') ?? s.url.searchParams.get('page[size]') ?? '') ? { status: 200, body: { data: [], meta: { page: { totalCount: 0, totalFilteredCount: 0 } } } } : undefined);
+    expect(await failedChecks(lax)).toEqual(expect.arrayContaining(['errors.bad-query-value', 'pagination.limit-refused-over-max']));
+  });
+
+  it('names laws.counters-match-list when a meta counter disagrees with the items', async () => {
+    const miscount: Rewrite = (s) => (s.url.pathname.endsWith('/instances') && s.method === 'GET' && s.status === 200 ? { body: { ...(s.body as object), meta: { ...(s.body as { meta: object }).meta, failedCount: 7 } } } : undefined);
+    expect(await failedChecks(miscount)).toEqual(['laws.counters-match-list']);
+  });
+
+  it('names laws.list-and-get-agree when get reports another status than the list', async () => {
+    const disagree: Rewrite = (s) => {
+      if (!isInstance(s) || s.status !== 200 || s.nth > 0) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: Record<string, unknown> } };
+      body.data.attributes.instanceStatus = { detailsKind: 'FAILED', displayName: 'Failed' };
+      body.data.attributes.endTimestamp = '2026-01-01T00:00:00Z';
+      return { body };
+    };
+    expect(await failedChecks(disagree)).toContain('laws.list-and-get-agree');
+  });
+
+  it('names errors.missing-credentials when a request without keys is served', async () => {
+    const open: Rewrite = (s) =>
+      s.status === 403 && !s.headers['DD-API-KEY'] ? { status: 200, contentType: 'application/vnd.api+json', body: { data: [], meta: { page: { totalCount: 0, totalFilteredCount: 0 } } } } : undefined;
+    expect(await failedChecks(open)).toEqual(['errors.missing-credentials']);
+  });
+
+  it('names errors.bad-body when an invalid workflow is created', async () => {
+    expect(await failedChecks((s) => (isList(s) && s.method === 'POST' && s.status === 400 ? { status: 201 } : undefined))).toEqual(
+      expect.arrayContaining(['errors.bad-body']),
+    );
+  });
+
+  it('names the errors.* check when an error status drifts to another declared one', async () => {
+    const notFound = { errors: [{ detail: 'workflow not found' }] };
+    const invalid = { errors: [{ status: '400', title: 'Invalid Parameter', detail: 'invalid parameter "workflowId" in "path"; expected type "uuid"' }] };
+    const swapped: Rewrite = (s) => {
+      if (s.url.pathname === '/api/v2/workflows/bad-format') return { status: 404, body: notFound };
+      if (/^\/api\/v2\/workflows\/00000000-/.test(s.url.pathname)) return { status: 400, body: invalid };
+      if (s.url.pathname === '/api/v2/workflows/malformed/instances/malformed') return { status: 404, body: { errors: [{ code: 'WORKFLOW_NOT_FOUND', detail: 'workflow not found' }] } };
+      return undefined;
+    };
+    expect(await failedChecks(swapped)).toEqual(['errors.malformed-instance-path', 'errors.malformed-workflow-id', 'errors.unknown-workflow']);
+  });
+
+  it('names errors.blank-credentials when blank keys are accepted', async () => {
+    const blank: Rewrite = (s) => (s.status === 403 && s.headers['DD-API-KEY'] === ' ' ? { status: 200, contentType: 'application/vnd.api+json', body: { data: [], meta: { page: { totalCount: 0, totalFilteredCount: 0 } } } } : undefined);
+    expect(await failedChecks(blank)).toEqual(['errors.blank-credentials']);
+  });
+
+  it('names pagination.page-size-respected when a page holds more than the limit', async () => {
+    const big: Rewrite = (s) => {
+      if (!isList(s) || s.url.searchParams.get('limit') !== '1' || s.url.searchParams.get('page') !== '0') return undefined;
+      const body = structuredClone(s.body) as { data: { id: string }[] };
+      body.data = [...body.data, { ...body.data[0]!, id: '99999999-9999-4999-8999-999999999999' }];
+      return { body };
+    };
+    expect(await failedChecks(big)).toEqual(['pagination.page-size-respected']);
+  });
+
+  it('names laws.starts-in-start-state and laws.legal-operation-accepted when a new run is already over', async () => {
+    let fresh = '';
+    const over: Rewrite = (s) => {
+      if (s.method === 'POST' && s.url.pathname.endsWith('/instances')) fresh = (s.body as { data: { id: string } }).data.id;
+      if (fresh && s.url.pathname.endsWith(`/instances/${fresh}`) && s.nth === 0) {
+        const body = structuredClone(s.body) as { data: { attributes: Record<string, unknown> } };
+        body.data.attributes.instanceStatus = { detailsKind: 'SUCCEEDED', displayName: 'Succeeded' };
+        body.data.attributes.endTimestamp = '2026-01-01T00:00:00Z';
+        return { body };
+      }
+      if (fresh && s.url.pathname.endsWith(`/instances/${fresh}/cancel`) && s.nth === 0) {
+        return { status: 400, body: { errors: [{ code: 'INVALID_INSTANCE_STATE', detail: 'instance is not running' }] } };
+      }
+      return undefined;
+    };
+    expect(await failedChecks(over)).toEqual(['laws.legal-operation-accepted', 'laws.starts-in-start-state']);
+  });
+
+  it('waits out a 429 as X-RateLimit-Reset says instead of failing', async () => {
+    let limited = 0;
+    const inner = drifting(() => undefined);
+    const rateLimited: typeof fetch = async (input, init) => {
+      if (limited++ === 0) return new Response(JSON.stringify({ errors: ['Too many requests'] }), { status: 429, headers: { 'content-type': 'application/json', 'x-ratelimit-reset': '0' } });
+      return inner(input, init);
+    };
+    const report = await runContract({ vendor: 'datadog', target: ft.url, authenticate, resources: { workflowId }, fetch: rateLimited });
+    expect(report.passed).toBe(true);
+    expect(limited).toBeGreaterThan(1);
+  });
+});
