@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // flowtwin's command line. `serve` today; contract, verify-har, proxy and seed join it later.
 import { parseArgs } from 'node:util';
-import { CONTRACT_USAGE, ContractUsageError, contractCommand } from './contract/cli.js';
+import { CONTRACT_USAGE, ContractUsageError, contractCommand, VERIFY_HAR_USAGE, verifyHarCommand } from './contract/cli.js';
 import { DEFAULT_FIXTURES, readJsonFile, serve } from './serve.js';
 import { VERSION } from './version.js';
 
@@ -11,11 +11,13 @@ Usage:
   flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
                  [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
   ${CONTRACT_USAGE.replace(/\n/g, '\n  ')}
+  ${VERIFY_HAR_USAGE}
   flowtwin --version | --help
 `;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'contract') return contractCommand(argv.slice(1));
+  if (argv[0] === 'verify-har') return verifyHarCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serve } from '../src/serve.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-function cli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(child);
   let out = '';
   let err = '';
@@ -56,5 +60,38 @@ describe('flowtwin serve', () => {
       expect(exit).toBe(code);
       expect(run.output().err).toMatch(message);
     }
+  });
+});
+
+describe('flowtwin contract and verify-har', () => {
+  it('runs the contract suite against a flowtwin, exits 0 and writes JUnit', async () => {
+    const ft = await serve({ port: 0 });
+    try {
+      const junit = join(mkdtempSync(join(tmpdir(), 'flowtwin-')), 'contract.xml');
+      const run = cli(['contract', '--vendor', 'datadog', '--target', ft.url, '--report', `junit:${junit}`], { ...process.env, DD_API_KEY: 'cli-api', DD_APP_KEY: 'cli-app' });
+      const [code] = await once(run.child, 'exit');
+      expect(run.output().out).toMatch(/passed, 0 failed, .* PASS$/m);
+      expect(code).toBe(0);
+      expect(readFileSync(junit, 'utf8')).toContain('<testsuites name="flowtwin contract datadog">');
+    } finally {
+      await ft.stop();
+    }
+  });
+
+  it('refuses to run the contract suite without credentials', async () => {
+    const env = { ...process.env };
+    delete env.DD_API_KEY;
+    const run = cli(['contract', '--vendor', 'datadog', '--target', 'http://127.0.0.1:9'], env);
+    expect((await once(run.child, 'exit'))[0]).toBe(2);
+    expect(run.output().err).toMatch(/set DD_API_KEY and DD_APP_KEY/);
+  });
+
+  it('verify-har exits 1 and prints the drift table when recorded traffic breaks the spec', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'flowtwin-')), 'traffic.har');
+    const entry = { request: { method: 'POST', url: 'https://api.datadoghq.com/api/v2/workflows/ccf73164-1998-4785-a7a3-8d06c7e5f558/instances' }, response: { status: 201, content: { mimeType: 'application/json', text: '{}' } } };
+    writeFileSync(file, JSON.stringify({ log: { entries: [entry] } }));
+    const run = cli(['verify-har', file]);
+    expect((await once(run.child, 'exit'))[0]).toBe(1);
+    expect(run.output().out).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 429 | 201×1');
   });
 });

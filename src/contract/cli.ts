@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { datadogAuthenticator, datadogFromEnv, datadogSiteUrl } from './credentials.js';
 import { jsonReport, junitReport, textReport } from './report.js';
 import { runContract } from './runner.js';
+import { driftTable, verifyHar } from './har.js';
+import type { ContractReport } from './types.js';
+import { readJsonFile } from '../serve.js';
 
 export const CONTRACT_USAGE = `flowtwin contract --vendor datadog [--target <base URL>] [--allow-writes] [--workflow <id>]
                   [--strict-fields] [--report json:<path>] [--report junit:<path>] [--verbose]
@@ -25,11 +28,7 @@ export async function contractCommand(argv: string[]): Promise<number> {
     },
   });
   if (values.vendor !== 'datadog') throw new ContractUsageError(`--vendor must be datadog (secmaster comes next)\n\n${CONTRACT_USAGE}`);
-  const reports = values.report.map((r) => {
-    const m = /^(json|junit):(.+)$/.exec(r);
-    if (!m) throw new ContractUsageError(`--report must be json:<path> or junit:<path>, got "${r}"`);
-    return { format: m[1] as 'json' | 'junit', path: m[2]! };
-  });
+  const reports = reportTargets(values.report);
   const credentials = datadogFromEnv();
   if (!credentials) throw new ContractUsageError('set DD_API_KEY and DD_APP_KEY (any non-empty values work against flowtwin)');
   const report = await runContract({
@@ -41,8 +40,38 @@ export async function contractCommand(argv: string[]): Promise<number> {
     strictFields: values['strict-fields'],
   });
   console.log(textReport(report, values.verbose));
-  for (const r of reports) writeFileSync(r.path, r.format === 'json' ? jsonReport(report) : junitReport(report));
+  writeReports(report, reports);
   return report.passed ? 0 : 1;
+}
+
+export const VERIFY_HAR_USAGE = `flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]`;
+
+export async function verifyHarCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'strict-fields': { type: 'boolean', default: false }, report: { type: 'string', multiple: true, default: [] }, verbose: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file) throw new ContractUsageError(`a HAR file is required\n\n${VERIFY_HAR_USAGE}`);
+  const reports = reportTargets(values.report);
+  const report = verifyHar(readJsonFile(file, 'HAR file'), { strictFields: values['strict-fields'] });
+  console.log(driftTable(report));
+  console.log(textReport(report, values.verbose));
+  writeReports(report, reports);
+  return report.passed ? 0 : 1;
+}
+
+function reportTargets(values: string[]): { format: 'json' | 'junit'; path: string }[] {
+  return values.map((r) => {
+    const m = /^(json|junit):(.+)$/.exec(r);
+    if (!m) throw new ContractUsageError(`--report must be json:<path> or junit:<path>, got "${r}"`);
+    return { format: m[1] as 'json' | 'junit', path: m[2]! };
+  });
+}
+
+function writeReports(report: ContractReport, targets: { format: 'json' | 'junit'; path: string }[]): void {
+  for (const r of targets) writeFileSync(r.path, r.format === 'json' ? jsonReport(report) : junitReport(report));
 }
 
 export class ContractUsageError extends Error {}
