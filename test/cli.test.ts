@@ -78,6 +78,19 @@ describe('flowtwin contract and verify-har', () => {
     }
   });
 
+  it('runs the SecMaster contract suite with a token from the environment against the seeded workspace', async () => {
+    const ft = await serve({ port: 0, fixtures: JSON.parse(readFileSync('fixtures/default.json', 'utf8')) });
+    try {
+      const env = { ...process.env, HUAWEICLOUD_SDK_PROJECT_ID: '0123456789abcdef0123456789abcdef', HUAWEICLOUD_SDK_TOKEN: 'cli-token' };
+      const run = cli(['contract', '--vendor', 'secmaster', '--target', ft.url, '--workspace', '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b'], env);
+      const [code] = await once(run.child, 'exit');
+      expect(run.output().out).toMatch(/passed, 0 failed, .* PASS$/m);
+      expect(code).toBe(0);
+    } finally {
+      await ft.stop();
+    }
+  });
+
   it('refuses to run the contract suite without credentials', async () => {
     const env = { ...process.env };
     delete env.DD_API_KEY;

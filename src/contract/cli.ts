@@ -1,18 +1,22 @@
 // `flowtwin contract`: run the contract suite against the fake or the real vendor.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { datadogAuthenticator, datadogFromEnv, datadogSiteUrl } from './credentials.js';
+import { datadogAuthenticator, datadogFromEnv, datadogSiteUrl, huaweiAuthenticator, huaweiFromEnv, secmasterRegionUrl } from './credentials.js';
 import { jsonReport, junitReport, textReport } from './report.js';
 import { runContract } from './runner.js';
 import { driftTable, verifyHar } from './har.js';
 import type { ContractReport } from './types.js';
 import { readJsonFile } from '../serve.js';
 
-export const CONTRACT_USAGE = `flowtwin contract --vendor datadog [--target <base URL>] [--allow-writes] [--workflow <id>]
+export const CONTRACT_USAGE = `flowtwin contract --vendor datadog|secmaster [--target <base URL>] [--allow-writes]
+                  [--workflow <id>] [--workspace <id>] [--instance <id>]
                   [--strict-fields] [--report json:<path>] [--report junit:<path>] [--verbose]
 
-  Credentials come from DD_API_KEY and DD_APP_KEY; --target defaults to https://api.$DD_SITE.
-  Read-only unless --allow-writes: then it executes and cancels runs of the --workflow you name.`;
+  Datadog: DD_API_KEY and DD_APP_KEY; --target defaults to https://api.$DD_SITE.
+  SecMaster: HUAWEICLOUD_SDK_PROJECT_ID with HUAWEICLOUD_SDK_AK and _SK (signed requests) or
+  HUAWEICLOUD_SDK_TOKEN; --workspace is required; --target defaults to the $HUAWEICLOUD_SDK_REGION endpoint.
+  Read-only unless --allow-writes: then it executes and cancels runs of the --workflow you name
+  (Datadog), or retries or terminates the --instance you name (SecMaster).`;
 
 export async function contractCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -22,23 +26,34 @@ export async function contractCommand(argv: string[]): Promise<number> {
       target: { type: 'string' },
       'allow-writes': { type: 'boolean', default: false },
       workflow: { type: 'string' },
+      workspace: { type: 'string' },
+      instance: { type: 'string' },
       'strict-fields': { type: 'boolean', default: false },
       report: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
     },
   });
-  if (values.vendor !== 'datadog') throw new ContractUsageError(`--vendor must be datadog (secmaster comes next)\n\n${CONTRACT_USAGE}`);
   const reports = reportTargets(values.report);
-  const credentials = datadogFromEnv();
-  if (!credentials) throw new ContractUsageError('set DD_API_KEY and DD_APP_KEY (any non-empty values work against flowtwin)');
-  const report = await runContract({
-    vendor: 'datadog',
-    target: values.target ?? datadogSiteUrl(),
-    authenticate: datadogAuthenticator(credentials),
-    allowWrites: values['allow-writes'],
-    resources: { workflowId: values.workflow },
-    strictFields: values['strict-fields'],
-  });
+  const common = { allowWrites: values['allow-writes'], strictFields: values['strict-fields'] };
+  let report: ContractReport;
+  if (values.vendor === 'datadog') {
+    const credentials = datadogFromEnv();
+    if (!credentials) throw new ContractUsageError('set DD_API_KEY and DD_APP_KEY (any non-empty values work against flowtwin)');
+    report = await runContract({ vendor: 'datadog', target: values.target ?? datadogSiteUrl(), authenticate: datadogAuthenticator(credentials), resources: { workflowId: values.workflow }, ...common });
+  } else if (values.vendor === 'secmaster') {
+    const credentials = huaweiFromEnv();
+    if (!credentials) throw new ContractUsageError('set HUAWEICLOUD_SDK_PROJECT_ID and either HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK or HUAWEICLOUD_SDK_TOKEN');
+    if (!values.workspace) throw new ContractUsageError('--workspace <id> is required for secmaster');
+    report = await runContract({
+      vendor: 'secmaster',
+      target: values.target ?? secmasterRegionUrl(),
+      authenticate: huaweiAuthenticator(credentials),
+      resources: { projectId: credentials.projectId, workspaceId: values.workspace, instanceId: values.instance },
+      ...common,
+    });
+  } else {
+    throw new ContractUsageError(`--vendor must be datadog or secmaster\n\n${CONTRACT_USAGE}`);
+  }
   console.log(textReport(report, values.verbose));
   writeReports(report, reports);
   return report.passed ? 0 : 1;

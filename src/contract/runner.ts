@@ -5,6 +5,7 @@ import type { CaseContext, ContractCase } from './case.js';
 import { ContractHttp, type Authenticator } from './http.js';
 import type { ContractReport } from './types.js';
 import { datadogCases } from './vendors/datadog.js';
+import { secmasterCases } from './vendors/secmaster.js';
 
 export interface ContractVendor {
   spec: string;
@@ -13,6 +14,7 @@ export interface ContractVendor {
 
 export const CONTRACT_VENDORS: Record<string, ContractVendor> = {
   datadog: { spec: 'datadog-workflow-automation.yaml', cases: datadogCases },
+  secmaster: { spec: 'huawei-secmaster-playbooks.yaml', cases: secmasterCases },
 };
 
 export interface ContractOptions {

@@ -3,49 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runContract } from '../../src/contract/runner.js';
 import type { RunningFlowtwin } from '../../src/serve.js';
+import { drifting, type Rewrite, type Seen } from './drifting.js';
 import { authenticate, flowtwinWithWorkflow } from './support.js';
 
 let ft: RunningFlowtwin;
 let workflowId: string;
 beforeAll(async () => ({ ft, workflowId } = await flowtwinWithWorkflow()));
 afterAll(() => ft.stop());
-
-interface Seen {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  status: number;
-  contentType: string;
-  body: unknown;
-  /** How many earlier requests had the same method and path. */
-  nth: number;
-}
-type Rewrite = (s: Seen) => Partial<Pick<Seen, 'status' | 'contentType' | 'body'>> | undefined;
-
-function drifting(rewrite: Rewrite): typeof fetch {
-  const counts = new Map<string, number>();
-  return async (input, init) => {
-    const url = new URL(String(input));
-    const res = await fetch(input, init);
-    const text = await res.text();
-    const key = `${init?.method ?? 'GET'} ${url.pathname}`;
-    const nth = counts.get(key) ?? 0;
-    counts.set(key, nth + 1);
-    const seen: Seen = {
-      method: init?.method ?? 'GET',
-      url,
-      headers: (init?.headers ?? {}) as Record<string, string>,
-      status: res.status,
-      contentType: res.headers.get('content-type') ?? '',
-      body: text ? JSON.parse(text) : undefined,
-      nth,
-    };
-    const out = { ...seen, ...rewrite(seen) };
-    const headers = new Headers(res.headers);
-    headers.set('content-type', out.contentType);
-    return new Response(out.body === undefined ? null : typeof out.body === 'string' ? out.body : JSON.stringify(out.body), { status: out.status, headers });
-  };
-}
 
 async function failedChecks(rewrite: Rewrite, extra: { strictFields?: boolean } = {}): Promise<string[]> {
   const report = await runContract({ vendor: 'datadog', target: ft.url, authenticate, allowWrites: true, resources: { workflowId }, fetch: drifting(rewrite), pollBudgetMs: 300, ...extra });

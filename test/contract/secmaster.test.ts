@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { huaweiAuthenticator } from '../../src/contract/credentials.js';
+import { textReport } from '../../src/contract/report.js';
+import { runContract } from '../../src/contract/runner.js';
+import { serve, type RunningFlowtwin } from '../../src/serve.js';
+import { drifting, type Rewrite, type Seen } from './drifting.js';
+
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const WORKSPACE = '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
+const CREDENTIAL = { ak: 'CONTRACTAK', sk: 'CONTRACTSKabcdefghijklmnopqrstuvwxyz', project_id: PROJECT };
+
+let ft: RunningFlowtwin;
+beforeAll(async () => {
+  ft = await serve({ port: 0, vendors: { secmaster: { auth: { credentials: [CREDENTIAL] } } } });
+});
+afterAll(() => ft.stop());
+
+async function trigger(outcome: 'FINISHED' | 'FAILED'): Promise<string> {
+  const res = await fetch(`${ft.url}/__flowtwin/secmaster/trigger`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: PROJECT, workspace_id: WORKSPACE, outcome }) });
+  return ((await res.json()) as { id: string }).id;
+}
+
+const signed = huaweiAuthenticator({ projectId: PROJECT, ak: CREDENTIAL.ak, sk: CREDENTIAL.sk });
+
+describe('SecMaster contract suite against flowtwin', () => {
+  it('passes every read-only check with AK/SK-signed requests', async () => {
+    for (let i = 0; i < 3; i++) await trigger('FINISHED');
+    const report = await runContract({ vendor: 'secmaster', target: ft.url, authenticate: signed, resources: { projectId: PROJECT, workspaceId: WORKSPACE } });
+    expect(report.findings.filter((f) => f.outcome === 'fail'), textReport(report)).toEqual([]);
+    const passed = new Set(report.findings.filter((f) => f.outcome === 'pass').map((f) => f.check));
+    for (const check of ['conformance.schema', 'laws.list-and-get-agree', 'laws.filter-respected', 'pagination.no-duplicates', 'pagination.limit-refused-over-max', 'errors.unknown-instance', 'errors.missing-credentials', 'errors.bad-query-value']) {
+      expect(passed, check).toContain(check);
+    }
+  });
+
+  it('retries a FAILED instance it is given, and refuses the illegal operation after', async () => {
+    ft.clock.freeze();
+    const id = await trigger('FAILED');
+    ft.clock.advance(60_000);
+    const report = await runContract({ vendor: 'secmaster', target: ft.url, authenticate: signed, allowWrites: true, resources: { projectId: PROJECT, workspaceId: WORKSPACE, instanceId: id } });
+    expect(report.findings.filter((f) => f.outcome === 'fail'), textReport(report)).toEqual([]);
+    const passed = report.findings.filter((f) => f.outcome === 'pass').map((f) => f.check);
+    expect(passed).toEqual(expect.arrayContaining(['errors.unknown-operation', 'laws.legal-operation-accepted', 'laws.operation-moves-state', 'laws.illegal-operation-refused', 'laws.refused-changes-nothing']));
+    ft.clock.resume();
+  });
+
+  it('fails errors.missing-credentials and the signed checks when signatures are made with the wrong key', async () => {
+    const wrong = huaweiAuthenticator({ projectId: PROJECT, ak: CREDENTIAL.ak, sk: 'not-the-secret' });
+    const report = await runContract({ vendor: 'secmaster', target: ft.url, authenticate: wrong, resources: { projectId: PROJECT, workspaceId: WORKSPACE } });
+    expect(report.passed).toBe(false);
+    expect(report.findings.find((f) => f.check === 'laws.list-instances-ok')).toMatchObject({ outcome: 'fail', seen: '401' });
+  });
+});
+
+describe('SecMaster contract checks fail on the drift they exist to catch', () => {
+  async function failedChecks(rewrite: Rewrite, instanceId?: string): Promise<string[]> {
+    const report = await runContract({ vendor: 'secmaster', target: ft.url, authenticate: signed, allowWrites: instanceId !== undefined, resources: { projectId: PROJECT, workspaceId: WORKSPACE, instanceId }, fetch: drifting(rewrite) });
+    return [...new Set(report.findings.filter((f) => f.outcome === 'fail').map((f) => f.check))].sort();
+  }
+  const isList = (s: Seen) => s.url.pathname.endsWith('/soc/playbooks/instances');
+
+  it('names conformance.schema when the list gains the playbook APIs envelope', async () => {
+    expect(await failedChecks((s) => (isList(s) && s.status === 200 ? { body: { code: '00000000', message: '', data: s.body } } : undefined))).toEqual(['conformance.schema']);
+  });
+
+  it('names laws.filter-respected when a status filter is ignored', async () => {
+    await trigger('FINISHED');
+    const ignore: Rewrite = (s) => (isList(s) && s.url.searchParams.get('status') === 'FAILED' ? { body: { count: 1, instances: [{ ...((s.body as { instances: object[] }).instances[0] ?? {}), status: 'FINISHED' }] } } : undefined);
+    const failed = await failedChecks(ignore);
+    expect(failed).toContain('laws.filter-respected');
+  });
+
+  it('names pagination.limit-refused-over-max and errors.bad-query-value when limits and enums go unchecked', async () => {
+    const lax: Rewrite = (s) => (isList(s) && s.status === 400 && s.url.searchParams.get('limit') !== null && s.url.searchParams.get('offset') !== null ? { status: 200, body: { count: 0, instances: [] } } : undefined);
+    expect(await failedChecks(lax)).toEqual(['errors.bad-query-value', 'pagination.limit-refused-over-max']);
+  });
+
+  it('names errors.missing-credentials when an unsigned request is served', async () => {
+    expect(await failedChecks((s) => (s.status === 401 && !s.headers.Authorization ? { status: 200, body: { count: 0, instances: [] } } : undefined))).toEqual(['errors.missing-credentials']);
+  });
+
+  it('names errors.unknown-instance when an unknown id is answered 200', async () => {
+    const invent: Rewrite = (s) => (/\/instances\/00000000-/.test(s.url.pathname) ? { status: 200, body: { ...(s.body as object) } } : undefined);
+    expect(await failedChecks(invent)).toEqual(expect.arrayContaining(['errors.unknown-instance']));
+  });
+
+  it('names laws.illegal-operation-refused when the operation the table forbids is accepted', async () => {
+    ft.clock.freeze();
+    const id = await trigger('FAILED');
+    ft.clock.advance(60_000);
+    let retried = false;
+    const accept: Rewrite = (s) => {
+      if (!s.url.pathname.endsWith('/operation') || s.status !== 400 || retried) return undefined;
+      if (s.nth < 1) return undefined; // the first 400 is the unknown operation, rightly refused
+      retried = true;
+      return { status: 200, body: { id, name: 'x', project_id: PROJECT, playbook: { id, version_id: id, name: 'x', version: 'v1' }, dataclass: { id, name: 'x' }, dataobject: { id, name: 'x' }, status: 'RUNNING', trigger_type: 'EVENT', start_time: '2026-01-15T10:00:00.000Z+0000', end_time: '2026-01-15T10:00:00.000Z+0000' } };
+    };
+    const failed = await failedChecks(accept, id);
+    ft.clock.resume();
+    expect(failed).toEqual(['laws.illegal-operation-refused']);
+  });
+});
