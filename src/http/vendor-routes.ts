@@ -67,12 +67,17 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   app.use(router);
   app.use((req, res, next) => (owns(req.path) ? fallback(req, res) : next()));
   // A path express cannot decode (a malformed %-escape) is a bad path parameter, in the vendor's words.
-  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!owns(req.path)) return next(err);
     const op = spec.operations.find((o) => o.method === req.method.toLowerCase() && o.pathPattern.test(req.path));
     if (!op) return fallback(req, res);
+    // Credentials are still checked first, as on every other request.
+    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers })).catch((e: unknown) => vendor.mapError(op, e));
     const bad = badSegment(op, req.path);
-    writeReply(res, finalize(vendor.rejectRequest(op, { location: 'path', name: bad, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${bad} is not a valid percent-encoded value` })));
+    const raw = isReply(caller) ? caller : vendor.rejectRequest(op, { location: 'path', name: bad, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${bad} is not a valid percent-encoded value` });
+    const reply = finalize(raw);
+    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
+    writeReply(res, reply);
   });
 }
 

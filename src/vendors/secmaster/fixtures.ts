@@ -44,7 +44,8 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
     const tenant = project.project_id;
     for (const ws of project.workspaces) {
       const playbooks = new Map<string, { playbook: Parameters<typeof startInstance>[2]; version: Parameters<typeof startInstance>[3] }>();
-      for (const p of ws.playbooks) {
+      // Oldest first: the store lists in insertion order.
+      for (const p of [...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {
         const at = now - p.createdAgoMs;
         const v = p.version;
         const pb: StoredPlaybook = { workspaceId: ws.id, name: p.name, description: p.description ?? '', enabled: p.enabled ?? true, activeVersionId: v.id, version: v.version ?? 'v1', dataclass: p.dataclass, ownerId: 'flowtwin', createdAt: at, updatedAt: at };

@@ -5,7 +5,9 @@ import { ControlInputError, type ControlCall } from '../vendor.js';
 import { materializeTimers, startInstance, type SecMasterContext } from './context.js';
 import { instanceInfo, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
 
-const ID = /^[0-9a-zA-Z-]{1,64}$/;
+// The API's own path rules, so a triggered run is always reachable through the API.
+const SCOPE_ID = /^[0-9a-zA-Z-]{32,36}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 interface TriggerBody {
   project_id?: unknown;
@@ -22,10 +24,10 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
     path: '/trigger',
     async run(raw) {
       const body = (raw ?? {}) as TriggerBody;
-      const tenant = idField(body.project_id, 'project_id');
-      const workspaceId = idField(body.workspace_id, 'workspace_id');
+      const tenant = idField(body.project_id, 'project_id', SCOPE_ID, '32-36 letters, digits or dashes');
+      const workspaceId = idField(body.workspace_id, 'workspace_id', SCOPE_ID, '32-36 letters, digits or dashes');
       await materializeTimers(ctx, tenant, workspaceId);
-      const { playbook, version } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id'));
+      const { playbook, version } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'));
       const outcome = outcomeOf(body, version.data.actions.map((a) => a.name), version.data.actions.map((a) => a.id));
       const dataobject = dataobjectOf(body.dataobject);
       const view = await startInstance(ctx, tenant, playbook, version, { outcome, ...(dataobject ? { dataobject } : {}) });
@@ -34,12 +36,13 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
   };
 }
 
-function idField(value: unknown, name: string): string {
-  if (typeof value !== 'string' || !ID.test(value)) throw new ControlInputError(`${name} must be a string of 1-64 letters, digits or dashes`);
+function idField(value: unknown, name: string, pattern: RegExp, shape: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) throw new ControlInputError(`${name} must be ${shape}`);
   return value;
 }
 
 function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome {
+  if (body.fail_action !== undefined && body.outcome !== 'FAILED') throw new ControlInputError('fail_action needs outcome "FAILED"');
   if (body.outcome === undefined || body.outcome === 'FINISHED') return { kind: 'succeed' };
   if (body.outcome !== 'FAILED') throw new ControlInputError('outcome must be "FINISHED" or "FAILED"');
   if (body.fail_action === undefined) return { kind: 'fail', step: ids[ids.length - 1]! };
@@ -51,8 +54,9 @@ function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome {
 function dataobjectOf(value: unknown): Ref | undefined {
   if (value === undefined) return undefined;
   const v = value as { id?: unknown; name?: unknown };
-  if (typeof v !== 'object' || v === null || (v.id !== undefined && typeof v.id !== 'string') || (v.name !== undefined && typeof v.name !== 'string')) {
-    throw new ControlInputError('dataobject must be {"id": string, "name": string}');
+  const valid = typeof v === 'object' && v !== null && !Array.isArray(v) && (typeof v.id === 'string' || typeof v.name === 'string');
+  if (!valid || (v.id !== undefined && typeof v.id !== 'string') || (v.name !== undefined && typeof v.name !== 'string')) {
+    throw new ControlInputError('dataobject must be {"id": string, "name": string} with at least one of the two');
   }
   const id = (v.id as string | undefined) ?? uuidFrom(`dataobject/${String(v.name)}`);
   return { id, name: (v.name as string | undefined) ?? id };

@@ -133,7 +133,7 @@ describe('SecMaster auth: no or malformed credentials', () => {
   // first (HW-ASSUME-2: "every operation"); that reply also skips the response-spec check.
   // Proposed fix: in that handler, run vendor.authenticate(op, {method, path, query, headers}) first
   // and write its Reply when it returns one, then the 400 (and pass it through checkReply).
-  it.fails('checks credentials before a malformed percent-escape in the path: 401, not 400', async () => {
+  it('checks credentials before a malformed percent-escape in the path: 401, not 400', async () => {
     const ft = await testFlowtwin();
     expectGatewayError(await ft.http.get(`${BASE}/instances/%E0%A4%A`), 'x-auth-token not found');
   });

@@ -552,7 +552,7 @@ describe('SecMaster playbooks and versions', () => {
   // 20 days ago ("Hourly compliance sweep") lists before the one created 10 days ago. Proposed fix:
   // in src/vendors/secmaster/fixtures.ts iterate
   // `[...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)` as is done for instances.
-  it.fails('lists playbooks newest create_time first, like every other list of the store', async () => {
+  it('lists playbooks newest create_time first, like every other list of the store', async () => {
     const ft = await withFixtures();
     const res = await ft.http.get(`${BASE}?limit=10&offset=0`).set(AUTH);
     const created = res.body.data.map((p: { create_time: string }) => p.create_time);
@@ -799,17 +799,21 @@ describe('flowtwin control: POST /__flowtwin/secmaster/trigger', () => {
   });
 
   it.each([
-    ['no body fields', {}, 'project_id must be a string of 1-64 letters, digits or dashes'],
-    ['a numeric project_id', { project_id: 123, workspace_id: WS }, 'project_id must be a string of 1-64 letters, digits or dashes'],
-    ['no workspace_id', { project_id: PROJECT }, 'workspace_id must be a string of 1-64 letters, digits or dashes'],
-    ['a workspace_id with a slash', { project_id: PROJECT, workspace_id: 'a/b' }, 'workspace_id must be a string of 1-64 letters, digits or dashes'],
-    ['a malformed playbook_id', { project_id: PROJECT, workspace_id: WS, playbook_id: '../x' }, 'playbook_id must be a string of 1-64 letters, digits or dashes'],
+    ['no body fields', {}, 'project_id must be 32-36 letters, digits or dashes'],
+    ['a numeric project_id', { project_id: 123, workspace_id: WS }, 'project_id must be 32-36 letters, digits or dashes'],
+    ['no workspace_id', { project_id: PROJECT }, 'workspace_id must be 32-36 letters, digits or dashes'],
+    ['a workspace_id with a slash', { project_id: PROJECT, workspace_id: 'a/b' }, 'workspace_id must be 32-36 letters, digits or dashes'],
+    ['a malformed playbook_id', { project_id: PROJECT, workspace_id: WS, playbook_id: '../x' }, 'playbook_id must be a UUID'],
     ['an unknown playbook_id', { project_id: PROJECT, workspace_id: WS, playbook_id: '11111111-2222-4333-8444-555555555555' }, `playbook 11111111-2222-4333-8444-555555555555 does not exist in workspace ${WS} of project ${PROJECT}`],
     ['outcome SUCCEEDED', { project_id: PROJECT, workspace_id: WS, outcome: 'SUCCEEDED' }, 'outcome must be "FINISHED" or "FAILED"'],
     ['an unknown fail_action', { project_id: PROJECT, workspace_id: WS, outcome: 'FAILED', fail_action: 'Reboot' }, "fail_action must name one of the playbook's actions: Enrich alert, Block source IP, Notify on-call"],
-    ['a string dataobject', { project_id: PROJECT, workspace_id: WS, dataobject: 'x' }, 'dataobject must be {"id": string, "name": string}'],
-    ['a null dataobject', { project_id: PROJECT, workspace_id: WS, dataobject: null }, 'dataobject must be {"id": string, "name": string}'],
-    ['a numeric dataobject id', { project_id: PROJECT, workspace_id: WS, dataobject: { id: 5 } }, 'dataobject must be {"id": string, "name": string}'],
+    ['a string dataobject', { project_id: PROJECT, workspace_id: WS, dataobject: 'x' }, 'dataobject must be {"id": string, "name": string} with at least one of the two'],
+    ['a null dataobject', { project_id: PROJECT, workspace_id: WS, dataobject: null }, 'dataobject must be {"id": string, "name": string} with at least one of the two'],
+    ['a numeric dataobject id', { project_id: PROJECT, workspace_id: WS, dataobject: { id: 5 } }, 'dataobject must be {"id": string, "name": string} with at least one of the two'],
+    ['an empty dataobject', { project_id: PROJECT, workspace_id: WS, dataobject: {} }, 'dataobject must be {"id": string, "name": string} with at least one of the two'],
+    ['an array dataobject', { project_id: PROJECT, workspace_id: WS, dataobject: [] }, 'dataobject must be {"id": string, "name": string} with at least one of the two'],
+    ['a project_id too short for the API path', { project_id: 'abc', workspace_id: WS }, 'project_id must be 32-36 letters, digits or dashes'],
+    ['fail_action without outcome FAILED', { project_id: PROJECT, workspace_id: WS, fail_action: 'Enrich alert' }, 'fail_action needs outcome "FAILED"'],
   ])('refuses %s with problem+json 400', async (_label, body, detail) => {
     const ft = await testFlowtwin();
     const res = await ft.http.post('/__flowtwin/secmaster/trigger').send(body);
