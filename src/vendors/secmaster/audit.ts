@@ -3,8 +3,7 @@
 import type { Handler, Reply, VendorRequest } from '../vendor.js';
 import type { SecMasterPrincipal } from './auth.js';
 import { materializeTimers, type SecMasterContext } from './context.js';
-import { fail, smErrors } from './errors.js';
-import { pageOf } from './instances.js';
+import { instanceOf, pageOf } from './instances.js';
 import { actionInfo, auditLogs } from './model.js';
 
 type Req = VendorRequest<SecMasterPrincipal>;
@@ -28,10 +27,7 @@ export function auditHandlers(ctx: SecMasterContext): Record<string, Handler<Sec
     },
 
     async ShowPlaybookTopology(req) {
-      const id = String(req.params.instance_id);
-      await materializeTimers(ctx, req.caller.tenant, String(req.params.workspace_id));
-      const view = await ctx.instances.get(req.caller.tenant, id);
-      if (!view || view.record.data.attrs.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook instance', id));
+      const view = await instanceOf(ctx, req);
       const { playbook, actions } = view.record.data.attrs;
       const logs = new Map(auditLogs(view).map((log) => [log.action_id, log]));
       const nodes = actions

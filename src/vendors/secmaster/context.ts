@@ -4,6 +4,7 @@
 import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine, type InstanceView } from '../../engine/instances.js';
 import type { Outcome } from '../../engine/plan.js';
+import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
 import { INSTANCE_KIND, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type SecMasterInstanceAttrs, type StoredPlaybook, type StoredVersion } from './model.js';
 import { secmasterMachine } from './state-machine.js';
@@ -29,7 +30,9 @@ export interface StartOptions {
   dataobject?: Ref;
   outcome?: Outcome;
   at?: number;
+  /** With an id the record is restored as given (fixtures, timer ticks), operations included. */
   id?: string;
+  operations?: OperationEvent[];
 }
 
 export async function startInstance(
@@ -53,7 +56,7 @@ export async function startInstance(
   };
   const plan = { steps, outcome: options.outcome ?? { kind: 'succeed' as const } };
   if (options.id) {
-    const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: [], attrs } };
+    const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: options.operations ?? [], attrs } };
     await ctx.instances.restore(record);
     return ctx.instances.view(record);
   }

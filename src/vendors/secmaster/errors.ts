@@ -15,6 +15,12 @@ export const smErrors = {
   // No not-found code is documented; SecMaster answers bad ids with 400 "Invalid parameters".
   notFound: (what: string, id: string): Reply => secmasterError('SecMaster.20030001', `${what} ${id} does not exist`),
   unknown: (): Reply => ({ status: 500, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } }),
+  /** The gateway's answer for a path or method it does not route. */
+  noSuchApi: (requestId: string): Reply => ({
+    status: 404,
+    contentType: JSON_TYPE,
+    body: { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101', request_id: requestId },
+  }),
   /** The gateway's IAM failure, read by the SDK as error_code / error_msg. */
   unauthorized: (reason: string, requestId: string): Reply => ({
     status: 401,

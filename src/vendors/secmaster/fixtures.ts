@@ -74,16 +74,13 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
       for (const i of [...ws.instances].sort((a, b) => b.startedAgoMs - a.startedAgoMs)) {
         const source = playbooks.get(i.playbook_id);
         if (!source) throw new FixtureError(`secmaster instance ${i.id} names playbook ${i.playbook_id}, which the fixtures do not define`);
-        const view = await startInstance(ctx, tenant, source.playbook, source.version, {
+        await startInstance(ctx, tenant, source.playbook, source.version, {
           id: i.id,
           at: now - i.startedAgoMs,
+          operations: (i.operations ?? []).map((op) => ({ name: op.name, at: now - op.agoMs })),
           ...(i.dataobject ? { dataobject: i.dataobject } : {}),
           ...(i.outcome ? { outcome: i.outcome } : {}),
         });
-        if (i.operations?.length) {
-          const operations = i.operations.map((op) => ({ name: op.name, at: now - op.agoMs }));
-          await ctx.store.update({ ...view.record, data: { ...view.record.data, operations } }, view.record.version);
-        }
       }
     }
   }

@@ -16,8 +16,6 @@ export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
 }
 
-const JSON_TYPE = 'application/json';
-
 export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
   const ctx = createSecMasterContext(deps);
   // Documented form: request_uuid-timestamp-hostname.
@@ -34,8 +32,9 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
       return smErrors.invalidParameters(v.location === 'body' ? v.message : `${v.name} ${v.reason}`);
     },
     payloadTooLarge: (_op, limit) => smErrors.invalidParameters(`request body exceeds the limit of ${limit} bytes`),
-    routeNotFound: () => ({ status: 404, contentType: JSON_TYPE, body: { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101', request_id: requestId() } }),
-    methodNotAllowed: () => ({ status: 404, contentType: JSON_TYPE, body: { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101', request_id: requestId() } }),
+    // The gateway has no 405: a known path with another method is an API it does not route either.
+    routeNotFound: () => smErrors.noSuchApi(requestId()),
+    methodNotAllowed: () => smErrors.noSuchApi(requestId()),
     mapError(_op, error) {
       if (error instanceof VendorError) return error.reply;
       if (error instanceof InstanceNotFound) return smErrors.notFound('playbook instance', error.instanceId);

@@ -20,15 +20,16 @@ export function pageOf(req: Req): { limit: number; offset: number } {
   return { limit, offset };
 }
 
-export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<SecMasterPrincipal>> {
-  async function instanceOf(req: Req) {
-    const id = String(req.params.instance_id);
-    await materializeTimers(ctx, req.caller.tenant, String(req.params.workspace_id));
-    const view = await ctx.instances.get(req.caller.tenant, id);
-    if (!view || view.record.data.attrs.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook instance', id));
-    return view;
-  }
+/** The instance in the request's path, after due TIMER runs exist; another workspace's is unknown. */
+export async function instanceOf(ctx: SecMasterContext, req: Req) {
+  const id = String(req.params.instance_id);
+  await materializeTimers(ctx, req.caller.tenant, String(req.params.workspace_id));
+  const view = await ctx.instances.get(req.caller.tenant, id);
+  if (!view || view.record.data.attrs.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook instance', id));
+  return view;
+}
 
+export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<SecMasterPrincipal>> {
   return {
     async ListPlaybookInstances(req) {
       const { limit, offset } = pageOf(req);
@@ -42,11 +43,11 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
     },
 
     async ShowPlaybookInstance(req) {
-      return json(instanceInfo(await instanceOf(req)));
+      return json(instanceInfo(await instanceOf(ctx, req)));
     },
 
     async ChangePlaybookInstance(req) {
-      const view = await instanceOf(req);
+      const view = await instanceOf(ctx, req);
       const operation = (req.body as { operation?: unknown }).operation;
       if (operation !== 'RETRY' && operation !== 'TERMINATE') {
         return smErrors.invalidParameters(operation === undefined ? 'operation is required: RETRY or TERMINATE' : `operation must be RETRY or TERMINATE, got ${JSON.stringify(operation)}`);
