@@ -3,12 +3,15 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ClockError, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
+import type { Journal } from '../http/journal.js';
+import { mountJournal } from './journal-routes.js';
 import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
 export interface ControlDeps {
   clock: VirtualClock;
+  journal: Journal;
   vendors: Vendor[];
   version: string;
   /** Empties the store, resets the clock and reloads the fixtures unless told not to. */
@@ -59,6 +62,8 @@ export function controlRouter(deps: ControlDeps): Router {
     deps.clock.setSpeed(speed);
     res.json(clockState());
   });
+
+  mountJournal(router, deps.journal);
 
   // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.
   for (const vendor of deps.vendors) {

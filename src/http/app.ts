@@ -11,6 +11,7 @@ import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
+import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
 import { mountVendor } from './vendor-routes.js';
 import { VERSION } from '../version.js';
@@ -23,6 +24,8 @@ export interface FlowtwinOptions {
   /** A fixtures document loaded at start and on every reset; none when absent. */
   fixtures?: Record<string, unknown>;
   bodyLimitBytes?: number;
+  /** Requests kept in the journal (oldest dropped first). */
+  journalLimit?: number;
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
   onResponseViolation?: ViolationListener;
   vendors?: VendorsConfig;
@@ -30,6 +33,7 @@ export interface FlowtwinOptions {
 
 export interface Flowtwin {
   app: Express;
+  journal: Journal;
   clock: VirtualClock;
   store: Store;
   reset(options?: { seed?: boolean }): Promise<void>;
@@ -60,7 +64,9 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
       if (part !== undefined) await vendor.seed(part);
     }
   };
+  const journal = new Journal(options.journalLimit ?? 1000);
   const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
+    journal.clear();
     await store.reset();
     clock.reset();
     if (reseed) await seed();
@@ -70,9 +76,11 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, version: VERSION, reset: (o) => reset(o) }));
+  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, version: VERSION, reset: (o) => reset(o) }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, compiledSpec(vendor.spec), {
+      journal,
+      clock,
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
       ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
     });
@@ -85,5 +93,5 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   });
 
   await seed();
-  return { app, clock, store, reset, close: () => store.close() };
+  return { app, clock, store, journal, reset, close: () => store.close() };
 }

@@ -7,11 +7,21 @@ import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
 import type { Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
+import type { Clock } from '../engine/clock.js';
+import type { Journal } from './journal.js';
 import { checkReply, writeReply, type ViolationListener } from './reply.js';
 
 export interface VendorRouteOptions {
   bodyLimitBytes: number;
   onResponseViolation?: ViolationListener;
+  journal: Journal;
+  clock: Clock;
+}
+
+/** What the pipeline learned about a request, for the journal. */
+interface Trace {
+  tenant?: string;
+  body?: Buffer;
 }
 
 const isReply = (x: object): x is Reply => typeof (x as Reply).status === 'number';
@@ -23,12 +33,14 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   const finalize = (reply: Reply): Reply => (vendor.finalize ? vendor.finalize(reply) : reply);
   const router = express.Router({ caseSensitive: true, strict: false });
 
-  async function run(op: OperationSpec, req: Request, res: Response): Promise<Reply> {
+  async function run(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Reply> {
     // The body is read before auth because Huawei signs it; the size limit still applies first.
     const body = op.requestBody ? await readBody(req, res) : undefined;
+    trace.body = body;
     const query = req.query as Record<string, string | string[]>;
     const caller = await vendor.authenticate(op, { method: req.method, path: req.path, query, headers: req.headers, body });
     if (isReply(caller)) return caller;
+    trace.tenant = caller.tenant;
     const check = validateRequest(op, { params: req.params as Record<string, string>, query, headers: req.headers, body });
     if (!check.ok) return vendor.rejectRequest(op, check.violation);
     return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
@@ -44,12 +56,29 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
 
   for (const op of spec.operations) {
     router[op.method](expressPath(op.path), (req: Request, res: Response) => {
-      run(op, req, res)
+      const trace: Trace = {};
+      const startedAt = options.clock.now();
+      const started = performance.now();
+      run(op, req, res, trace)
         .catch((err: unknown) => failure(op, err))
         .then((raw) => {
           const reply = finalize(raw);
           if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
           if (!res.headersSent) writeReply(res, reply);
+          options.journal.record({
+            at: new Date(startedAt).toISOString(),
+            vendor: vendor.name,
+            operationId: op.operationId,
+            ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
+            method: req.method,
+            path: req.path,
+            params: req.params as Record<string, string>,
+            query: req.query as Record<string, string | string[]>,
+            status: reply.status,
+            durationMs: Math.round(performance.now() - started),
+            requestBody: parseJson(trace.body),
+            responseBody: reply.body,
+          });
         })
         .catch((err: unknown) => {
           // Only a failing listener or socket lands here; the client still gets an answer.
@@ -79,6 +108,15 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
     writeReply(res, reply);
   });
+}
+
+function parseJson(body: Buffer | undefined): unknown {
+  if (!body || body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return `<${body.length} bytes, not JSON>`;
+  }
 }
 
 /** The first path parameter whose raw value does not decode. */

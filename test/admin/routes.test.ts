@@ -1,21 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Response } from 'supertest';
-import { loadSpec } from '../../src/spec/load.js';
-import { compileSpec } from '../../src/spec/operations.js';
-import { validateResponse } from '../../src/spec/validate-response.js';
+import { describe, expect, it } from 'vitest';
 import { DD_KEYS, T0, testFlowtwin, workflowBody } from '../support/flowtwin.js';
-
-const control = compileSpec(loadSpec('flowtwin-control.yaml'));
-const checked: string[] = [];
-
-/** The control plane never breaks its own spec either. */
-function conforms(operationId: string, res: Response): Response {
-  const op = control.byId.get(operationId)!;
-  const problems = validateResponse(op, res.status, res.headers['content-type'], res.body);
-  checked.push(...problems.map((p) => p.message));
-  return res;
-}
-afterEach(() => expect(checked.splice(0)).toEqual([]));
+import { conforms } from './control-spec.js';
 
 describe('control plane', () => {
   it('reports health with the vendors served and the clock', async () => {
