@@ -3,6 +3,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ClockError, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
+import type { FaultBook } from '../http/faults.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
 import { sendProblem } from './problem.js';
@@ -12,6 +13,7 @@ export const CONTROL_PREFIX = '/__flowtwin';
 export interface ControlDeps {
   clock: VirtualClock;
   journal: Journal;
+  faults: FaultBook;
   vendors: Vendor[];
   version: string;
   /** Empties the store, resets the clock and reloads the fixtures unless told not to. */
@@ -64,6 +66,12 @@ export function controlRouter(deps: ControlDeps): Router {
   });
 
   mountJournal(router, deps.journal);
+  router.post('/faults', (req, res) => void res.status(201).json(deps.faults.add(req.body)));
+  router.get('/faults', (_req, res) => void res.json({ faults: deps.faults.list() }));
+  router.delete('/faults/:id', (req, res) => {
+    if (!deps.faults.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no fault ${req.params.id}`);
+    res.status(204).end();
+  });
 
   // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.
   for (const vendor of deps.vendors) {

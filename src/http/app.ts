@@ -11,6 +11,7 @@ import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
+import { FaultBook } from './faults.js';
 import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
 import { mountVendor } from './vendor-routes.js';
@@ -24,6 +25,8 @@ export interface FlowtwinOptions {
   /** A fixtures document loaded at start and on every reset; none when absent. */
   fixtures?: Record<string, unknown>;
   bodyLimitBytes?: number;
+  /** Seed of the generator behind fault probabilities and jitter. */
+  randomSeed?: number;
   /** Requests kept in the journal (oldest dropped first). */
   journalLimit?: number;
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
@@ -65,8 +68,11 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     }
   };
   const journal = new Journal(options.journalLimit ?? 1000);
+  const specs = new Map(vendors.map((v) => [v.name, compiledSpec(v.spec)]));
+  const faults = new FaultBook(new Map([...specs].map(([name, spec]) => [name, new Set(spec.byId.keys())])), options.randomSeed ?? 1);
   const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
     journal.clear();
+    faults.clear();
     await store.reset();
     clock.reset();
     if (reseed) await seed();
@@ -76,10 +82,11 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, version: VERSION, reset: (o) => reset(o) }));
+  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, faults, version: VERSION, reset: (o) => reset(o) }));
   for (const vendor of vendors) {
-    mountVendor(app, vendor, compiledSpec(vendor.spec), {
+    mountVendor(app, vendor, specs.get(vendor.name)!, {
       journal,
+      faults,
       clock,
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
       ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),

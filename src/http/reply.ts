@@ -17,6 +17,16 @@ export function writeReply(res: Response, reply: Reply): void {
   res.end(JSON.stringify(reply.body));
 }
 
+/** Announces the whole body, sends half of it, and cuts the connection (a truncated-body fault). */
+export function writeTruncated(res: Response, reply: Reply): void {
+  const text = JSON.stringify(reply.body ?? {});
+  res.status(reply.status);
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  res.setHeader('content-type', reply.contentType ?? 'application/json');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+}
+
 export function checkReply(op: OperationSpec, reply: Reply, listener: ViolationListener, method: string, path: string): void {
   const contentType = reply.body === undefined ? undefined : (reply.contentType ?? 'application/json');
   for (const violation of validateResponse(op, reply.status, contentType, reply.body)) listener({ ...violation, method, path });

@@ -9,12 +9,14 @@ import type { Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
 import type { Clock } from '../engine/clock.js';
 import type { Journal } from './journal.js';
-import { checkReply, writeReply, type ViolationListener } from './reply.js';
+import type { FaultBook } from './faults.js';
+import { checkReply, writeReply, writeTruncated, type ViolationListener } from './reply.js';
 
 export interface VendorRouteOptions {
   bodyLimitBytes: number;
   onResponseViolation?: ViolationListener;
   journal: Journal;
+  faults: FaultBook;
   clock: Clock;
 }
 
@@ -54,36 +56,52 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     return vendor.mapError(op, err);
   }
 
+  function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): void {
+    options.journal.record({
+      at: new Date(startedAt).toISOString(),
+      vendor: vendor.name,
+      operationId: op.operationId,
+      ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
+      method: req.method,
+      path: req.path,
+      params: req.params as Record<string, string>,
+      query: req.query as Record<string, string | string[]>,
+      // 0: the connection was dropped by a fault.
+      status: reply?.status ?? 0,
+      durationMs: Math.round(performance.now() - started),
+      requestBody: parseJson(trace.body),
+      responseBody: reply?.body,
+    });
+  }
+
+  async function handle(op: OperationSpec, req: Request, res: Response): Promise<void> {
+    const trace: Trace = {};
+    const startedAt = options.clock.now();
+    const started = performance.now();
+    const fault = options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: req.path });
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.drop) {
+      req.socket.destroy();
+      return journal(op, req, trace, startedAt, started, undefined);
+    }
+    // An injected error is the vendor's shape but deliberately outside the spec: not validated.
+    if (fault?.status !== undefined) {
+      const reply = finalize(vendor.faultReply(op, fault.status));
+      writeReply(res, reply);
+      return journal(op, req, trace, startedAt, started, reply);
+    }
+    const reply = finalize(await run(op, req, res, trace).catch((err: unknown) => failure(op, err)));
+    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
+    if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);
+    journal(op, req, trace, startedAt, started, reply);
+  }
+
   for (const op of spec.operations) {
     router[op.method](expressPath(op.path), (req: Request, res: Response) => {
-      const trace: Trace = {};
-      const startedAt = options.clock.now();
-      const started = performance.now();
-      run(op, req, res, trace)
-        .catch((err: unknown) => failure(op, err))
-        .then((raw) => {
-          const reply = finalize(raw);
-          if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
-          if (!res.headersSent) writeReply(res, reply);
-          options.journal.record({
-            at: new Date(startedAt).toISOString(),
-            vendor: vendor.name,
-            operationId: op.operationId,
-            ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
-            method: req.method,
-            path: req.path,
-            params: req.params as Record<string, string>,
-            query: req.query as Record<string, string | string[]>,
-            status: reply.status,
-            durationMs: Math.round(performance.now() - started),
-            requestBody: parseJson(trace.body),
-            responseBody: reply.body,
-          });
-        })
-        .catch((err: unknown) => {
-          // Only a failing listener or socket lands here; the client still gets an answer.
-          if (!res.headersSent) writeReply(res, finalize(vendor.mapError(op, err)));
-        });
+      handle(op, req, res).catch((err: unknown) => {
+        // Only a failing listener or socket lands here; the client still gets an answer.
+        if (!res.headersSent) writeReply(res, finalize(vendor.mapError(op, err)));
+      });
     });
   }
   const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));

@@ -63,6 +63,8 @@ export interface Vendor<P = unknown> {
   rejectRequest(operation: OperationSpec, violation: RequestViolation): Reply;
   payloadTooLarge(operation: OperationSpec, limitBytes: number): Reply;
   routeNotFound(path: string): Reply;
+  /** The vendor's own body (and headers, e.g. rate-limit ones) for an injected error status. */
+  faultReply(operation: OperationSpec, status: number): Reply;
   methodNotAllowed(allowed: string[]): Reply;
   /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
   mapError(operation: OperationSpec, error: unknown): Reply;

@@ -21,6 +21,11 @@ export const ddErrors = {
   routeNotFound: (): Reply => stringError(404, 'Not found'),
   methodNotAllowed: (allowed: string[]): Reply => ({ ...stringError(405, 'Method Not Allowed'), headers: { allow: allowed.join(', ') } }),
   internal: (): Reply => stringError(500, 'Internal Server Error'),
+  /** An injected fault: Datadog's gateway answers with string errors; a 429 carries its limits. */
+  fault: (status: number): Reply => {
+    if (status !== 429) return stringError(status, STATUS_TEXT[status] ?? `Error ${status}`);
+    return { ...stringError(429, 'Too many requests'), headers: { 'X-RateLimit-Limit': '1000', 'X-RateLimit-Period': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1', 'X-RateLimit-Name': 'flowtwin_fault' } };
+  },
 
   // Recorded: the literal "<no value>" (a Go template miss) and no echo of the bad value.
   invalidField: (field: string): Reply => instanceError(400, 'INVALID_FIELD_VALUE', `value <no value> is invalid for field ${field}`),
@@ -64,6 +69,11 @@ const LIST_QUERY_EXPECTED: Record<string, string> = {
   sort: 'expected comma-separated fields among name, createdAt, updatedAt, creatorName, ownerName, lastExecutedAt, each optionally prefixed with "-"',
   'filter[includeUnpublished]': 'expected true or false',
   'filter[includeSpecs]': 'expected true or false',
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
 const tooLarge = (limit: number): string => `request body exceeds the limit of ${limit} bytes`;

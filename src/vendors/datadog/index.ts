@@ -29,6 +29,7 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
     rejectRequest,
     payloadTooLarge: (op, limit) => (INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit)),
     routeNotFound: () => ddErrors.routeNotFound(),
+    faultReply: (_op, status) => ddErrors.fault(status),
     methodNotAllowed: (allowed) => ddErrors.methodNotAllowed(allowed),
     mapError(op, error) {
       if (error instanceof VendorError) return error.reply;

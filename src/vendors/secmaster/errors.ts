@@ -15,6 +15,11 @@ export const smErrors = {
   // No not-found code is documented; SecMaster answers bad ids with 400 "Invalid parameters".
   notFound: (what: string, id: string): Reply => secmasterError('SecMaster.20030001', `${what} ${id} does not exist`),
   unknown: (): Reply => ({ status: 500, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } }),
+  /** An injected fault: the gateway's throttling body for 429, SecMaster's unknown error otherwise. */
+  fault: (status: number, requestId: string): Reply =>
+    status === 429
+      ? { status, contentType: JSON_TYPE, body: { error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute', error_code: 'APIGW.0308', request_id: requestId } }
+      : { status, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } },
   /** The gateway's answer for a path or method it does not route. */
   noSuchApi: (requestId: string): Reply => ({
     status: 404,

@@ -34,6 +34,7 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
     payloadTooLarge: (_op, limit) => smErrors.invalidParameters(`request body exceeds the limit of ${limit} bytes`),
     // The gateway has no 405: a known path with another method is an API it does not route either.
     routeNotFound: () => smErrors.noSuchApi(requestId()),
+    faultReply: (_op, status) => smErrors.fault(status, requestId()),
     methodNotAllowed: () => smErrors.noSuchApi(requestId()),
     mapError(_op, error) {
       if (error instanceof VendorError) return error.reply;
