@@ -388,10 +388,6 @@ describe('Datadog bad input: odd but valid values', () => {
     expect(res.body.data.attributes.spec).toEqual(spec);
   });
 
-  // BUG (src, normalizeSpec in workflow-model.ts): `!(key in out)` is true for keys inherited from
-  // Object.prototype, so a top-level spec key named constructor, toString, valueOf... is silently
-  // dropped while any other unknown key is kept. Remove `.fails` once normalizeSpec uses
-  // Object.hasOwn (and skips or defines `__proto__` so it cannot become the prototype).
   it('echoes a top-level spec key named like an Object.prototype member, like any other unknown key', async () => {
     const ft = await testFlowtwin();
     const attributes = workflowBody().data.attributes;
@@ -443,10 +439,6 @@ describe('Datadog bad input: path ids', () => {
     expect(slash.status).toBe(400);
   });
 
-  // BUG (src, http/vendor-routes.ts): express cannot decode a malformed percent-escape in a path
-  // parameter and its default error handler answers 400 text/html with the stack trace (NODE_ENV
-  // is not "production"). It should be the vendor's own 400, here Invalid Parameter in
-  // vnd.api+json. Remove `.fails` once the vendor router has an error handler.
   it('answers a malformed percent-escape in an id with the vendor 400, not an HTML stack trace', async () => {
     const ft = await testFlowtwin();
     const res = await ft.http.get(`${WORKFLOWS}/%E0%A4%A`).set(DD_KEYS);
@@ -471,11 +463,6 @@ describe('Datadog bad input: deeply nested JSON', () => {
     expect(JSON.stringify(res.body.data.attributes.spec.steps[0].parameters[0].value)).toBe(nested(100));
   });
 
-  // BUG (src): a 10 KB body nested 5,000 levels deep parses, is validated and stored, and then
-  // JSON.stringify of the reply overflows the stack: the client gets 500 although the workflow was
-  // created, and from then on GET of it and ListWorkflows?filter[includeSpecs]=true answer 500 for
-  // the whole org. Proposed fix: refuse bodies nested deeper than a limit (say 256) in
-  // validateRequest, as a body violation, so each group answers its own 400.
   it('refuses a body nested 5,000 levels deep with a 400 in the dialect, and stores nothing', async () => {
     const ft = await testFlowtwin();
     const res = await json(ft.http.post(WORKFLOWS).set(DD_KEYS), bodyWithValue(nested(5_000)));

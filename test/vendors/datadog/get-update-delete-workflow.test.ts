@@ -175,9 +175,6 @@ describe('Datadog DeleteWorkflow', () => {
     }
   });
 
-  // BUG (src): the spec says DeleteWorkflow "deletes the workflow and its instances", but only the
-  // workflow record goes; cancel (which does not look the workflow up) still finds and cancels the
-  // orphaned instance with 200. Remove `.fails` once DeleteWorkflow deletes the instances.
   it('deletes the workflow\'s instances too: cancel of one of them then answers 404 INSTANCE_NOT_FOUND', async () => {
     const ft = await testFlowtwin();
     const id = await create(ft);

@@ -165,9 +165,6 @@ describe('Datadog ListWorkflows', () => {
     expect(res.body.errors).toHaveLength(1);
   });
 
-  // MISMATCH (src vs spec/docs): DD-ASSUME-4 documents the exact message "expected an integer from 1
-  // to 100", but the fake sends the validator's words ("must be >= 1", "must be <= 100", "must be
-  // integer"). Remove `.fails` once ListWorkflows sends the documented text.
   it('words a bad limit as DD-ASSUME-4 documents it', async () => {
     const ft = await testFlowtwin();
     const res = await ft.http.get('/api/v2/workflows?limit=101').set(DD_KEYS);

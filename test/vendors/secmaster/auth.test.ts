@@ -127,12 +127,6 @@ describe('SecMaster auth: no or malformed credentials', () => {
     expectGatewayError(await ft.http.post(`${BASE}/instances/bad/operation`).set('content-type', 'application/json').send('{nope'), 'x-auth-token not found');
   });
 
-  // BUG (src/http/vendor-routes.ts): a path express cannot percent-decode goes to the vendor router's
-  // error handler, which answers the vendor's 400 straight away: without credentials the client gets
-  // 400 "instance_id is not a valid percent-encoded value" where every other bad request gets 401
-  // first (HW-ASSUME-2: "every operation"); that reply also skips the response-spec check.
-  // Proposed fix: in that handler, run vendor.authenticate(op, {method, path, query, headers}) first
-  // and write its Reply when it returns one, then the 400 (and pass it through checkReply).
   it('checks credentials before a malformed percent-escape in the path: 401, not 400', async () => {
     const ft = await testFlowtwin();
     expectGatewayError(await ft.http.get(`${BASE}/instances/%E0%A4%A`), 'x-auth-token not found');

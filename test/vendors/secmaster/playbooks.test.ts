@@ -44,11 +44,6 @@ describe('SecMaster playbooks and versions', () => {
     expect((await ft.http.get(`${BASE}?limit=1&offset=2`).set(AUTH)).body).toMatchObject({ total: 2, size: 0, page: 2, data: [] });
   });
 
-  // BUG: the store lists newest first by insertion, and its contract says fixture loaders insert in
-  // createdAt order; loadSecMasterFixtures sorts instances but not playbooks, so the playbook created
-  // 20 days ago ("Hourly compliance sweep") lists before the one created 10 days ago. Proposed fix:
-  // in src/vendors/secmaster/fixtures.ts iterate
-  // `[...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)` as is done for instances.
   it('lists playbooks newest create_time first, like every other list of the store', async () => {
     const ft = await withFixtures();
     const res = await ft.http.get(`${BASE}?limit=10&offset=0`).set(AUTH);
