@@ -3,6 +3,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ClockError, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
+import type { ScenarioBook } from '../engine/scenarios.js';
 import type { FaultBook } from '../http/faults.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
@@ -14,6 +15,7 @@ export interface ControlDeps {
   clock: VirtualClock;
   journal: Journal;
   faults: FaultBook;
+  scenarios: ScenarioBook;
   vendors: Vendor[];
   version: string;
   /** Empties the store, resets the clock and reloads the fixtures unless told not to. */
@@ -66,6 +68,18 @@ export function controlRouter(deps: ControlDeps): Router {
   });
 
   mountJournal(router, deps.journal);
+  router.post('/scenarios', (req, res) => {
+    const raw = req.body as Record<string, unknown> | undefined;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');
+    const vendor = deps.vendors.find((v) => v.name === raw.vendor);
+    if (!vendor) throw new ControlInputError(`vendor must be one of ${deps.vendors.map((v) => v.name).join(', ')}`);
+    res.status(201).json(deps.scenarios.add(vendor.parseScenario(raw)));
+  });
+  router.get('/scenarios', (_req, res) => void res.json({ scenarios: deps.scenarios.list() }));
+  router.delete('/scenarios/:id', (req, res) => {
+    if (!deps.scenarios.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no scenario ${req.params.id}`);
+    res.status(204).end();
+  });
   router.post('/faults', (req, res) => void res.status(201).json(deps.faults.add(req.body)));
   router.get('/faults', (_req, res) => void res.json({ faults: deps.faults.list() }));
   router.delete('/faults/:id', (req, res) => {

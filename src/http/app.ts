@@ -11,6 +11,8 @@ import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
+import { ScenarioBook } from '../engine/scenarios.js';
+import { seededRandom } from '../engine/random.js';
 import { FaultBook } from './faults.js';
 import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
@@ -57,7 +59,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const store = options.store ?? new MemoryStore();
   const clock = new VirtualClock(options.now ?? Date.now);
   const now = options.now ?? Date.now;
-  const vendors = createVendors({ store, clock, wallClock: { now }, ids: options.ids ?? randomUUID }, options.vendors);
+  const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
+  const vendors = createVendors({ store, clock, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios }, options.vendors);
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -73,6 +76,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
     journal.clear();
     faults.clear();
+    scenarios.clear();
     await store.reset();
     clock.reset();
     if (reseed) await seed();
@@ -82,7 +86,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, faults, version: VERSION, reset: (o) => reset(o) }));
+  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, faults, scenarios, version: VERSION, reset: (o) => reset(o) }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, specs.get(vendor.name)!, {
       journal,

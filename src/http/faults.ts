@@ -1,6 +1,7 @@
 // Fault rules: make the next matching requests slow, fail with the vendor's own error body,
 // drop the connection or cut the body short. Matched by vendor, operation and path; limited by
 // count and probability (from a seeded generator, so a run can be repeated).
+import { seededRandom } from '../engine/random.js';
 import { ControlInputError } from '../vendors/vendor.js';
 
 export interface FaultInput {
@@ -28,18 +29,6 @@ export interface FaultTarget {
   vendor: string;
   operationId: string;
   path: string;
-}
-
-/** Small, fast, seedable (mulberry32); reproducible draws are what matter here. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KEYS = ['vendor', 'operation', 'path', 'times', 'probability', 'latencyMs', 'jitterMs', 'status', 'drop', 'truncate'];

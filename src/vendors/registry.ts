@@ -1,5 +1,6 @@
 // Every vendor flowtwin fakes. Adding a vendor means adding its folder and one line here.
 import type { Clock } from '../engine/clock.js';
+import type { ScenarioBook } from '../engine/scenarios.js';
 import type { Store } from '../store/store.js';
 import { createDatadogVendor, type DatadogConfig } from './datadog/index.js';
 import { createIamVendor, type IamConfig } from './huawei-iam/index.js';
@@ -12,6 +13,7 @@ export interface VendorDeps {
   /** Real time, for what clients stamp with the wall clock (signature dates). */
   wallClock: Clock;
   ids: () => string;
+  scenarios: ScenarioBook;
 }
 
 export interface VendorsConfig {

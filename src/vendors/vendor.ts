@@ -1,5 +1,6 @@
 // What every vendor folder provides. The HTTP layer routes by the vendor's spec and calls these;
 // a vendor never sees express, and the engine never sees a vendor.
+import type { ScenarioSpec } from '../engine/scenarios.js';
 import type { OperationSpec } from '../spec/operations.js';
 import type { RequestViolation, ValidRequest } from '../spec/validate-request.js';
 
@@ -73,4 +74,6 @@ export interface Vendor<P = unknown> {
   /** Last touch on every reply of this vendor, errors included (e.g. a request-id header). */
   finalize?(reply: Reply): Reply;
   control?: ControlCall[];
+  /** The vendor's scenario body (POST /__flowtwin/scenarios) as a neutral spec; ControlInputError if bad. */
+  parseScenario(raw: Record<string, unknown>): ScenarioSpec;
 }

@@ -2,6 +2,7 @@
 // root, and the instance engine running Datadog's state machine.
 import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine } from '../../engine/instances.js';
+import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
 import type { DatadogUser } from './auth.js';
 import { datadogMachine } from './state-machine.js';
@@ -28,9 +29,10 @@ export interface DatadogContext {
   ids: () => string;
   options: DatadogOptions;
   instances: InstanceEngine<DatadogInstanceAttrs>;
+  scenarios: ScenarioBook;
 }
 
-export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string }, options: DatadogOptions): DatadogContext {
+export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook }, options: DatadogOptions): DatadogContext {
   const instances = new InstanceEngine<DatadogInstanceAttrs>({ ...deps, machine: datadogMachine, kind: INSTANCE_KIND });
   return { ...deps, options, instances };
 }

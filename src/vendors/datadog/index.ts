@@ -3,7 +3,9 @@ import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
 import type { Clock } from '../../engine/clock.js';
 import type { OperationSpec } from '../../spec/operations.js';
 import type { RequestViolation } from '../../spec/validate-request.js';
+import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
+import { parseScenarioInput } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { createDatadogAuth, type DatadogAuthConfig, type DatadogPrincipal } from './auth.js';
 import { createDatadogContext, type DatadogOptions } from './context.js';
@@ -18,7 +20,7 @@ export interface DatadogConfig extends Partial<DatadogOptions> {
 
 const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
 
-export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
+export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
   return {
     name: 'datadog',
@@ -38,6 +40,14 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
       return ddErrors.internal();
     },
     seed: (fixtures) => loadDatadogFixtures(ctx, fixtures as DatadogFixtures),
+    parseScenario: (raw) =>
+      parseScenarioInput(raw, {
+        vendor: 'datadog',
+        targetField: 'workflow_id',
+        outcomes: { SUCCEEDED: 'succeed', FAILED: 'fail', HANG: 'hang' },
+        stepFields: { fail: 'failStep', hang: 'hangStep' },
+        durationsField: 'stepDurationsMs',
+      }),
   };
 }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../engine/clock.js';
 import type { Store } from '../../store/store.js';
-import { VendorError, type Reply, type Vendor } from '../vendor.js';
+import { ControlInputError, VendorError, type Reply, type Vendor } from '../vendor.js';
 import { findToken, issueToken, projectIdForName, type StoredToken } from './tokens.js';
 
 export interface IamUser {
@@ -82,5 +82,8 @@ export function createIamVendor(deps: { store: Store; clock: Clock }, config: Ia
     methodNotAllowed: () => iamError(404, 'Not Found', 'The resource could not be found.'),
     mapError: (_op, error) => (error instanceof VendorError ? error.reply : iamError(500, 'Internal Server Error', 'unexpected error')),
     seed: async () => undefined,
+    parseScenario: () => {
+      throw new ControlInputError('huawei-iam runs no instances; scenarios are for datadog and secmaster');
+    },
   };
 }

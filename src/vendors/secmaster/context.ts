@@ -4,6 +4,7 @@
 import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine, type InstanceView } from '../../engine/instances.js';
 import type { Outcome } from '../../engine/plan.js';
+import { applyScenario, type ScenarioBook, type ScenarioSpec } from '../../engine/scenarios.js';
 import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
 import { INSTANCE_KIND, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type SecMasterInstanceAttrs, type StoredPlaybook, type StoredVersion } from './model.js';
@@ -20,9 +21,10 @@ export interface SecMasterContext {
   wallClock: Clock;
   ids: () => string;
   instances: InstanceEngine<SecMasterInstanceAttrs>;
+  scenarios: ScenarioBook;
 }
 
-export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string }): SecMasterContext {
+export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook }): SecMasterContext {
   return { ...deps, instances: new InstanceEngine<SecMasterInstanceAttrs>({ ...deps, machine: secmasterMachine, kind: INSTANCE_KIND }) };
 }
 
@@ -54,13 +56,21 @@ export async function startInstance(
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const plan = { steps, outcome: options.outcome ?? { kind: 'succeed' as const } };
+  const plan = options.outcome ? { steps, outcome: options.outcome } : applyScenario({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, ctx.scenarios.take('secmaster', playbook.id)));
   if (options.id) {
     const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: options.operations ?? [], attrs } };
     await ctx.instances.restore(record);
     return ctx.instances.view(record);
   }
   return ctx.instances.start(tenant, playbook.data.workspaceId, plan, attrs, at);
+}
+
+/** Scenarios name actions; plans know them by id. */
+function byActionIds(actions: StoredVersion['actions'], s: ScenarioSpec | undefined): ScenarioSpec | undefined {
+  if (!s) return undefined;
+  const idOf = (name: string) => actions.find((a) => a.name === name)?.id ?? name;
+  const durationsMs = s.durationsMs && Object.fromEntries(Object.entries(s.durationsMs).map(([name, ms]) => [idOf(name), ms]));
+  return { ...s, ...(s.step ? { step: idOf(s.step) } : {}), ...(durationsMs ? { durationsMs } : {}) };
 }
 
 /**

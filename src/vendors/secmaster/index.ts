@@ -1,7 +1,9 @@
 // The Huawei Cloud SecMaster playbooks vendor: its spec, gateway auth, handlers and errors.
 import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
 import type { Clock } from '../../engine/clock.js';
+import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
+import { parseScenarioInput } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { auditHandlers } from './audit.js';
 import { createSecMasterAuth, type SecMasterAuthConfig, type SecMasterPrincipal } from './auth.js';
@@ -16,7 +18,7 @@ export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
 }
 
-export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
+export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
   const ctx = createSecMasterContext(deps);
   // Documented form: request_uuid-timestamp-hostname.
   const requestId = () => `${deps.ids()}-${deps.wallClock.now()}-flowtwin`;
@@ -50,5 +52,13 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
       return { ...reply, headers: { ...reply.headers, 'X-request-id': id } };
     },
     control: [triggerCall(ctx)],
+    parseScenario: (raw) =>
+      parseScenarioInput(raw, {
+        vendor: 'secmaster',
+        targetField: 'playbook_id',
+        outcomes: { FINISHED: 'succeed', FAILED: 'fail', HANG: 'hang' },
+        stepFields: { fail: 'failAction', hang: 'hangAction' },
+        durationsField: 'actionDurationsMs',
+      }),
   };
 }

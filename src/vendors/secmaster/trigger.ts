@@ -30,7 +30,8 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       const { playbook, version } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'));
       const outcome = outcomeOf(body, version.data.actions.map((a) => a.name), version.data.actions.map((a) => a.id));
       const dataobject = dataobjectOf(body.dataobject);
-      const view = await startInstance(ctx, tenant, playbook, version, { outcome, ...(dataobject ? { dataobject } : {}) });
+      // Without an outcome in the call, a scenario (or success) decides.
+      const view = await startInstance(ctx, tenant, playbook, version, { ...(outcome ? { outcome } : {}), ...(dataobject ? { dataobject } : {}) });
       return { status: 201, body: instanceInfo(view) };
     },
   };
@@ -41,9 +42,10 @@ function idField(value: unknown, name: string, pattern: RegExp, shape: string): 
   return value;
 }
 
-function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome {
+function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome | undefined {
   if (body.fail_action !== undefined && body.outcome !== 'FAILED') throw new ControlInputError('fail_action needs outcome "FAILED"');
-  if (body.outcome === undefined || body.outcome === 'FINISHED') return { kind: 'succeed' };
+  if (body.outcome === undefined) return undefined;
+  if (body.outcome === 'FINISHED') return { kind: 'succeed' };
   if (body.outcome !== 'FAILED') throw new ControlInputError('outcome must be "FINISHED" or "FAILED"');
   if (body.fail_action === undefined) return { kind: 'fail', step: ids[ids.length - 1]! };
   const at = names.indexOf(String(body.fail_action));

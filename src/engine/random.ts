@@ -1,0 +1,14 @@
+// Seeded randomness for everything a run may draw (fault and scenario probabilities, jitter), so
+// the same seed replays the same run.
+
+/** Small, fast, seedable (mulberry32); reproducible draws are what matter here. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

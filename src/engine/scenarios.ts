@@ -1,0 +1,80 @@
+// Scenarios say how the next runs of a workflow or playbook will go (outcome, failing or hanging
+// step, step durations), for the next N runs or with a probability from a seeded generator. The
+// book is vendor-neutral: vendors parse their own control input into a ScenarioSpec and consult
+// the book when a run starts; the chosen outcome is then part of the run's plan for good.
+
+import type { Plan } from './plan.js';
+
+export interface ScenarioSpec {
+  vendor: string;
+  /** Workflow or playbook id; every one of the vendor's when absent. */
+  target?: string;
+  outcome: 'succeed' | 'fail' | 'hang';
+  /** Name of the step that fails or hangs; the last one when absent. */
+  step?: string;
+  /** Duration per step name, overriding the plan's. */
+  durationsMs?: Record<string, number>;
+  times?: number;
+  probability?: number;
+}
+
+export interface Scenario extends ScenarioSpec {
+  id: string;
+  hits: number;
+}
+
+export class ScenarioBook {
+  private scenarios: Scenario[] = [];
+  private seq = 0;
+
+  constructor(private readonly random: () => number) {}
+
+  add(spec: ScenarioSpec): Scenario {
+    const scenario = { ...spec, id: `scenario-${++this.seq}`, hits: 0 };
+    this.scenarios.push(scenario);
+    return { ...scenario };
+  }
+
+  list(): Scenario[] {
+    return this.scenarios.map((s) => ({ ...s }));
+  }
+
+  remove(id: string): boolean {
+    const before = this.scenarios.length;
+    this.scenarios = this.scenarios.filter((s) => s.id !== id);
+    return this.scenarios.length < before;
+  }
+
+  clear(): void {
+    this.scenarios = [];
+  }
+
+  /** The first matching scenario that fires for this run, targeted ones before general ones. */
+  take(vendor: string, target: string): Scenario | undefined {
+    const candidates = this.scenarios.filter((s) => s.vendor === vendor && (s.target === undefined || s.target === target));
+    candidates.sort((a, b) => Number(b.target !== undefined) - Number(a.target !== undefined));
+    for (const s of candidates) {
+      if (s.probability !== undefined && this.random() >= s.probability) continue;
+      s.hits++;
+      if (s.times !== undefined && s.hits >= s.times) this.remove(s.id);
+      return { ...s };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A plan as a scenario shapes it. A named step the plan does not have falls back to the plan's
+ * last step, so a scenario written for another version of a workflow still fails or hangs it.
+ */
+export function applyScenario(plan: Plan, scenario: Pick<ScenarioSpec, 'outcome' | 'step' | 'durationsMs'> | undefined): Plan {
+  if (!scenario) return plan;
+  const steps = plan.steps.map((s) => {
+    const ms = scenario.durationsMs?.[s.name];
+    return ms === undefined ? s : { ...s, durationMs: ms };
+  });
+  const named = scenario.step !== undefined && steps.some((s) => s.name === scenario.step) ? scenario.step : undefined;
+  const step = named ?? steps[steps.length - 1]?.name;
+  if (scenario.outcome === 'succeed' || step === undefined) return { steps, outcome: { kind: 'succeed' } };
+  return { steps, outcome: { kind: scenario.outcome, step } };
+}
