@@ -3,7 +3,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ClockError, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
+import type { EventHub } from '../engine/events.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
+import { mountEvents } from './events-routes.js';
 import type { FaultBook } from '../http/faults.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
@@ -16,6 +18,7 @@ export interface ControlDeps {
   journal: Journal;
   faults: FaultBook;
   scenarios: ScenarioBook;
+  events: EventHub;
   vendors: Vendor[];
   version: string;
   /** Empties the store, resets the clock and reloads the fixtures unless told not to. */
@@ -26,6 +29,8 @@ export function controlRouter(deps: ControlDeps): Router {
   const router = express.Router({ caseSensitive: true });
   router.use(express.json({ limit: '1mb', type: () => true }));
   const clockState = () => {
+    // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
+    deps.events.tick();
     const state = deps.clock.state();
     return { ...state, iso: new Date(state.now).toISOString() };
   };
@@ -68,6 +73,7 @@ export function controlRouter(deps: ControlDeps): Router {
   });
 
   mountJournal(router, deps.journal);
+  mountEvents(router, deps.events);
   router.post('/scenarios', (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');

@@ -27,6 +27,8 @@ export interface InstanceEngineOptions {
   machine: StateMachine;
   /** Store kind, e.g. "datadog.instance". */
   kind: string;
+  /** Told of every write: `fresh` for a new instance, false for a restored or updated one. */
+  onWrite?: (record: InstanceRecord<unknown>, fresh: boolean) => void;
 }
 
 const MAX_CAS_ATTEMPTS = 16;
@@ -50,12 +52,14 @@ export class InstanceEngine<A> {
       data: { plan, operations: [], attrs },
     };
     await store.create(record);
+    this.options.onWrite?.(record, true);
     return this.view(record);
   }
 
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
     await this.options.store.create(record);
+    this.options.onWrite?.(record, false);
   }
 
   async get(tenant: string, id: string): Promise<InstanceView<A> | undefined> {
@@ -92,7 +96,10 @@ export class InstanceEngine<A> {
       }
       const event: OperationEvent = outcome ? { name: operation, at, outcome } : { name: operation, at };
       const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event] } };
-      if (await store.update(next, record.version)) return this.view({ ...next, version: record.version + 1 }, at);
+      if (await store.update(next, record.version)) {
+        this.options.onWrite?.(next, false);
+        return this.view({ ...next, version: record.version + 1 }, at);
+      }
     }
     throw new WriteConflict(id);
   }

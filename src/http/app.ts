@@ -11,6 +11,7 @@ import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
+import { EventHub } from '../engine/events.js';
 import { ScenarioBook } from '../engine/scenarios.js';
 import { seededRandom } from '../engine/random.js';
 import { FaultBook } from './faults.js';
@@ -60,7 +61,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const clock = new VirtualClock(options.now ?? Date.now);
   const now = options.now ?? Date.now;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
-  const vendors = createVendors({ store, clock, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios }, options.vendors);
+  const events = new EventHub(clock);
+  const vendors = createVendors({ store, clock, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events }, options.vendors);
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -77,6 +79,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     journal.clear();
     faults.clear();
     scenarios.clear();
+    events.clear();
     await store.reset();
     clock.reset();
     if (reseed) await seed();
@@ -86,7 +89,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, faults, scenarios, version: VERSION, reset: (o) => reset(o) }));
+  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, faults, scenarios, events, version: VERSION, reset: (o) => reset(o) }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, specs.get(vendor.name)!, {
       journal,

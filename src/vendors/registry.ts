@@ -1,5 +1,6 @@
 // Every vendor flowtwin fakes. Adding a vendor means adding its folder and one line here.
 import type { Clock } from '../engine/clock.js';
+import type { EventHub } from '../engine/events.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import type { Store } from '../store/store.js';
 import { createDatadogVendor, type DatadogConfig } from './datadog/index.js';
@@ -14,6 +15,7 @@ export interface VendorDeps {
   wallClock: Clock;
   ids: () => string;
   scenarios: ScenarioBook;
+  events: EventHub;
 }
 
 export interface VendorsConfig {

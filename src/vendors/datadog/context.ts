@@ -2,6 +2,7 @@
 // root, and the instance engine running Datadog's state machine.
 import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine } from '../../engine/instances.js';
+import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
 import type { DatadogUser } from './auth.js';
@@ -32,7 +33,12 @@ export interface DatadogContext {
   scenarios: ScenarioBook;
 }
 
-export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook }, options: DatadogOptions): DatadogContext {
-  const instances = new InstanceEngine<DatadogInstanceAttrs>({ ...deps, machine: datadogMachine, kind: INSTANCE_KIND });
+export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, options: DatadogOptions): DatadogContext {
+  const instances = new InstanceEngine<DatadogInstanceAttrs>({
+    ...deps,
+    machine: datadogMachine,
+    kind: INSTANCE_KIND,
+    onWrite: (record, fresh) => deps.events.watch('datadog', datadogMachine, record, fresh),
+  });
   return { ...deps, options, instances };
 }

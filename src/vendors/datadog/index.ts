@@ -3,6 +3,7 @@ import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
 import type { Clock } from '../../engine/clock.js';
 import type { OperationSpec } from '../../spec/operations.js';
 import type { RequestViolation } from '../../spec/validate-request.js';
+import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput } from '../scenario-input.js';
@@ -20,7 +21,7 @@ export interface DatadogConfig extends Partial<DatadogOptions> {
 
 const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
 
-export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
+export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
   return {
     name: 'datadog',

@@ -4,6 +4,7 @@
 import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine, type InstanceView } from '../../engine/instances.js';
 import type { Outcome } from '../../engine/plan.js';
+import type { EventHub } from '../../engine/events.js';
 import { applyScenario, type ScenarioBook, type ScenarioSpec } from '../../engine/scenarios.js';
 import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
@@ -24,8 +25,14 @@ export interface SecMasterContext {
   scenarios: ScenarioBook;
 }
 
-export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook }): SecMasterContext {
-  return { ...deps, instances: new InstanceEngine<SecMasterInstanceAttrs>({ ...deps, machine: secmasterMachine, kind: INSTANCE_KIND }) };
+export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }): SecMasterContext {
+  const instances = new InstanceEngine<SecMasterInstanceAttrs>({
+    ...deps,
+    machine: secmasterMachine,
+    kind: INSTANCE_KIND,
+    onWrite: (record, fresh) => deps.events.watch('secmaster', secmasterMachine, record, fresh),
+  });
+  return { ...deps, instances };
 }
 
 export interface StartOptions {

@@ -1,6 +1,7 @@
 // The Huawei Cloud SecMaster playbooks vendor: its spec, gateway auth, handlers and errors.
 import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
 import type { Clock } from '../../engine/clock.js';
+import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput } from '../scenario-input.js';
@@ -18,7 +19,7 @@ export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
 }
 
-export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
+export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
   const ctx = createSecMasterContext(deps);
   // Documented form: request_uuid-timestamp-hostname.
   const requestId = () => `${deps.ids()}-${deps.wallClock.now()}-flowtwin`;

@@ -1,0 +1,39 @@
+// GET /__flowtwin/events: a server-sent-events stream of every instance transition. While anyone
+// listens, the hub is ticked often (and at once after writes and clock moves), so "instance X
+// reached CANCELED" arrives without polling the vendor API.
+import type { Router } from 'express';
+import type { EventHub, TransitionEvent } from '../engine/events.js';
+
+const TICK_MS = 200;
+const KEEPALIVE_MS = 15_000;
+
+export function mountEvents(router: Router, hub: EventHub): void {
+  let timer: NodeJS.Timeout | undefined;
+  const ensureTicking = () => {
+    if (!timer && hub.subscribers > 0) timer = setInterval(() => hub.tick(), TICK_MS);
+    if (timer && hub.subscribers === 0) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+
+  router.get('/events', (req, res) => {
+    const vendor = typeof req.query.vendor === 'string' ? req.query.vendor : undefined;
+    const instance = typeof req.query.instance === 'string' ? req.query.instance : undefined;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': flowtwin transition events\n\n');
+    let seq = 0;
+    const send = (e: TransitionEvent) => {
+      if ((vendor && e.vendor !== vendor) || (instance && e.instanceId !== instance)) return;
+      res.write(`id: ${++seq}\nevent: transition\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    const unsubscribe = hub.subscribe(send);
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+    ensureTicking();
+    req.on('close', () => {
+      unsubscribe();
+      clearInterval(keepalive);
+      ensureTicking();
+    });
+  });
+}

@@ -1,0 +1,99 @@
+// Transition events, computed from the same projection the APIs answer with. The hub watches
+// instances that can still move; a caller (the control plane's event stream) ticks it, and each
+// tick emits the transitions that happened since the last one. The engine itself runs no timer.
+import type { Clock } from './clock.js';
+import { project, type OperationEvent } from './project.js';
+import type { Plan } from './plan.js';
+import type { StateMachine } from './state-machine.js';
+
+export interface TransitionEvent {
+  vendor: string;
+  tenant: string;
+  instanceId: string;
+  parentId?: string;
+  from: string | null;
+  to: string;
+  /** Virtual time of the transition, ISO 8601. */
+  at: string;
+  /** 'start', 'plan', 'settle', or the operation's name. */
+  cause: string;
+}
+
+export interface WatchedRecord {
+  tenant: string;
+  id: string;
+  parentId?: string;
+  createdAt: number;
+  data: { plan: Plan; operations: OperationEvent[] };
+}
+
+interface Watch {
+  vendor: string;
+  machine: StateMachine;
+  record: WatchedRecord;
+  emitted: number;
+}
+
+export type TransitionListener = (event: TransitionEvent) => void;
+
+/** More instances than this still moving at once, and the oldest stop being watched. */
+export const MAX_WATCHED = 100_000;
+
+export class EventHub {
+  private readonly watched = new Map<string, Watch>();
+  private readonly listeners = new Set<TransitionListener>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * Called on every write of an instance. A new instance (`fresh`) reports all its transitions; a
+   * restored one (fixtures) only those after now; an updated one continues where it was.
+   */
+  watch(vendor: string, machine: StateMachine, record: WatchedRecord, fresh: boolean): void {
+    const key = `${vendor}\u0000${record.tenant}\u0000${record.id}`;
+    const known = this.watched.get(key);
+    const emitted = known ? known.emitted : fresh ? 0 : project({ createdAt: record.createdAt, ...record.data }, machine, this.clock.now()).transitions.length;
+    this.watched.delete(key);
+    this.watched.set(key, { vendor, machine, record, emitted });
+    if (this.watched.size > MAX_WATCHED) this.watched.delete(this.watched.keys().next().value!);
+    if (this.listeners.size > 0) this.tick();
+  }
+
+  /** Transitions from now on: what happened while nobody listened is passed over, not replayed. */
+  subscribe(listener: TransitionListener): () => void {
+    if (this.listeners.size === 0) this.advance(() => undefined);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /** Emits every transition that happened by now and was not emitted yet; forgets settled instances. */
+  tick(): void {
+    if (this.listeners.size === 0) return;
+    this.advance((event) => {
+      for (const listener of this.listeners) listener(event);
+    });
+  }
+
+  private advance(emit: TransitionListener): void {
+    const now = this.clock.now();
+    for (const [key, w] of this.watched) {
+      const p = project({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, now);
+      for (const t of p.transitions.slice(w.emitted)) {
+        const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: new Date(t.at).toISOString(), cause: t.cause };
+        if (w.record.parentId !== undefined) event.parentId = w.record.parentId;
+        emit(event);
+      }
+      w.emitted = p.transitions.length;
+      // Settled: nothing moves without a new operation, which will watch it again.
+      if (p.endedAt !== undefined) this.watched.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.watched.clear();
+  }
+}
