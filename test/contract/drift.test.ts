@@ -173,3 +173,24 @@ describe('contract checks fail on the drift they exist to catch', () => {
     expect(limited).toBeGreaterThan(1);
   });
 });
+
+describe('contract checks for whole-call failures fail too', () => {
+  it('names conformance.list-workflows-ok and laws.list-instances-ok when the lists answer 503', async () => {
+    const down: Rewrite = (s) => (s.method === 'GET' && (isList(s) || s.url.pathname.endsWith('/instances')) && !s.url.search.includes('limit=1') && !s.url.search.includes('101') && s.headers['DD-API-KEY'] !== ' ' && s.headers['DD-API-KEY'] ? { status: 503, body: { errors: ['Service Unavailable'] } } : undefined);
+    expect(await failedChecks(down)).toEqual(expect.arrayContaining(['conformance.list-workflows-ok', 'laws.list-instances-ok']));
+  });
+
+  it('names <kind>.case-crashed when the target cannot be reached in the middle of a case', async () => {
+    const inner = drifting(() => undefined);
+    const flaky: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/api/v2/workflows/bad-format')) throw new TypeError('fetch failed: connection refused');
+      return inner(input, init);
+    };
+    const report = await runContract({ vendor: 'datadog', target: ft.url, authenticate, resources: { workflowId }, fetch: flaky });
+    expect(report.findings.find((f) => f.check === 'errors.case-crashed')).toMatchObject({
+      outcome: 'fail',
+      case: 'malformed, unknown ids and bad credentials',
+      message: 'the case could not finish: fetch failed: connection refused',
+    });
+  });
+});

@@ -100,3 +100,66 @@ describe('SecMaster contract checks fail on the drift they exist to catch', () =
     expect(failed).toEqual(['laws.illegal-operation-refused']);
   });
 });
+
+describe('SecMaster contract checks for the remaining drifts', () => {
+  async function failed(rewrite: Rewrite, instanceId?: string): Promise<string[]> {
+    const report = await runContract({ vendor: 'secmaster', target: ft.url, authenticate: signed, allowWrites: instanceId !== undefined, resources: { projectId: PROJECT, workspaceId: WORKSPACE, instanceId }, fetch: drifting(rewrite), pollBudgetMs: 100 });
+    return [...new Set(report.findings.filter((f) => f.outcome === 'fail').map((f) => f.check))].sort();
+  }
+  const isList = (s: Seen) => s.url.pathname.endsWith('/soc/playbooks/instances');
+  const isShow = (s: Seen) => /\/soc\/playbooks\/instances\/[0-9a-f-]{36}$/.test(s.url.pathname);
+  const page = (s: Seen) => s.url.searchParams.get('limit') === '1';
+
+  it('names laws.list-and-get-agree when show contradicts the list', async () => {
+    for (let i = 0; i < 2; i++) await trigger('FINISHED');
+    await new Promise((r) => setTimeout(r, 20));
+    const contradict: Rewrite = (s) => (isShow(s) && s.status === 200 && (s.body as { status: string }).status !== 'RUNNING' ? { body: { ...(s.body as object), status: 'FAILED' } } : undefined);
+    ft.clock.advance(3_600_000);
+    expect(await failed(contradict)).toEqual(['laws.list-and-get-agree']);
+  });
+
+  it('names the pagination checks when pages overflow, repeat and miscount', async () => {
+    let first: unknown;
+    const messy: Rewrite = (s) => {
+      if (!isList(s) || !page(s) || s.status !== 200) return undefined;
+      const offset = Number(s.url.searchParams.get('offset'));
+      const body = structuredClone(s.body) as { count: number; instances: object[] };
+      if (offset === 0) first = body.instances[0];
+      return { body: { count: body.count + offset, instances: offset === 2 ? [first, first] : offset === 1 ? [first] : body.instances } };
+    };
+    expect(await failed(messy)).toEqual(['pagination.no-duplicates', 'pagination.page-size-respected', 'pagination.total-stable']);
+  });
+
+  it('names errors.malformed-instance-id and errors.missing-query when both are served', async () => {
+    const lax: Rewrite = (s) => {
+      if (s.url.pathname.endsWith('/instances/not-a-uuid')) return { status: 200, body: { count: 0, instances: [] } };
+      if (isList(s) && s.url.searchParams.get('limit') === null) return { status: 200, body: { count: 0, instances: [] } };
+      return undefined;
+    };
+    expect(await failed(lax)).toEqual(expect.arrayContaining(['errors.malformed-instance-id', 'errors.missing-query']));
+  });
+
+  it('names errors.unknown-operation, laws.legal-operation-accepted, laws.operation-moves-state and laws.refused-changes-nothing', async () => {
+    ft.clock.freeze();
+    const id = await trigger('FAILED');
+    ft.clock.advance(60_000);
+    const wrong: Rewrite = (s) => {
+      if (s.url.pathname.endsWith('/operation') && s.nth === 0) return { status: 200, body: s.body };
+      if (s.url.pathname.endsWith('/operation') && s.nth === 1) return { status: 400, body: { code: 'SecMaster.20030001', message: 'no' } };
+      if (isShow(s) && s.url.pathname.endsWith(id) && s.nth === 2) return { body: { ...(s.body as object), status: 'FINISHED' } };
+      return undefined;
+    };
+    const checks = await failed(wrong, id);
+    ft.clock.resume();
+    expect(checks).toEqual(['conformance.schema', 'errors.unknown-operation', 'laws.legal-operation-accepted', 'laws.operation-moves-state', 'laws.refused-changes-nothing']);
+  });
+
+  it('names laws.named-instance-operable when the named instance is FINISHED', async () => {
+    ft.clock.freeze();
+    const id = await trigger('FINISHED');
+    ft.clock.advance(60_000);
+    const checks = await failed(() => undefined, id);
+    ft.clock.resume();
+    expect(checks).toEqual(['laws.named-instance-operable']);
+  });
+});
