@@ -1,7 +1,7 @@
 // The control plane under /__flowtwin: health, reset and the virtual clock. Documented by
 // specs/flowtwin-control.yaml.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { ClockError, type VirtualClock } from '../engine/clock.js';
+import { ClockError, type ClockBook, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 import type { EventHub } from '../engine/events.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
@@ -14,7 +14,7 @@ import { sendProblem } from './problem.js';
 export const CONTROL_PREFIX = '/__flowtwin';
 
 export interface ControlDeps {
-  clock: VirtualClock;
+  clocks: ClockBook;
   journal: Journal;
   faults: FaultBook;
   scenarios: ScenarioBook;
@@ -23,54 +23,72 @@ export interface ControlDeps {
   version: string;
   /** Empties the store, resets the clock and reloads the fixtures unless told not to. */
   reset(options: { seed: boolean }): Promise<void>;
+  /** Empties one tenant's data and drops its own clock. */
+  resetTenant(tenant: string): Promise<void>;
 }
 
 export function controlRouter(deps: ControlDeps): Router {
   const router = express.Router({ caseSensitive: true });
   router.use(express.json({ limit: '1mb', type: () => true }));
-  const clockState = () => {
+  /** A control call carrying a vendor's credentials acts on that tenant only. */
+  const tenantOf = async (req: Request): Promise<string | undefined> => {
+    for (const vendor of deps.vendors) {
+      const tenant = await vendor.tenantOf?.(req.headers);
+      if (tenant !== undefined) return tenant;
+    }
+    return undefined;
+  };
+  const clockState = (tenant?: string) => {
     // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
     deps.events.tick();
-    const state = deps.clock.state();
-    return { ...state, iso: new Date(state.now).toISOString() };
+    const own = tenant !== undefined && deps.clocks.has(tenant);
+    const state = deps.clocks.of(own ? tenant : undefined).state();
+    return { ...state, iso: new Date(state.now).toISOString(), ...(tenant !== undefined ? { tenant, own } : {}) };
+  };
+  /**
+   * Runs a clock change on the caller's clock (its own, created on first use) or the global one.
+   * The clock is fetched only once the input is valid, so bad input creates nothing.
+   */
+  const onClock = (change: (clock: () => VirtualClock, body: Record<string, unknown>) => void) => async (req: Request, res: Response) => {
+    const tenant = await tenantOf(req);
+    change(() => deps.clocks.of(tenant), (req.body ?? {}) as Record<string, unknown>);
+    res.json(clockState(tenant));
   };
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: deps.version, vendors: deps.vendors.map((v) => v.name), clock: clockState() });
   });
 
-  router.post('/reset', async (req, res, next) => {
+  router.post('/reset', async (req, res) => {
     const seed = (req.body as { seed?: unknown } | undefined)?.seed;
     if (seed !== undefined && typeof seed !== 'boolean') return sendProblem(res, 400, 'Bad Request', 'seed must be a boolean');
-    try {
-      await deps.reset({ seed: seed !== false });
-      res.json({ status: 'reset', seeded: seed !== false, clock: clockState() });
-    } catch (err) {
-      next(err);
+    const tenant = await tenantOf(req);
+    if (tenant !== undefined) {
+      // One tenant: its data and its clock go; the fixtures (shared by all) are not reloaded.
+      await deps.resetTenant(tenant);
+      return void res.json({ status: 'reset', seeded: false, clock: clockState(tenant) });
     }
+    await deps.reset({ seed: seed !== false });
+    res.json({ status: 'reset', seeded: seed !== false, clock: clockState() });
   });
 
-  router.get('/clock', (_req, res) => void res.json(clockState()));
-  router.post('/clock/freeze', (_req, res) => {
-    deps.clock.freeze();
-    res.json(clockState());
-  });
-  router.post('/clock/resume', (_req, res) => {
-    deps.clock.resume();
-    res.json(clockState());
-  });
-  router.post('/clock/advance', (req, res) => {
-    const ms = (req.body as { ms?: unknown } | undefined)?.ms;
-    if (typeof ms !== 'number') return sendProblem(res, 400, 'Bad Request', 'body must be {"ms": <non-negative integer>}');
-    deps.clock.advance(ms);
-    res.json(clockState());
-  });
-  router.post('/clock/speed', (req, res) => {
-    const speed = (req.body as { speed?: unknown } | undefined)?.speed;
-    if (typeof speed !== 'number') return sendProblem(res, 400, 'Bad Request', 'body must be {"speed": <number greater than 0>}');
-    deps.clock.setSpeed(speed);
-    res.json(clockState());
-  });
+  router.get('/clock', async (req, res) => void res.json(clockState(await tenantOf(req))));
+  router.post('/clock/freeze', onClock((clock) => clock().freeze()));
+  router.post('/clock/resume', onClock((clock) => clock().resume()));
+  router.post(
+    '/clock/advance',
+    onClock((clock, { ms }) => {
+      if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) throw new ControlInputError('body must be {"ms": <non-negative integer>}');
+      clock().advance(ms);
+    }),
+  );
+  router.post(
+    '/clock/speed',
+    onClock((clock, { speed }) => {
+      if (typeof speed !== 'number' || !(speed > 0 && speed <= 1_000_000)) throw new ControlInputError('body must be {"speed": <number greater than 0, at most 1000000>}');
+      clock().setSpeed(speed);
+    }),
+  );
 
   mountJournal(router, deps.journal);
   mountEvents(router, deps.events);

@@ -4,7 +4,8 @@
 export type TimeSource = () => number;
 
 export interface Clock {
-  now(): number;
+  /** Virtual now; a tenant with a clock of its own sees that one. */
+  now(tenant?: string): number;
 }
 
 export interface ClockState {
@@ -22,9 +23,12 @@ export class VirtualClock implements Clock {
   private frozen = false;
   private speed = 1;
 
-  constructor(private readonly source: TimeSource) {
+  constructor(
+    private readonly source: TimeSource,
+    start?: number,
+  ) {
     this.anchorReal = source();
-    this.anchorVirtual = this.anchorReal;
+    this.anchorVirtual = start ?? this.anchorReal;
   }
 
   now(): number {
@@ -72,5 +76,45 @@ export class VirtualClock implements Clock {
   private reanchor(): void {
     this.anchorVirtual = this.now();
     this.anchorReal = this.source();
+  }
+}
+
+/**
+ * The global clock plus a clock per tenant that asked for one, so parallel test suites sharing a
+ * flowtwin can each freeze or advance time without moving the others'.
+ */
+export class ClockBook implements Clock {
+  readonly global: VirtualClock;
+  private readonly tenants = new Map<string, VirtualClock>();
+
+  constructor(private readonly source: TimeSource) {
+    this.global = new VirtualClock(source);
+  }
+
+  now(tenant?: string): number {
+    const own = tenant === undefined ? undefined : this.tenants.get(tenant);
+    return (own ?? this.global).now();
+  }
+
+  /** The tenant's own clock (created at the global time on first use), or the global one. */
+  of(tenant?: string): VirtualClock {
+    if (tenant === undefined) return this.global;
+    let clock = this.tenants.get(tenant);
+    if (!clock) this.tenants.set(tenant, (clock = new VirtualClock(this.source, this.global.now())));
+    return clock;
+  }
+
+  has(tenant: string): boolean {
+    return this.tenants.has(tenant);
+  }
+
+  /** One tenant back to the global clock, or every clock back to real time. */
+  reset(tenant?: string): void {
+    if (tenant !== undefined) {
+      this.tenants.delete(tenant);
+      return;
+    }
+    this.global.reset();
+    this.tenants.clear();
   }
 }

@@ -52,7 +52,7 @@ export class EventHub {
   watch(vendor: string, machine: StateMachine, record: WatchedRecord, fresh: boolean): void {
     const key = `${vendor}\u0000${record.tenant}\u0000${record.id}`;
     const known = this.watched.get(key);
-    const emitted = known ? known.emitted : fresh ? 0 : project({ createdAt: record.createdAt, ...record.data }, machine, this.clock.now()).transitions.length;
+    const emitted = known ? known.emitted : fresh ? 0 : project({ createdAt: record.createdAt, ...record.data }, machine, this.clock.now(record.tenant)).transitions.length;
     this.watched.delete(key);
     this.watched.set(key, { vendor, machine, record, emitted });
     if (this.watched.size > MAX_WATCHED) this.watched.delete(this.watched.keys().next().value!);
@@ -79,9 +79,8 @@ export class EventHub {
   }
 
   private advance(emit: TransitionListener): void {
-    const now = this.clock.now();
     for (const [key, w] of this.watched) {
-      const p = project({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, now);
+      const p = project({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, this.clock.now(w.record.tenant));
       for (const t of p.transitions.slice(w.emitted)) {
         const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: new Date(t.at).toISOString(), cause: t.cause };
         if (w.record.parentId !== undefined) event.parentId = w.record.parentId;

@@ -47,7 +47,7 @@ export class InstanceEngine<A> {
       tenant,
       id: ids(),
       parentId,
-      createdAt: at ?? clock.now(),
+      createdAt: at ?? clock.now(tenant),
       version: 1,
       data: { plan, operations: [], attrs },
     };
@@ -69,13 +69,13 @@ export class InstanceEngine<A> {
 
   async list(tenant: string, parentId: string, offset: number, limit: number): Promise<{ items: InstanceView<A>[]; total: number }> {
     const page = await this.options.store.list<InstanceData<A>>({ kind: this.options.kind, tenant, parentId, offset, limit });
-    const now = this.options.clock.now();
+    const now = this.options.clock.now(tenant);
     return { items: page.items.map((r) => this.view(r, now)), total: page.total };
   }
 
   async all(tenant: string, parentId?: string): Promise<InstanceView<A>[]> {
     const records = await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant, parentId);
-    const now = this.options.clock.now();
+    const now = this.options.clock.now(tenant);
     return records.map((r) => this.view(r, now));
   }
 
@@ -89,7 +89,7 @@ export class InstanceEngine<A> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const record = await store.get<InstanceData<A>>(kind, tenant, id);
       if (!record) throw new InstanceNotFound(id);
-      const at = clock.now();
+      const at = clock.now(tenant);
       const current = project({ createdAt: record.createdAt, ...record.data }, machine, at);
       if (!machine.operations[operation]!.from.includes(current.state)) {
         throw new IllegalOperation(id, operation, current.state);
@@ -104,7 +104,7 @@ export class InstanceEngine<A> {
     throw new WriteConflict(id);
   }
 
-  view(record: InstanceRecord<A>, now = this.options.clock.now()): InstanceView<A> {
+  view(record: InstanceRecord<A>, now = this.options.clock.now(record.tenant)): InstanceView<A> {
     return { record, projection: project({ createdAt: record.createdAt, ...record.data }, this.options.machine, now) };
   }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
 import { sendProblem } from '../admin/problem.js';
-import { VirtualClock, type TimeSource } from '../engine/clock.js';
+import { ClockBook, type TimeSource, type VirtualClock } from '../engine/clock.js';
 import { checkFixtures } from '../spec/fixtures.js';
 import { loadSpec } from '../spec/load.js';
 import { compileSpec, type CompiledSpec } from '../spec/operations.js';
@@ -39,6 +39,8 @@ export interface FlowtwinOptions {
 
 export interface Flowtwin {
   app: Express;
+  /** The global clock and the tenants' own. */
+  clocks: ClockBook;
   journal: Journal;
   clock: VirtualClock;
   store: Store;
@@ -58,11 +60,12 @@ function compiledSpec(file: string): CompiledSpec {
 
 export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
   const store = options.store ?? new MemoryStore();
-  const clock = new VirtualClock(options.now ?? Date.now);
+  const clocks = new ClockBook(options.now ?? Date.now);
+  const clock = clocks.global;
   const now = options.now ?? Date.now;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
-  const events = new EventHub(clock);
-  const vendors = createVendors({ store, clock, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events }, options.vendors);
+  const events = new EventHub(clocks);
+  const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events }, options.vendors);
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -81,15 +84,20 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     scenarios.clear();
     events.clear();
     await store.reset();
-    clock.reset();
+    clocks.reset();
     if (reseed) await seed();
+  };
+
+  const resetTenant = async (tenant: string): Promise<void> => {
+    await store.reset(tenant);
+    clocks.reset(tenant);
   };
 
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clock, vendors, journal, faults, scenarios, events, version: VERSION, reset: (o) => reset(o) }));
+  app.use(CONTROL_PREFIX, controlRouter({ clocks, vendors, journal, faults, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, specs.get(vendor.name)!, {
       journal,
@@ -107,5 +115,5 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   });
 
   await seed();
-  return { app, clock, store, journal, reset, close: () => store.close() };
+  return { app, clock, clocks, store, journal, reset, close: () => store.close() };
 }

@@ -69,6 +69,8 @@ export interface Vendor<P = unknown> {
   methodNotAllowed(allowed: string[]): Reply;
   /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
   mapError(operation: OperationSpec, error: unknown): Reply;
+  /** The tenant whose credentials these headers carry, for control calls scoped to one tenant. */
+  tenantOf?(headers: Record<string, string | string[] | undefined>): Promise<string | undefined>;
   /** Loads this vendor's part of a fixtures document. */
   seed(fixtures: unknown): Promise<void>;
   /** Last touch on every reply of this vendor, errors included (e.g. a request-id header). */

@@ -50,17 +50,21 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
     return caller;
   }
 
-  return function authenticate(op: OperationSpec, { headers }: IncomingRequest): Caller<DatadogPrincipal> | Reply {
+  const callerOf = (headers: IncomingRequest['headers']): Caller<DatadogPrincipal> | undefined => {
     const apiKey = single(headers['dd-api-key']);
     const appKey = single(headers['dd-application-key']);
-    if (!apiKey || !appKey) return ddErrors.forbidden();
-    const caller = callerFor(apiKey, appKey);
+    return apiKey && appKey ? callerFor(apiKey, appKey) : undefined;
+  };
+
+  const authenticate = function authenticate(op: OperationSpec, { headers }: IncomingRequest): Caller<DatadogPrincipal> | Reply {
+    const caller = callerOf(headers);
     if (!caller) return ddErrors.forbidden();
     const needed = requiredPermissions(op);
     const granted = caller.principal.permissions;
     if (needed.length > 0 && granted !== 'all' && !needed.some((p) => granted.has(p))) return ddErrors.forbidden();
     return caller;
   };
+  return { authenticate, tenantOf: async (headers: IncomingRequest['headers']) => callerOf(headers)?.tenant };
 }
 
 export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {

@@ -23,12 +23,14 @@ const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowIns
 
 export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
+  const auth = createDatadogAuth(config.auth);
   return {
     name: 'datadog',
     spec: 'datadog-workflow-automation.yaml',
     prefixes: ['/api/'],
     handlers: { ...workflowHandlers(ctx), ...instanceHandlers(ctx) },
-    authenticate: createDatadogAuth(config.auth),
+    authenticate: auth.authenticate,
+    tenantOf: auth.tenantOf,
     rejectRequest,
     payloadTooLarge: (op, limit) => (INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit)),
     routeNotFound: () => ddErrors.routeNotFound(),

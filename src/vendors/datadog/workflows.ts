@@ -52,7 +52,7 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
       const attrs = (req.body as WorkflowBody).data.attributes;
       const problems = workflowProblems(attrs);
       if (problems.length > 0) return ddErrors.workflowValidation(problems);
-      const now = clock.now();
+      const now = clock.now(req.caller.tenant);
       const user = req.caller.principal.user;
       const wf: StoredWorkflow = {
         name: attrs.name!,
@@ -86,7 +86,7 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
       const problems = workflowProblems(attrs);
       if (problems.length > 0) return ddErrors.workflowValidation(problems);
       for (let attempt = 0; attempt < 16; attempt++) {
-        const wf = applyUpdate(record.data, attrs, clock.now(), ids);
+        const wf = applyUpdate(record.data, attrs, clock.now(req.caller.tenant), ids);
         if (await store.update({ ...record, data: wf }, record.version)) {
           if (wf.specVersionId !== record.data.specVersionId) await saveSpecVersion(req.caller.tenant, record.id, wf);
           return ok(200, record.id, wf);

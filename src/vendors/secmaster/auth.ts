@@ -36,7 +36,7 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
     if (token.length > MAX_TOKEN_LENGTH) return deny('decrypt token fail');
     const known = await findToken(ctx.store, token);
     if (!known) return credentials ? deny('decrypt token fail') : caller(projectId, 'token');
-    if (known.expiresAt <= ctx.clock.now()) return deny(`token expires, expires_at: ${new Date(known.expiresAt).toISOString()}`);
+    if (known.expiresAt <= ctx.clock.now(projectId)) return deny(`token expires, expires_at: ${new Date(known.expiresAt).toISOString()}`);
     if (known.projectId !== projectId) return deny(`the token is scoped to another project than ${projectId}`);
     return caller(projectId, 'token');
   }

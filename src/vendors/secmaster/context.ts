@@ -51,7 +51,7 @@ export async function startInstance(
   version: StoredRecord<StoredVersion>,
   options: StartOptions = {},
 ): Promise<InstanceView<SecMasterInstanceAttrs>> {
-  const at = options.at ?? ctx.clock.now();
+  const at = options.at ?? ctx.clock.now(tenant);
   const v = version.data;
   const steps = v.actions.map((a, i) => ({ name: a.id, durationMs: a.durationMs, after: i > 0 ? [v.actions[i - 1]!.id] : [] }));
   const attrs: SecMasterInstanceAttrs = {
@@ -86,7 +86,7 @@ function byActionIds(actions: StoredVersion['actions'], s: ScenarioSpec | undefi
  * harmlessly instead of duplicating it.
  */
 export async function materializeTimers(ctx: SecMasterContext, tenant: string, workspaceId: string): Promise<void> {
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(tenant);
   const playbooks = await ctx.store.scan<StoredPlaybook>(PLAYBOOK_KIND, tenant, workspaceId);
   let budget = MAX_TIMER_RUNS_PER_READ;
   for (const playbook of playbooks) {

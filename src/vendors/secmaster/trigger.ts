@@ -76,7 +76,7 @@ async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceI
   const id = uuidFrom(`default-playbook/${tenant}/${workspaceId}`);
   const existing = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, tenant, id);
   if (existing) return namedPlaybook(ctx, tenant, workspaceId, id);
-  const at = ctx.clock.now();
+  const at = ctx.clock.now(tenant);
   const versionId = uuidFrom(`default-version/${tenant}/${workspaceId}`);
   const dataclass = { id: uuidFrom('dataclass/Alert'), name: 'Alert' };
   const actions = ['Enrich alert', 'Block source IP', 'Notify on-call'].map((name, i) => ({
