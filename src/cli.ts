@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { CONTRACT_USAGE, ContractUsageError, contractCommand, VERIFY_HAR_USAGE, verifyHarCommand } from './contract/cli.js';
 import { DEFAULT_FIXTURES, readJsonFile, serve } from './serve.js';
+import type { RateLimitRule } from './http/rate-limits.js';
 import { VERSION } from './version.js';
 
 const USAGE = `flowtwin ${VERSION}: a stateful fake of vendor workflow-automation APIs
@@ -43,11 +44,12 @@ async function main(argv: string[]): Promise<number> {
   const config = values.config ? readJsonFile(values.config, 'config file') : {};
   const fixtures = values['no-seed'] ? undefined : readJsonFile(values.seed ?? DEFAULT_FIXTURES, 'fixtures file');
   const stepMs = values['step-ms'] === undefined ? undefined : integer(values['step-ms'], '--step-ms', 0, 86_400_000);
-  const vendors = config as { datadog?: Record<string, unknown> };
+  const { rateLimits, ...vendors } = config as { datadog?: Record<string, unknown>; rateLimits?: RateLimitRule[] };
   const running = await serve({
     port,
     host: values.host,
     ...(fixtures ? { fixtures } : {}),
+    ...(rateLimits ? { rateLimits } : {}),
     ...(values['body-limit'] ? { bodyLimitBytes: integer(values['body-limit'], '--body-limit', 1, 1 << 30) } : {}),
     vendors: { ...vendors, datadog: { ...vendors.datadog, ...(stepMs !== undefined ? { defaultStepMs: stepMs } : {}) } },
     ...(values['validate-responses']

@@ -7,6 +7,7 @@ import type { EventHub } from '../engine/events.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import { mountEvents } from './events-routes.js';
 import type { FaultBook } from '../http/faults.js';
+import type { RateLimiter } from '../http/rate-limits.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
 import { sendProblem } from './problem.js';
@@ -17,6 +18,7 @@ export interface ControlDeps {
   clocks: ClockBook;
   journal: Journal;
   faults: FaultBook;
+  rateLimits: RateLimiter;
   scenarios: ScenarioBook;
   events: EventHub;
   vendors: Vendor[];
@@ -104,6 +106,8 @@ export function controlRouter(deps: ControlDeps): Router {
     if (!deps.scenarios.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no scenario ${req.params.id}`);
     res.status(204).end();
   });
+  router.put('/rate-limits', (req, res) => void res.json({ rules: deps.rateLimits.set(req.body) }));
+  router.get('/rate-limits', (_req, res) => void res.json({ rules: deps.rateLimits.list() }));
   router.post('/faults', (req, res) => void res.status(201).json(deps.faults.add(req.body)));
   router.get('/faults', (_req, res) => void res.json({ faults: deps.faults.list() }));
   router.delete('/faults/:id', (req, res) => {

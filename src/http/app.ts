@@ -15,6 +15,7 @@ import { EventHub } from '../engine/events.js';
 import { ScenarioBook } from '../engine/scenarios.js';
 import { seededRandom } from '../engine/random.js';
 import { FaultBook } from './faults.js';
+import { RateLimiter, type RateLimitRule } from './rate-limits.js';
 import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
 import { mountVendor } from './vendor-routes.js';
@@ -30,6 +31,8 @@ export interface FlowtwinOptions {
   bodyLimitBytes?: number;
   /** Seed of the generator behind fault probabilities and jitter. */
   randomSeed?: number;
+  /** Rate-limit rules in force from the start (and after every reset); off when absent. */
+  rateLimits?: RateLimitRule[];
   /** Requests kept in the journal (oldest dropped first). */
   journalLimit?: number;
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
@@ -77,10 +80,15 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   };
   const journal = new Journal(options.journalLimit ?? 1000);
   const specs = new Map(vendors.map((v) => [v.name, compiledSpec(v.spec)]));
-  const faults = new FaultBook(new Map([...specs].map(([name, spec]) => [name, new Set(spec.byId.keys())])), options.randomSeed ?? 1);
+  const operationIds = new Map([...specs].map(([name, spec]) => [name, new Set(spec.byId.keys())]));
+  const faults = new FaultBook(operationIds, options.randomSeed ?? 1);
+  const rateLimits = new RateLimiter(operationIds);
+  if (options.rateLimits) rateLimits.set({ rules: options.rateLimits });
   const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
     journal.clear();
     faults.clear();
+    if (options.rateLimits) rateLimits.set({ rules: options.rateLimits });
+    else rateLimits.clear();
     scenarios.clear();
     events.clear();
     await store.reset();
@@ -97,12 +105,13 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clocks, vendors, journal, faults, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
+  app.use(CONTROL_PREFIX, controlRouter({ clocks, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, specs.get(vendor.name)!, {
       journal,
       faults,
-      clock,
+      rateLimits,
+      clock: clocks,
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
       ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
     });

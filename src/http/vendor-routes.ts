@@ -10,6 +10,7 @@ import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
 import type { Clock } from '../engine/clock.js';
 import type { Journal } from './journal.js';
 import type { FaultBook } from './faults.js';
+import type { RateLimiter } from './rate-limits.js';
 import { checkReply, writeReply, writeTruncated, type ViolationListener } from './reply.js';
 
 export interface VendorRouteOptions {
@@ -17,6 +18,7 @@ export interface VendorRouteOptions {
   onResponseViolation?: ViolationListener;
   journal: Journal;
   faults: FaultBook;
+  rateLimits: RateLimiter;
   clock: Clock;
 }
 
@@ -24,6 +26,8 @@ export interface VendorRouteOptions {
 interface Trace {
   tenant?: string;
   body?: Buffer;
+  /** A rate-limited vendor's headers for this request, on whatever reply it gets. */
+  rateHeaders?: Record<string, string> | undefined;
 }
 
 const isReply = (x: object): x is Reply => typeof (x as Reply).status === 'number';
@@ -43,6 +47,11 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     const caller = await vendor.authenticate(op, { method: req.method, path: req.path, query, headers: req.headers, body });
     if (isReply(caller)) return caller;
     trace.tenant = caller.tenant;
+    const rate = options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
+    if (rate) {
+      trace.rateHeaders = vendor.rateLimitHeaders?.(rate);
+      if (rate.limited) return vendor.faultReply(op, 429);
+    }
     const check = validateRequest(op, { params: req.params as Record<string, string>, query, headers: req.headers, body });
     if (!check.ok) return vendor.rejectRequest(op, check.violation);
     return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
@@ -90,7 +99,8 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
       writeReply(res, reply);
       return journal(op, req, trace, startedAt, started, reply);
     }
-    const reply = finalize(await run(op, req, res, trace).catch((err: unknown) => failure(op, err)));
+    const raw = await run(op, req, res, trace).catch((err: unknown) => failure(op, err));
+    const reply = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
     if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);
     journal(op, req, trace, startedAt, started, reply);

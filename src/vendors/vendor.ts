@@ -64,6 +64,8 @@ export interface Vendor<P = unknown> {
   rejectRequest(operation: OperationSpec, violation: RequestViolation): Reply;
   payloadTooLarge(operation: OperationSpec, limitBytes: number): Reply;
   routeNotFound(path: string): Reply;
+  /** Headers a rate-limited vendor sends on every response (Datadog's X-RateLimit-*). */
+  rateLimitHeaders?(state: { name: string; limit: number; period: number; remaining: number; reset: number }): Record<string, string>;
   /** The vendor's own body (and headers, e.g. rate-limit ones) for an injected error status. */
   faultReply(operation: OperationSpec, status: number): Reply;
   methodNotAllowed(allowed: string[]): Reply;

@@ -35,6 +35,13 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
     payloadTooLarge: (op, limit) => (INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit)),
     routeNotFound: () => ddErrors.routeNotFound(),
     faultReply: (_op, status) => ddErrors.fault(status),
+    rateLimitHeaders: (s) => ({
+      'X-RateLimit-Limit': String(s.limit),
+      'X-RateLimit-Period': String(s.period),
+      'X-RateLimit-Remaining': String(s.remaining),
+      'X-RateLimit-Reset': String(s.reset),
+      'X-RateLimit-Name': s.name,
+    }),
     methodNotAllowed: (allowed) => ddErrors.methodNotAllowed(allowed),
     mapError(op, error) {
       if (error instanceof VendorError) return error.reply;
