@@ -94,14 +94,20 @@ export function controlRouter(deps: ControlDeps): Router {
 
   mountJournal(router, deps.journal);
   mountEvents(router, deps.events);
-  router.post('/scenarios', (req, res) => {
+  router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');
     const vendor = deps.vendors.find((v) => v.name === raw.vendor);
     if (!vendor) throw new ControlInputError(`vendor must be one of ${deps.vendors.map((v) => v.name).join(', ')}`);
-    res.status(201).json(deps.scenarios.add(vendor.parseScenario(raw)));
+    const spec = vendor.parseScenario(raw);
+    const tenant = await tenantOf(req);
+    res.status(201).json(deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant }));
   });
-  router.get('/scenarios', (_req, res) => void res.json({ scenarios: deps.scenarios.list() }));
+  // With credentials: the scenarios that can touch that tenant's runs.
+  router.get('/scenarios', async (req, res) => {
+    const tenant = await tenantOf(req);
+    res.json({ scenarios: deps.scenarios.list().filter((s) => tenant === undefined || s.tenant === undefined || s.tenant === tenant) });
+  });
   router.delete('/scenarios/:id', (req, res) => {
     if (!deps.scenarios.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no scenario ${req.params.id}`);
     res.status(204).end();

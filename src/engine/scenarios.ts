@@ -9,6 +9,8 @@ export interface ScenarioSpec {
   vendor: string;
   /** Workflow or playbook id; every one of the vendor's when absent. */
   target?: string;
+  /** Only this tenant's runs (set when the control call carried its credentials); all when absent. */
+  tenant?: string;
   outcome: 'succeed' | 'fail' | 'hang';
   /** Name of the step that fails or hangs; the last one when absent. */
   step?: string;
@@ -49,10 +51,13 @@ export class ScenarioBook {
     this.scenarios = [];
   }
 
-  /** The first matching scenario that fires for this run, targeted ones before general ones. */
-  take(vendor: string, target: string): Scenario | undefined {
-    const candidates = this.scenarios.filter((s) => s.vendor === vendor && (s.target === undefined || s.target === target));
-    candidates.sort((a, b) => Number(b.target !== undefined) - Number(a.target !== undefined));
+  /** The first matching scenario that fires for this run; targeted and tenant-scoped ones go first. */
+  take(vendor: string, tenant: string, target: string): Scenario | undefined {
+    const candidates = this.scenarios.filter(
+      (s) => s.vendor === vendor && (s.target === undefined || s.target === target) && (s.tenant === undefined || s.tenant === tenant),
+    );
+    const specificity = (s: Scenario) => Number(s.target !== undefined) * 2 + Number(s.tenant !== undefined);
+    candidates.sort((a, b) => specificity(b) - specificity(a));
     for (const s of candidates) {
       if (s.probability !== undefined && this.random() >= s.probability) continue;
       s.hits++;

@@ -96,3 +96,24 @@ describe('control plane: scenarios', () => {
     expect((await ft.http.get('/__flowtwin/scenarios')).body.scenarios).toEqual([]);
   });
 });
+
+describe('control plane: scenarios scoped to a tenant', () => {
+  it('fails only the runs of the org whose keys the call carried', async () => {
+    const ft = await testFlowtwin();
+    const other = { 'DD-API-KEY': 'other-api-key', 'DD-APPLICATION-KEY': 'other-app-key' };
+    const start = async (keys: Record<string, string>) => {
+      const wf = await ft.http.post('/api/v2/workflows').set(keys).send(workflowBody({ sleepSeconds: 1 }));
+      const run = await ft.http.post(`/api/v2/workflows/${wf.body.data.id}/instances`).set(keys).send({});
+      return async () => (await ft.http.get(`/api/v2/workflows/${wf.body.data.id}/instances/${run.body.data.id}`).set(keys)).body.data.attributes.instanceStatus.detailsKind;
+    };
+    const added = conforms('AddScenario', await ft.http.post('/__flowtwin/scenarios').set(DD_KEYS).send({ vendor: 'datadog', outcome: 'FAILED' }));
+    expect(added.body.tenant).toMatch(/^dd-/);
+    const mine = await start(DD_KEYS);
+    const theirs = await start(other);
+    ft.clock.advance(10_000);
+    expect(await mine()).toBe('FAILED');
+    expect(await theirs()).toBe('SUCCEEDED');
+    expect(conforms('ListScenarios', await ft.http.get('/__flowtwin/scenarios').set(other)).body.scenarios).toEqual([]);
+    expect((await ft.http.get('/__flowtwin/scenarios').set(DD_KEYS)).body.scenarios).toHaveLength(1);
+  });
+});

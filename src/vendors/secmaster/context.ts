@@ -63,7 +63,7 @@ export async function startInstance(
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const plan = options.outcome ? { steps, outcome: options.outcome } : applyScenario({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, ctx.scenarios.take('secmaster', playbook.id)));
+  const plan = options.outcome ? { steps, outcome: options.outcome } : applyScenario({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, ctx.scenarios.take('secmaster', tenant, playbook.id)));
   if (options.id) {
     const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: options.operations ?? [], attrs } };
     await ctx.instances.restore(record);
