@@ -1,5 +1,5 @@
 // GET /__flowtwin/journal and POST /__flowtwin/journal/verify: what the vendor APIs received.
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { Journal, JournalFilter } from '../http/journal.js';
 import { ControlInputError } from '../vendors/vendor.js';
 
@@ -33,19 +33,25 @@ export function journalFilter(raw: Record<string, unknown>): JournalFilter {
   return filter;
 }
 
-export function mountJournal(router: Router, journal: Journal): void {
-  router.get('/journal', (req, res) => {
+/** With a vendor's credentials on the call, only that tenant's requests are seen. */
+export function mountJournal(router: Router, journal: Journal, tenantOf: (req: Request) => Promise<string | undefined>): void {
+  const scoped = async (req: Request, filter: JournalFilter): Promise<JournalFilter> => {
+    const tenant = await tenantOf(req);
+    return tenant === undefined ? filter : { ...filter, tenant };
+  };
+
+  router.get('/journal', async (req, res) => {
     const unknown = Object.keys(req.query).filter((k) => !(FILTER_KEYS as readonly string[]).includes(k));
     if (unknown.length > 0) throw new ControlInputError(`unknown filter ${unknown.join(', ')}; use ${FILTER_KEYS.filter((k) => k !== 'params').join(', ')}`);
-    const entries = journal.query(journalFilter(req.query as Record<string, unknown>));
+    const entries = journal.query(await scoped(req, journalFilter(req.query as Record<string, unknown>)));
     res.json({ count: entries.length, entries });
   });
 
-  router.post('/journal/verify', (req, res) => {
+  router.post('/journal/verify', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const count = body.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new ControlInputError('count must be a non-negative integer: how many requests must match');
-    const entries = journal.query(journalFilter(body));
+    const entries = journal.query(await scoped(req, journalFilter(body)));
     if (entries.length === count) return void res.json({ verified: true, count });
     res
       .status(409)

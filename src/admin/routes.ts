@@ -92,7 +92,7 @@ export function controlRouter(deps: ControlDeps): Router {
     }),
   );
 
-  mountJournal(router, deps.journal);
+  mountJournal(router, deps.journal, tenantOf);
   mountEvents(router, deps.events);
   router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
@@ -114,8 +114,11 @@ export function controlRouter(deps: ControlDeps): Router {
   });
   router.put('/rate-limits', (req, res) => void res.json({ rules: deps.rateLimits.set(req.body) }));
   router.get('/rate-limits', (_req, res) => void res.json({ rules: deps.rateLimits.list() }));
-  router.post('/faults', (req, res) => void res.status(201).json(deps.faults.add(req.body)));
-  router.get('/faults', (_req, res) => void res.json({ faults: deps.faults.list() }));
+  router.post('/faults', async (req, res) => void res.status(201).json(deps.faults.add(req.body, await tenantOf(req))));
+  router.get('/faults', async (req, res) => {
+    const tenant = await tenantOf(req);
+    res.json({ faults: deps.faults.list().filter((f) => tenant === undefined || f.tenant === undefined || f.tenant === tenant) });
+  });
   router.delete('/faults/:id', (req, res) => {
     if (!deps.faults.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no fault ${req.params.id}`);
     res.status(204).end();

@@ -21,6 +21,8 @@ export interface FaultInput {
 
 export interface FaultRule extends FaultInput {
   id: string;
+  /** Only this tenant's requests (set when the control call carried its credentials). */
+  tenant?: string;
   /** How many times it has fired. */
   hits: number;
 }
@@ -29,6 +31,8 @@ export interface FaultTarget {
   vendor: string;
   operationId: string;
   path: string;
+  /** The caller's tenant, when its credentials were accepted. */
+  tenant?: string;
 }
 
 const KEYS = ['vendor', 'operation', 'path', 'times', 'probability', 'latencyMs', 'jitterMs', 'status', 'drop', 'truncate'];
@@ -45,9 +49,9 @@ export class FaultBook {
     this.random = seededRandom(seed);
   }
 
-  add(raw: unknown): FaultRule {
+  add(raw: unknown, tenant?: string): FaultRule {
     const input = this.check(raw);
-    const rule: FaultRule = { id: `fault-${++this.seq}`, ...input, hits: 0 };
+    const rule: FaultRule = { id: `fault-${++this.seq}`, ...input, ...(tenant !== undefined ? { tenant } : {}), hits: 0 };
     this.rules.push(rule);
     return rule;
   }
@@ -71,6 +75,7 @@ export class FaultBook {
   take(target: FaultTarget): (FaultRule & { delayMs: number }) | undefined {
     for (const rule of this.rules) {
       if (rule.vendor !== undefined && rule.vendor !== target.vendor) continue;
+      if (rule.tenant !== undefined && rule.tenant !== target.tenant) continue;
       if (rule.operation !== undefined && rule.operation !== target.operationId) continue;
       if (rule.path !== undefined && !target.path.includes(rule.path)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;

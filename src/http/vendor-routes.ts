@@ -5,7 +5,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import express from 'express';
 import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
-import type { Reply, Vendor } from '../vendors/vendor.js';
+import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
 import type { Clock } from '../engine/clock.js';
 import type { Journal } from './journal.js';
@@ -39,8 +39,8 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   const finalize = (reply: Reply): Reply => (vendor.finalize ? vendor.finalize(reply) : reply);
   const router = express.Router({ caseSensitive: true, strict: false });
 
-  async function run(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Reply> {
-    // The body is read before auth because Huawei signs it; the size limit still applies first.
+  /** Reads the body (before auth: Huawei signs it) and admits the caller, or answers for the vendor. */
+  async function admit(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Caller<unknown> | Reply> {
     const body = op.requestBody ? await readBody(req, res) : undefined;
     trace.body = body;
     const query = req.query as Record<string, string | string[]>;
@@ -52,7 +52,12 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
       trace.rateHeaders = vendor.rateLimitHeaders?.(rate);
       if (rate.limited) return vendor.faultReply(op, 429);
     }
-    const check = validateRequest(op, { params: req.params as Record<string, string>, query, headers: req.headers, body });
+    return caller;
+  }
+
+  async function serve(op: OperationSpec, req: Request, caller: Caller<unknown>, trace: Trace): Promise<Reply> {
+    const query = req.query as Record<string, string | string[]>;
+    const check = validateRequest(op, { params: req.params as Record<string, string>, query, headers: req.headers, body: trace.body });
     if (!check.ok) return vendor.rejectRequest(op, check.violation);
     return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
   }
@@ -87,7 +92,9 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     const trace: Trace = {};
     const startedAt = options.clock.now();
     const started = performance.now();
-    const fault = options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: req.path });
+    const admitted = await admit(op, req, res, trace).catch((err: unknown) => failure(op, err));
+    // Faults act after auth, so a rule scoped to one tenant can tell whose request this is.
+    const fault = options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: req.path, ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}) });
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       req.socket.destroy();
@@ -99,7 +106,7 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
       writeReply(res, reply);
       return journal(op, req, trace, startedAt, started, reply);
     }
-    const raw = await run(op, req, res, trace).catch((err: unknown) => failure(op, err));
+    const raw = isReply(admitted) ? admitted : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err));
     const reply = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
     if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);

@@ -112,3 +112,15 @@ describe('control plane: faults', () => {
     expect(conforms('ListFaults', await ft.http.get('/__flowtwin/faults')).body.faults).toEqual([]);
   });
 });
+
+describe('control plane: faults scoped to a tenant', () => {
+  it("fails only the calling org's requests", async () => {
+    const ft = await withRun();
+    const other = { 'DD-API-KEY': 'other-api-key', 'DD-APPLICATION-KEY': 'other-app-key' };
+    const added = conforms('AddFault', await ft.http.post('/__flowtwin/faults').set(DD_KEYS).send({ operation: 'ListWorkflows', status: 503 }));
+    expect(added.body.tenant).toMatch(/^dd-/);
+    expect((await ft.http.get('/api/v2/workflows').set(DD_KEYS)).status).toBe(503);
+    expect((await ft.http.get('/api/v2/workflows').set(other)).status).toBe(200);
+    expect(conforms('ListFaults', await ft.http.get('/__flowtwin/faults').set(other)).body.faults).toEqual([]);
+  });
+});

@@ -77,3 +77,14 @@ describe('control plane: journal', () => {
     expect(res.body.entries.map((e: { query: { limit: string } }) => e.query.limit)).toEqual(['3', '4', '5']);
   });
 });
+
+describe('control plane: journal scoped by credentials', () => {
+  it("shows and verifies only the calling org's requests", async () => {
+    const ft = await withRun();
+    await ft.http.get('/api/v2/workflows').set(DD_OTHER_ORG);
+    const mine = conforms('ListJournal', await ft.http.get('/__flowtwin/journal').set(DD_KEYS)).body;
+    expect(mine.entries.map((e: { operationId: string }) => e.operationId)).toEqual(['CreateWorkflow', 'CreateWorkflowInstance']);
+    const theirs = conforms('VerifyJournal', await ft.http.post('/__flowtwin/journal/verify').set(DD_OTHER_ORG).send({ operation: 'CreateWorkflow', count: 0 }));
+    expect(theirs.status).toBe(200);
+  });
+});
