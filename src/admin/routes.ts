@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { ClockError, type ClockBook, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 import type { EventHub } from '../engine/events.js';
+import type { RuleList, Rule } from '../engine/rule-list.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import { mountEvents } from './events-routes.js';
 import type { FaultBook } from '../http/faults.js';
@@ -41,8 +42,6 @@ export function controlRouter(deps: ControlDeps): Router {
     return undefined;
   };
   const clockState = (tenant?: string) => {
-    // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
-    deps.events.tick();
     const own = tenant !== undefined && deps.clocks.has(tenant);
     const state = deps.clocks.of(own ? tenant : undefined).state();
     return { ...state, iso: new Date(state.now).toISOString(), ...(tenant !== undefined ? { tenant, own } : {}) };
@@ -54,6 +53,8 @@ export function controlRouter(deps: ControlDeps): Router {
   const onClock = (change: (clock: () => VirtualClock, body: Record<string, unknown>) => void) => async (req: Request, res: Response) => {
     const tenant = await tenantOf(req);
     change(() => deps.clocks.of(tenant), (req.body ?? {}) as Record<string, unknown>);
+    // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
+    deps.events.tick();
     res.json(clockState(tenant));
   };
 
@@ -73,6 +74,15 @@ export function controlRouter(deps: ControlDeps): Router {
     await deps.reset({ seed: seed !== false });
     res.json({ status: 'reset', seeded: seed !== false, clock: clockState() });
   });
+
+  /** GET lists the rules (with credentials, those that can touch that tenant); DELETE removes one. */
+  function mountRuleList(into: Router, name: 'scenarios' | 'faults', rules: RuleList<Rule>): void {
+    into.get(`/${name}`, async (req, res) => void res.json({ [name]: rules.list(await tenantOf(req)) }));
+    into.delete(`/${name}/:id`, (req, res) => {
+      if (!rules.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${req.params.id}`);
+      res.status(204).end();
+    });
+  }
 
   router.get('/clock', async (req, res) => void res.json(clockState(await tenantOf(req))));
   router.post('/clock/freeze', onClock((clock) => clock().freeze()));
@@ -103,26 +113,11 @@ export function controlRouter(deps: ControlDeps): Router {
     const tenant = await tenantOf(req);
     res.status(201).json(deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant }));
   });
-  // With credentials: the scenarios that can touch that tenant's runs.
-  router.get('/scenarios', async (req, res) => {
-    const tenant = await tenantOf(req);
-    res.json({ scenarios: deps.scenarios.list().filter((s) => tenant === undefined || s.tenant === undefined || s.tenant === tenant) });
-  });
-  router.delete('/scenarios/:id', (req, res) => {
-    if (!deps.scenarios.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no scenario ${req.params.id}`);
-    res.status(204).end();
-  });
+  mountRuleList(router, 'scenarios', deps.scenarios);
   router.put('/rate-limits', (req, res) => void res.json({ rules: deps.rateLimits.set(req.body) }));
   router.get('/rate-limits', (_req, res) => void res.json({ rules: deps.rateLimits.list() }));
-  router.post('/faults', async (req, res) => void res.status(201).json(deps.faults.add(req.body, await tenantOf(req))));
-  router.get('/faults', async (req, res) => {
-    const tenant = await tenantOf(req);
-    res.json({ faults: deps.faults.list().filter((f) => tenant === undefined || f.tenant === undefined || f.tenant === tenant) });
-  });
-  router.delete('/faults/:id', (req, res) => {
-    if (!deps.faults.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no fault ${req.params.id}`);
-    res.status(204).end();
-  });
+  router.post('/faults', async (req, res) => void res.status(201).json(deps.faults.addFault(req.body, await tenantOf(req))));
+  mountRuleList(router, 'faults', deps.faults);
 
   // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.
   for (const vendor of deps.vendors) {

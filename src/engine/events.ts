@@ -53,10 +53,12 @@ export class EventHub {
     const key = `${vendor}\u0000${record.tenant}\u0000${record.id}`;
     const known = this.watched.get(key);
     const emitted = known ? known.emitted : fresh ? 0 : project({ createdAt: record.createdAt, ...record.data }, machine, this.clock.now(record.tenant)).transitions.length;
+    const entry = { vendor, machine, record, emitted };
     this.watched.delete(key);
-    this.watched.set(key, { vendor, machine, record, emitted });
+    this.watched.set(key, entry);
     if (this.watched.size > MAX_WATCHED) this.watched.delete(this.watched.keys().next().value!);
-    if (this.listeners.size > 0) this.tick();
+    // Only this instance changed: deliver its transitions now, without projecting every other one.
+    if (this.listeners.size > 0) this.step(key, entry, this.broadcast);
   }
 
   /** Transitions from now on: what happened while nobody listened is passed over, not replayed. */
@@ -72,24 +74,28 @@ export class EventHub {
 
   /** Emits every transition that happened by now and was not emitted yet; forgets settled instances. */
   tick(): void {
-    if (this.listeners.size === 0) return;
-    this.advance((event) => {
-      for (const listener of this.listeners) listener(event);
-    });
+    if (this.listeners.size > 0) this.advance(this.broadcast);
   }
 
+  private readonly broadcast: TransitionListener = (event) => {
+    for (const listener of this.listeners) listener(event);
+  };
+
   private advance(emit: TransitionListener): void {
-    for (const [key, w] of this.watched) {
-      const p = project({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, this.clock.now(w.record.tenant));
-      for (const t of p.transitions.slice(w.emitted)) {
-        const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: new Date(t.at).toISOString(), cause: t.cause };
-        if (w.record.parentId !== undefined) event.parentId = w.record.parentId;
-        emit(event);
-      }
-      w.emitted = p.transitions.length;
-      // Settled: nothing moves without a new operation, which will watch it again.
-      if (p.endedAt !== undefined) this.watched.delete(key);
+    for (const [key, w] of this.watched) this.step(key, w, emit);
+  }
+
+  /** Emits one instance's transitions not emitted yet; forgets it once settled. */
+  private step(key: string, w: Watch, emit: TransitionListener): void {
+    const p = project({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, this.clock.now(w.record.tenant));
+    for (const t of p.transitions.slice(w.emitted)) {
+      const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: new Date(t.at).toISOString(), cause: t.cause };
+      if (w.record.parentId !== undefined) event.parentId = w.record.parentId;
+      emit(event);
     }
+    w.emitted = p.transitions.length;
+    // Settled: nothing moves without a new operation, which will watch it again.
+    if (p.endedAt !== undefined) this.watched.delete(key);
   }
 
   clear(): void {

@@ -4,6 +4,7 @@
 // the book when a run starts; the chosen outcome is then part of the run's plan for good.
 
 import type { Plan } from './plan.js';
+import { RuleList } from './rule-list.js';
 
 export interface ScenarioSpec {
   vendor: string;
@@ -25,44 +26,20 @@ export interface Scenario extends ScenarioSpec {
   hits: number;
 }
 
-export class ScenarioBook {
-  private scenarios: Scenario[] = [];
-  private seq = 0;
-
-  constructor(private readonly random: () => number) {}
-
-  add(spec: ScenarioSpec): Scenario {
-    const scenario = { ...spec, id: `scenario-${++this.seq}`, hits: 0 };
-    this.scenarios.push(scenario);
-    return { ...scenario };
-  }
-
-  list(): Scenario[] {
-    return this.scenarios.map((s) => ({ ...s }));
-  }
-
-  remove(id: string): boolean {
-    const before = this.scenarios.length;
-    this.scenarios = this.scenarios.filter((s) => s.id !== id);
-    return this.scenarios.length < before;
-  }
-
-  clear(): void {
-    this.scenarios = [];
+export class ScenarioBook extends RuleList<Scenario> {
+  constructor(private readonly random: () => number) {
+    super('scenario');
   }
 
   /** The first matching scenario that fires for this run; targeted and tenant-scoped ones go first. */
   take(vendor: string, tenant: string, target: string): Scenario | undefined {
-    const candidates = this.scenarios.filter(
+    const candidates = this.entries().filter(
       (s) => s.vendor === vendor && (s.target === undefined || s.target === target) && (s.tenant === undefined || s.tenant === tenant),
     );
     const specificity = (s: Scenario) => Number(s.target !== undefined) * 2 + Number(s.tenant !== undefined);
-    candidates.sort((a, b) => specificity(b) - specificity(a));
-    for (const s of candidates) {
+    for (const s of [...candidates].sort((a, b) => specificity(b) - specificity(a))) {
       if (s.probability !== undefined && this.random() >= s.probability) continue;
-      s.hits++;
-      if (s.times !== undefined && s.hits >= s.times) this.remove(s.id);
-      return { ...s };
+      return this.fired(s);
     }
     return undefined;
   }

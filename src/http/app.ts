@@ -63,9 +63,9 @@ function compiledSpec(file: string): CompiledSpec {
 
 export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
   const store = options.store ?? new MemoryStore();
-  const clocks = new ClockBook(options.now ?? Date.now);
-  const clock = clocks.global;
   const now = options.now ?? Date.now;
+  const clocks = new ClockBook(now);
+  const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
   const events = new EventHub(clocks);
   const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events }, options.vendors);

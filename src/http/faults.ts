@@ -2,6 +2,7 @@
 // drop the connection or cut the body short. Matched by vendor, operation and path; limited by
 // count and probability (from a seeded generator, so a run can be repeated).
 import { seededRandom } from '../engine/random.js';
+import { RuleList } from '../engine/rule-list.js';
 import { ControlInputError } from '../vendors/vendor.js';
 
 export interface FaultInput {
@@ -37,52 +38,37 @@ export interface FaultTarget {
 
 const KEYS = ['vendor', 'operation', 'path', 'times', 'probability', 'latencyMs', 'jitterMs', 'status', 'drop', 'truncate'];
 
-export class FaultBook {
-  private rules: FaultRule[] = [];
-  private seq = 0;
+export class FaultBook extends RuleList<FaultRule> {
   private random: () => number;
 
   constructor(
     private readonly known: Map<string, Set<string>>,
     private readonly seed = 1,
   ) {
+    super('fault');
     this.random = seededRandom(seed);
   }
 
-  add(raw: unknown, tenant?: string): FaultRule {
-    const input = this.check(raw);
-    const rule: FaultRule = { id: `fault-${++this.seq}`, ...input, ...(tenant !== undefined ? { tenant } : {}), hits: 0 };
-    this.rules.push(rule);
-    return rule;
+  addFault(raw: unknown, tenant?: string): FaultRule {
+    return this.add({ ...this.check(raw), ...(tenant !== undefined ? { tenant } : {}) });
   }
 
-  list(): FaultRule[] {
-    return this.rules.map((r) => ({ ...r }));
-  }
-
-  remove(id: string): boolean {
-    const before = this.rules.length;
-    this.rules = this.rules.filter((r) => r.id !== id);
-    return this.rules.length < before;
-  }
-
-  clear(): void {
-    this.rules = [];
+  override clear(): void {
+    super.clear();
     this.random = seededRandom(this.seed);
   }
 
   /** The first rule that matches and fires; a rule whose count is spent is removed. */
   take(target: FaultTarget): (FaultRule & { delayMs: number }) | undefined {
-    for (const rule of this.rules) {
+    for (const rule of this.entries()) {
       if (rule.vendor !== undefined && rule.vendor !== target.vendor) continue;
       if (rule.tenant !== undefined && rule.tenant !== target.tenant) continue;
       if (rule.operation !== undefined && rule.operation !== target.operationId) continue;
       if (rule.path !== undefined && !target.path.includes(rule.path)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
-      rule.hits++;
-      if (rule.times !== undefined && rule.hits >= rule.times) this.remove(rule.id);
-      const delayMs = (rule.latencyMs ?? 0) + (rule.jitterMs ? Math.round(this.random() * rule.jitterMs) : 0);
-      return { ...rule, delayMs };
+      const fired = this.fired(rule);
+      const delayMs = (fired.latencyMs ?? 0) + (fired.jitterMs ? Math.round(this.random() * fired.jitterMs) : 0);
+      return { ...fired, delayMs };
     }
     return undefined;
   }

@@ -2,8 +2,8 @@
 // action's log entry can never disagree with its instance (VENDOR-FACTS B5.4-B5.5).
 import type { Handler, Reply, VendorRequest } from '../vendor.js';
 import type { SecMasterPrincipal } from './auth.js';
-import { materializeTimers, type SecMasterContext } from './context.js';
-import { instanceOf, pageOf } from './instances.js';
+import type { SecMasterContext } from './context.js';
+import { instanceOf, pageOf, workspaceInstances } from './instances.js';
 import { actionInfo, auditLogs } from './model.js';
 
 type Req = VendorRequest<SecMasterPrincipal>;
@@ -16,10 +16,8 @@ export function auditHandlers(ctx: SecMasterContext): Record<string, Handler<Sec
   return {
     async ListPlaybookAuditLogs(req) {
       const { limit, offset } = pageOf(req);
-      const workspaceId = String(req.params.workspace_id);
-      await materializeTimers(ctx, req.caller.tenant, workspaceId);
       const filter = (req.body ?? {}) as Partial<Record<string, string>>;
-      const logs = (await ctx.instances.all(req.caller.tenant, workspaceId)).flatMap(auditLogs).filter((log) => FILTER_FIELDS.every((f) => !filter[f] || log[f] === filter[f]));
+      const logs = (await workspaceInstances(ctx, req)).flatMap(auditLogs).filter((log) => FILTER_FIELDS.every((f) => !filter[f] || log[f] === filter[f]));
       const key = req.query.sort_key === 'end_time' ? 'end_time' : 'start_time';
       const dir = req.query.sort_dir === 'asc' ? 1 : -1;
       logs.sort((a: Log, b: Log) => (a[key] === b[key] ? 0 : a[key] < b[key] ? -dir : dir));

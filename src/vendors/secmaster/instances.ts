@@ -29,14 +29,19 @@ export async function instanceOf(ctx: SecMasterContext, req: Req) {
   return view;
 }
 
+/** Every instance of the request's workspace, after due TIMER runs exist. */
+export async function workspaceInstances(ctx: SecMasterContext, req: Req) {
+  const workspaceId = String(req.params.workspace_id);
+  await materializeTimers(ctx, req.caller.tenant, workspaceId);
+  return ctx.instances.all(req.caller.tenant, workspaceId);
+}
+
 export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<SecMasterPrincipal>> {
   return {
     async ListPlaybookInstances(req) {
       const { limit, offset } = pageOf(req);
-      const workspaceId = String(req.params.workspace_id);
-      await materializeTimers(ctx, req.caller.tenant, workspaceId);
       const matches = filterOf(req);
-      const all = (await ctx.instances.all(req.caller.tenant, workspaceId)).map(instanceInfo).filter(matches);
+      const all = (await workspaceInstances(ctx, req)).map(instanceInfo).filter(matches);
       // Timer runs can be created after later runs; order by start time, newest first.
       all.sort((a, b) => (a.start_time < b.start_time ? 1 : a.start_time > b.start_time ? -1 : 0));
       return json({ count: all.length, instances: all.slice(offset, offset + limit) });

@@ -1,0 +1,49 @@
+// An ordered list of control-plane rules (scenarios, fault rules) with ids, hit counts and an
+// optional tenant: what both books share, so each keeps only its own matching.
+
+export interface Rule {
+  id: string;
+  hits: number;
+  tenant?: string;
+  times?: number;
+}
+
+export class RuleList<R extends Rule> {
+  private rules: R[] = [];
+  private seq = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  add(rule: Omit<R, 'id' | 'hits'>): R {
+    const added = { ...rule, id: `${this.prefix}-${++this.seq}`, hits: 0 } as R;
+    this.rules.push(added);
+    return { ...added };
+  }
+
+  /** Copies, in the order rules are tried; with a tenant, only the rules that can touch it. */
+  list(tenant?: string): R[] {
+    return this.rules.filter((r) => tenant === undefined || r.tenant === undefined || r.tenant === tenant).map((r) => ({ ...r }));
+  }
+
+  /** The live rules, for matching; callers record a hit with `fired`. */
+  entries(): readonly R[] {
+    return this.rules;
+  }
+
+  /** Counts a hit; a rule whose `times` is spent is removed. */
+  fired(rule: R): R {
+    rule.hits++;
+    if (rule.times !== undefined && rule.hits >= rule.times) this.remove(rule.id);
+    return { ...rule };
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+}
