@@ -1,5 +1,5 @@
 // In-memory store: the default. Records are treated as immutable values; writers replace them.
-import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoredRecord } from './store.js';
+import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 type Bucket = Map<string, StoredRecord>;
 
@@ -8,6 +8,12 @@ export class MemoryStore implements Store {
   private readonly buckets = new Map<string, Bucket>();
   /** kind|tenant|parent -> ids in insertion order, so a parent's page needs no scan of the others. */
   private readonly children = new Map<string, string[]>();
+  /** tenant|key -> count and the wall time it expires. */
+  private readonly counters = new Map<string, { count: number; expires: number }>();
+  private readonly channels = new Map<string, Set<(message: string) => void>>();
+  readonly info: StoreInfo = { kind: 'memory', location: 'this process', durable: false, shared: false, fresh: true };
+
+  constructor(private readonly wallClock: () => number = Date.now) {}
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
     return this.buckets.get(bucketKey(kind, tenant))?.get(id) as StoredRecord<T> | undefined;
@@ -70,13 +76,39 @@ export class MemoryStore implements Store {
     return out;
   }
 
+  async increment(tenant: string, key: string, ttlMs: number): Promise<number> {
+    const now = this.wallClock();
+    const k = `counter\u0000${tenant}\u0000${key}`;
+    const current = this.counters.get(k);
+    if (current && current.expires > now) return ++current.count;
+    if (this.counters.size > 10_000) for (const [ck, c] of this.counters) if (c.expires <= now) this.counters.delete(ck);
+    this.counters.set(k, { count: 1, expires: now + ttlMs });
+    return 1;
+  }
+
+  // Synchronous delivery: in one process a subscriber sees a message before publish resolves.
+  async publish(channel: string, message: string): Promise<void> {
+    for (const listener of [...(this.channels.get(channel) ?? [])]) listener(message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    let set = this.channels.get(channel);
+    if (!set) this.channels.set(channel, (set = new Set()));
+    const own = (message: string) => listener(message);
+    set.add(own);
+    return async () => {
+      set.delete(own);
+    };
+  }
+
   async reset(tenant?: string): Promise<void> {
     if (tenant === undefined) {
       this.buckets.clear();
       this.children.clear();
+      this.counters.clear();
       return;
     }
-    for (const map of [this.buckets, this.children] as Map<string, unknown>[]) {
+    for (const map of [this.buckets, this.children, this.counters] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (key.split('\u0000')[1] === tenant) map.delete(key);
     }
   }

@@ -45,7 +45,31 @@ export interface Store {
   list<T>(query: ListQuery): Promise<ListPage<T>>;
   /** Every record of a kind for a tenant (and parent), newest first. */
   scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]>;
-  /** Removes everything, or everything of one tenant. */
+  /**
+   * Adds 1 to a tenant's counter and returns the new count. A counter lives `ttlMs` of wall time
+   * after its first increment (callers put the window in the key, so expiry is only cleanup).
+   */
+  increment(tenant: string, key: string, ttlMs: number): Promise<number>;
+  /** Delivers a message to the subscribers of a channel in every process sharing this store, this one included. */
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once subscribed; the returned function unsubscribes. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /** Removes everything (records and counters), or everything of one tenant. */
   reset(tenant?: string): Promise<void>;
+  /** What this store is, for /health and the logs. */
+  readonly info: StoreInfo;
   close(): Promise<void>;
+}
+
+export interface StoreInfo {
+  /** "memory", "sqlite" or "redis". */
+  kind: string;
+  /** Where, with any password removed. */
+  location: string;
+  /** Survives a restart of the process. */
+  durable: boolean;
+  /** Several flowtwin processes may use it at once and agree. */
+  shared: boolean;
+  /** True when this process created the store (empty) rather than opening existing data. */
+  fresh: boolean;
 }
