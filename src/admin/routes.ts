@@ -15,6 +15,8 @@ import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
+const PROBLEM_TITLES = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' } as const;
+
 export interface ControlDeps {
   clocks: ClockBook;
   journal: Journal;
@@ -111,6 +113,12 @@ export function controlRouter(deps: ControlDeps): Router {
     if (!vendor) throw new ControlInputError(`vendor must be one of ${deps.vendors.map((v) => v.name).join(', ')}`);
     const spec = vendor.parseScenario(raw);
     const tenant = await tenantOf(req);
+    if (spec.instance !== undefined) {
+      // Whose instance it is comes from the credentials only: a control call cannot reach into another tenant.
+      if (tenant === undefined) throw new ControlInputError(`a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`);
+      await vendor.steer(tenant, spec);
+      return void res.status(201).json({ ...spec, tenant, id: deps.scenarios.nextId(), hits: 1 });
+    }
     res.status(201).json(deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant }));
   });
   mountRuleList(router, 'scenarios', deps.scenarios);
@@ -131,7 +139,8 @@ export function controlRouter(deps: ControlDeps): Router {
 
   router.use((req, res) => sendProblem(res, 404, 'Not Found', `no control endpoint ${req.method} ${CONTROL_PREFIX}${req.path}`));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ClockError || err instanceof ControlInputError) return sendProblem(res, 400, 'Bad Request', err.message);
+    if (err instanceof ControlInputError) return sendProblem(res, err.status, PROBLEM_TITLES[err.status], err.message);
+    if (err instanceof ClockError) return sendProblem(res, 400, 'Bad Request', err.message);
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');
     if (e.type === 'entity.too.large') return sendProblem(res, 413, 'Payload Too Large', 'the request body is over 1 MB');

@@ -3,8 +3,8 @@
 import type { Store, StoredRecord } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { IllegalOperation, InstanceNotFound, UnknownOperation, WriteConflict } from './errors.js';
-import type { Outcome, Plan } from './plan.js';
-import { project, type OperationEvent, type Projection } from './project.js';
+import type { Outcome, Plan, PlanChange } from './plan.js';
+import { project, STEER, type OperationEvent, type Projection } from './project.js';
 import type { StateMachine } from './state-machine.js';
 
 export interface InstanceData<A> {
@@ -84,18 +84,26 @@ export class InstanceEngine<A> {
    * the record version: exactly one wins, the others re-read and see the new state.
    */
   async operate(tenant: string, id: string, operation: string, outcome?: Outcome): Promise<InstanceView<A>> {
+    const rule = this.options.machine.operations[operation];
+    if (!rule) throw new UnknownOperation(operation);
+    return this.append(tenant, id, operation, (state) => rule.from.includes(state), (at) => (outcome ? { name: operation, at, outcome } : { name: operation, at }));
+  }
+
+  /** Changes the rest of a running instance's run (a scenario for one instance); refused once it has stopped running. */
+  async steer(tenant: string, id: string, change: PlanChange): Promise<InstanceView<A>> {
+    const { running } = this.options.machine;
+    return this.append(tenant, id, 'steer', (state) => running.includes(state), (at) => ({ name: STEER, at, change }));
+  }
+
+  private async append(tenant: string, id: string, name: string, allowed: (state: string) => boolean, event: (at: number) => OperationEvent): Promise<InstanceView<A>> {
     const { store, clock, machine, kind } = this.options;
-    if (!machine.operations[operation]) throw new UnknownOperation(operation);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const record = await store.get<InstanceData<A>>(kind, tenant, id);
       if (!record) throw new InstanceNotFound(id);
       const at = clock.now(tenant);
       const current = project({ createdAt: record.createdAt, ...record.data }, machine, at);
-      if (!machine.operations[operation]!.from.includes(current.state)) {
-        throw new IllegalOperation(id, operation, current.state);
-      }
-      const event: OperationEvent = outcome ? { name: operation, at, outcome } : { name: operation, at };
-      const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event] } };
+      if (!allowed(current.state)) throw new IllegalOperation(id, name, current.state);
+      const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event(at)] } };
       if (await store.update(next, record.version)) {
         this.options.onWrite?.(next, false);
         return this.view({ ...next, version: record.version + 1 }, at);

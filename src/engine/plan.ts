@@ -16,6 +16,35 @@ export type Outcome =
 export interface Plan {
   steps: PlannedStep[];
   outcome: Outcome;
+  /** What the run reports once it has succeeded; each vendor reads it its own way. */
+  outputs?: Record<string, unknown>;
+}
+
+/** A scenario's say over a run: how it ends, where, how long steps take, what it outputs. */
+export interface PlanChange {
+  outcome: 'succeed' | 'fail' | 'hang';
+  /** Name of the step that fails or hangs; the last one when absent. */
+  step?: string;
+  /** Duration per step name, overriding the plan's. */
+  durationsMs?: Record<string, number>;
+  outputs?: Record<string, unknown>;
+}
+
+/**
+ * A plan as a change shapes it. A named step the plan does not have falls back to the plan's
+ * last step, so a scenario written for another version of a workflow still fails or hangs it.
+ */
+export function changePlan(plan: Plan, change: PlanChange | undefined): Plan {
+  if (!change) return plan;
+  const steps = plan.steps.map((s) => {
+    const ms = change.durationsMs?.[s.name];
+    return ms === undefined ? s : { ...s, durationMs: ms };
+  });
+  const outputs = change.outputs ?? plan.outputs;
+  const named = change.step !== undefined && steps.some((s) => s.name === change.step) ? change.step : undefined;
+  const step = named ?? steps[steps.length - 1]?.name;
+  const outcome: Outcome = change.outcome === 'succeed' || step === undefined ? { kind: 'succeed' } : { kind: change.outcome, step };
+  return outputs === undefined ? { steps, outcome } : { steps, outcome, outputs };
 }
 
 export interface ScheduledStep {

@@ -1,13 +1,18 @@
 // Status is a fold: replaying a record's plan and operations up to `now` gives its state, its
 // steps and every transition. Pure, so any replica (or a test) computes the same answer.
-import { schedulePlan, type Outcome, type Plan, type PlannedStep, type Schedule } from './plan.js';
+import { changePlan, schedulePlan, type Outcome, type Plan, type PlanChange, type PlannedStep, type Schedule } from './plan.js';
 import type { StateMachine } from './state-machine.js';
+
+/** Not a vendor operation: a scenario steering a running instance from `at` on. */
+export const STEER = '@steer';
 
 export interface OperationEvent {
   name: string;
   at: number;
   /** For a rerun: how the new run ends (decided when the operation was accepted). */
   outcome?: Outcome;
+  /** For STEER: the change to the rest of the active run. */
+  change?: PlanChange;
 }
 
 export interface InstanceHistory {
@@ -41,12 +46,16 @@ export interface Projection {
   endedAt?: number;
   /** Time of the latest transition. */
   updatedAt: number;
+  /** The outputs the plan (or a later steer) gave the run. */
+  outputs?: Record<string, unknown>;
 }
 
 interface Run {
   startAt: number;
   steps: PlannedStep[];
   schedule: Schedule;
+  /** Steps already running when the run was steered keep their real start. */
+  startedAt?: Map<string, number>;
 }
 
 function startRun(startAt: number, steps: PlannedStep[], outcome: Outcome): Run {
@@ -72,6 +81,7 @@ class Fold {
   steps = new Map<string, StepView>();
   transitions: Transition[] = [];
   endedAt: number | undefined;
+  outputs: Record<string, unknown> | undefined;
 
   constructor(
     private readonly machine: StateMachine,
@@ -80,6 +90,7 @@ class Fold {
     this.state = machine.initial;
     this.transitions.push({ from: null, to: machine.initial, at: history.createdAt, cause: 'start' });
     this.run = startRun(history.createdAt, history.plan.steps, history.plan.outcome);
+    this.outputs = history.plan.outputs;
   }
 
   /** Applies every timed event (run outcome, settle) due at or before t, earliest first. */
@@ -95,6 +106,7 @@ class Fold {
   }
 
   apply(op: OperationEvent): void {
+    if (op.name === STEER) return this.steer(op.at, op.change);
     const rule = this.machine.operations[op.name];
     // Operations were checked when accepted; one that is illegal here is ignored so the fold stays total.
     if (!rule || !rule.from.includes(this.state)) return;
@@ -116,6 +128,7 @@ class Fold {
       updatedAt: last ? last.at : this.history.createdAt,
     };
     if (this.endedAt !== undefined && !this.run && !this.pending) view.endedAt = this.endedAt;
+    if (this.outputs !== undefined) view.outputs = this.outputs;
     return view;
   }
 
@@ -149,9 +162,33 @@ class Fold {
     this.endedAt = undefined;
   }
 
+  /**
+   * The rest of an active run, changed from `at` on: what has happened stays, steps still ahead
+   * (and the remainder of a running one) take the change's durations and outcome.
+   */
+  private steer(at: number, change: PlanChange | undefined): void {
+    const run = this.run;
+    if (!run || !change || !this.machine.running.includes(this.state)) return;
+    this.materialize(run, at, false);
+    const ended = new Set<string>();
+    const started = new Map<string, number>();
+    for (const s of run.schedule.steps) {
+      if (run.startAt + s.end <= at) ended.add(s.name);
+      else if (run.startAt + s.start <= at) started.set(s.name, run.startAt + s.start);
+    }
+    const rest = run.steps.filter((s) => !ended.has(s.name)).map((s) => ({ ...s, after: s.after.filter((n) => !ended.has(n)) }));
+    const plan = changePlan({ steps: rest, outcome: { kind: 'succeed' } }, change);
+    const steps = plan.steps.map((s) => {
+      const since = started.get(s.name);
+      return since === undefined ? s : { ...s, durationMs: Math.max(0, s.durationMs - (at - since)) };
+    });
+    this.run = { ...startRun(at, steps, plan.outcome), startedAt: started };
+    if (change.outputs !== undefined) this.outputs = change.outputs;
+  }
+
   private materialize(run: Run, t: number, stopped: boolean): void {
     for (const step of run.schedule.steps) {
-      const startedAt = run.startAt + step.start;
+      const startedAt = run.startedAt?.get(step.name) ?? run.startAt + step.start;
       if (startedAt > t || (stopped && startedAt === t && step.end > step.start)) continue;
       const endedAt = run.startAt + step.end;
       if (endedAt <= t) {

@@ -14,8 +14,13 @@ export class RuleList<R extends Rule> {
 
   constructor(private readonly prefix: string) {}
 
+  /** An id from the same sequence, for a rule applied at once instead of kept. */
+  nextId(): string {
+    return `${this.prefix}-${++this.seq}`;
+  }
+
   add(rule: Omit<R, 'id' | 'hits'>): R {
-    const added = { ...rule, id: `${this.prefix}-${++this.seq}`, hits: 0 } as R;
+    const added = { ...rule, id: this.nextId(), hits: 0 } as R;
     this.rules.push(added);
     return { ...added };
   }

@@ -3,20 +3,17 @@
 // book is vendor-neutral: vendors parse their own control input into a ScenarioSpec and consult
 // the book when a run starts; the chosen outcome is then part of the run's plan for good.
 
-import type { Plan } from './plan.js';
+import type { PlanChange } from './plan.js';
 import { RuleList } from './rule-list.js';
 
-export interface ScenarioSpec {
+export interface ScenarioSpec extends PlanChange {
   vendor: string;
   /** Workflow or playbook id; every one of the vendor's when absent. */
   target?: string;
+  /** One existing, running instance, steered from now on instead of future runs. */
+  instance?: string;
   /** Only this tenant's runs (set when the control call carried its credentials); all when absent. */
   tenant?: string;
-  outcome: 'succeed' | 'fail' | 'hang';
-  /** Name of the step that fails or hangs; the last one when absent. */
-  step?: string;
-  /** Duration per step name, overriding the plan's. */
-  durationsMs?: Record<string, number>;
   times?: number;
   probability?: number;
 }
@@ -43,20 +40,4 @@ export class ScenarioBook extends RuleList<Scenario> {
     }
     return undefined;
   }
-}
-
-/**
- * A plan as a scenario shapes it. A named step the plan does not have falls back to the plan's
- * last step, so a scenario written for another version of a workflow still fails or hangs it.
- */
-export function applyScenario(plan: Plan, scenario: Pick<ScenarioSpec, 'outcome' | 'step' | 'durationsMs'> | undefined): Plan {
-  if (!scenario) return plan;
-  const steps = plan.steps.map((s) => {
-    const ms = scenario.durationsMs?.[s.name];
-    return ms === undefined ? s : { ...s, durationMs: ms };
-  });
-  const named = scenario.step !== undefined && steps.some((s) => s.name === scenario.step) ? scenario.step : undefined;
-  const step = named ?? steps[steps.length - 1]?.name;
-  if (scenario.outcome === 'succeed' || step === undefined) return { steps, outcome: { kind: 'succeed' } };
-  return { steps, outcome: { kind: scenario.outcome, step } };
 }

@@ -43,8 +43,15 @@ export interface IncomingRequest {
   body?: Buffer;
 }
 
-/** Bad input to a vendor's control-plane call; answered as problem+json 400. */
-export class ControlInputError extends Error {}
+/** Bad input to a control-plane call; answered as problem+json with its status (400 unless told). */
+export class ControlInputError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
 
 /** A vendor's own control-plane call, mounted under /__flowtwin/<vendor>/<path>. */
 export interface ControlCall {
@@ -80,4 +87,6 @@ export interface Vendor<P = unknown> {
   control?: ControlCall[];
   /** The vendor's scenario body (POST /__flowtwin/scenarios) as a neutral spec; ControlInputError if bad. */
   parseScenario(raw: Record<string, unknown>): ScenarioSpec;
+  /** Applies a scenario with an `instance` to that running instance of the tenant (ControlInputError 404 / 409 when it cannot). */
+  steer(tenant: string, spec: ScenarioSpec): Promise<void>;
 }

@@ -117,3 +117,111 @@ describe('control plane: scenarios scoped to a tenant', () => {
     expect((await ft.http.get('/__flowtwin/scenarios').set(DD_KEYS)).body.scenarios).toHaveLength(1);
   });
 });
+
+describe('control plane: scenario outputs', () => {
+  it('gives a Datadog run its outputs once it has succeeded, and {} before', async () => {
+    const ft = await withWorkflow();
+    await ft.scenario({ vendor: 'datadog', workflow_id: ft.workflowId, outcome: 'SUCCEEDED', outputs: { ticket: 'OPS-42', restarted: 3 } });
+    const id = await ft.execute();
+    expect((await ft.status(id)).outputs).toEqual({});
+    ft.clock.advance(60_000);
+    expect(await ft.status(id)).toMatchObject({ instanceStatus: { detailsKind: 'SUCCEEDED' }, outputs: { ticket: 'OPS-42', restarted: 3 } });
+  });
+
+  it("writes a SecMaster action's outputs into its audit log once the action has finished", async () => {
+    const ft = await testFlowtwin();
+    const run = async () => (await ft.http.post('/__flowtwin/secmaster/trigger').send(SM_SCOPE)).body as { id: string; playbook: { id: string } };
+    const first = await run();
+    await ft.http.post('/__flowtwin/scenarios').send({ vendor: 'secmaster', playbook_id: first.playbook.id, outcome: 'FINISHED', outputs: { 'Block source IP': { blocked: ['203.0.113.9'] } } }).expect(201);
+    const second = await run();
+    ft.clock.advance(60_000);
+    const logs = await ft.http.post(`${SM}/instances/auditlogs?limit=10&offset=0`).set('X-Auth-Token', 't').send({ parent_instance_id: second.id });
+    const outputs = Object.fromEntries(logs.body.audit_logs.map((l: { action_name: string; output: string }) => [l.action_name, l.output]));
+    expect(outputs).toEqual({ 'Block source IP': '{"blocked":["203.0.113.9"]}', 'Enrich alert': '{"result":"success"}', 'Notify on-call': '{"result":"success"}' });
+  });
+
+  it.each([
+    ['an array', [1], /outputs must be a JSON object/],
+    ['more than 64 KiB', { big: 'x'.repeat(70_000) }, /outputs must be at most 65536 bytes/],
+  ])('refuses outputs that are %s', async (_label, outputs, detail) => {
+    const ft = await testFlowtwin();
+    const res = conforms('AddScenario', await ft.http.post('/__flowtwin/scenarios').send({ vendor: 'datadog', outcome: 'SUCCEEDED', outputs }));
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(detail);
+  });
+});
+
+describe('control plane: a scenario for one running instance', () => {
+  it('fails a running Datadog instance at a later step, keeping what already happened', async () => {
+    const ft = await withWorkflow();
+    const id = await ft.execute();
+    const other = await ft.execute();
+    ft.clock.advance(4_000);
+    const res = conforms('AddScenario', await ft.http.post('/__flowtwin/scenarios').set(DD_KEYS).send({ vendor: 'datadog', instance_id: id, outcome: 'FAILED', failStep: 'Notify', stepDurationsMs: { Sleep: 6_000 } }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ id: expect.any(String), instance: id, outcome: 'fail', step: 'Notify', hits: 1, tenant: expect.stringMatching(/^dd-/) });
+    // Sleep had run 4 s of its new 6 s: it ends at +6 s, then Notify runs its 1 s and fails.
+    ft.clock.advance(1_000);
+    expect(await ft.status(id)).toMatchObject({ instanceStatus: { detailsKind: 'IN_PROGRESS' }, stepStateAssociations: [{ stepName: 'Sleep', stepState: 'IN_PROGRESS' }] });
+    ft.clock.advance(10_000);
+    expect(await ft.status(id)).toMatchObject({
+      instanceStatus: { detailsKind: 'FAILED' },
+      startTimestamp: '2026-01-15T10:00:00Z',
+      endTimestamp: '2026-01-15T10:00:07Z',
+      stepStateAssociations: [{ stepName: 'Sleep', stepState: 'SUCCEEDED' }, { stepName: 'Notify', stepState: 'FAILED' }],
+    });
+    expect((await ft.status(other)).instanceStatus.detailsKind).toBe('SUCCEEDED');
+    expect((await ft.http.get('/__flowtwin/scenarios')).body.scenarios).toEqual([]);
+  });
+
+  it('makes a running instance hang until it is canceled', async () => {
+    const ft = await withWorkflow();
+    const id = await ft.execute();
+    await ft.http.post('/__flowtwin/scenarios').set(DD_KEYS).send({ vendor: 'datadog', instance_id: id, outcome: 'HANG', hangStep: 'Sleep' }).expect(201);
+    ft.clock.advance(7 * 24 * 3600_000);
+    expect((await ft.status(id)).instanceStatus.detailsKind).toBe('IN_PROGRESS');
+    await ft.http.put(`/api/v2/workflows/${ft.workflowId}/instances/${id}/cancel`).set(DD_KEYS).expect(200);
+    expect((await ft.status(id)).instanceStatus.detailsKind).toBe('CANCELED');
+  });
+
+  it('steers a running SecMaster instance by action name, with outputs', async () => {
+    const ft = await testFlowtwin();
+    const run = (await ft.http.post('/__flowtwin/secmaster/trigger').send(SM_SCOPE)).body as { id: string };
+    const token = { 'X-Auth-Token': 't', 'X-Project-Id': SM_SCOPE.project_id };
+    const res = conforms('AddScenario', await ft.http.post('/__flowtwin/scenarios').set(token).send({ vendor: 'secmaster', instance_id: run.id, outcome: 'FAILED', failAction: 'Notify on-call', outputs: { 'Block source IP': { blocked: 1 } } }));
+    expect(res.status).toBe(201);
+    expect(res.body.tenant).toBe(SM_SCOPE.project_id);
+    ft.clock.advance(60_000);
+    expect((await ft.http.get(`${SM}/instances/${run.id}`).set('X-Auth-Token', 't')).body.status).toBe('FAILED');
+    const logs = await ft.http.post(`${SM}/instances/auditlogs?limit=10&offset=0`).set('X-Auth-Token', 't').send({ parent_instance_id: run.id });
+    const seen = Object.fromEntries(logs.body.audit_logs.map((l: { action_name: string; status: string; output: string }) => [l.action_name, `${l.status} ${l.output}`]));
+    expect(seen).toEqual({ 'Enrich alert': 'FINISHED {"result":"success"}', 'Block source IP': 'FINISHED {"blocked":1}', 'Notify on-call': 'FAILED {}' });
+  });
+
+  it.each([
+    ['without credentials', {}, (id: string) => ({ vendor: 'datadog', instance_id: id, outcome: 'FAILED' }), 400, /needs the credentials of its owner/],
+    ["with another org's keys", { 'DD-API-KEY': 'other-api-key', 'DD-APPLICATION-KEY': 'other-app-key' }, (id: string) => ({ vendor: 'datadog', instance_id: id, outcome: 'FAILED' }), 404, /no datadog instance .* belongs to the tenant/],
+    ['with times', DD_KEYS, (id: string) => ({ vendor: 'datadog', instance_id: id, outcome: 'FAILED', times: 2 }), 400, /takes no times/],
+    ['with a workflow_id too', DD_KEYS, (id: string) => ({ vendor: 'datadog', instance_id: id, workflow_id: id, outcome: 'FAILED' }), 400, /takes no workflow_id/],
+    ['with a malformed instance_id', DD_KEYS, () => ({ vendor: 'datadog', instance_id: 'i-1', outcome: 'FAILED' }), 400, /instance_id must be a UUID/],
+  ])('refuses a one-instance scenario %s and leaves the run alone', async (_label, headers, body, status, detail) => {
+    const ft = await withWorkflow();
+    const id = await ft.execute();
+    const res = conforms('AddScenario', await ft.http.post('/__flowtwin/scenarios').set(headers).send(body(id)));
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toMatch(detail);
+    ft.clock.advance(60_000);
+    expect((await ft.status(id)).instanceStatus.detailsKind).toBe('SUCCEEDED');
+  });
+
+  it('answers 409 for an instance that no longer runs, and changes nothing', async () => {
+    const ft = await withWorkflow();
+    const id = await ft.execute();
+    ft.clock.advance(60_000);
+    const res = conforms('AddScenario', await ft.http.post('/__flowtwin/scenarios').set(DD_KEYS).send({ vendor: 'datadog', instance_id: id, outcome: 'FAILED' }));
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ title: 'Conflict', detail: expect.stringMatching(/is SUCCEEDED: only a running instance can be steered/) });
+    expect(await ft.status(id)).toMatchObject({ instanceStatus: { detailsKind: 'SUCCEEDED' }, endTimestamp: '2026-01-15T10:00:11Z' });
+  });
+});

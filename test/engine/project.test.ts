@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/engine/plan.js';
-import { project, type OperationEvent } from '../../src/engine/project.js';
+import { project, STEER, type OperationEvent } from '../../src/engine/project.js';
 import { checkStateMachine, type StateMachine } from '../../src/engine/state-machine.js';
 
 // A lifecycle with every kind of rule: a stop, a stop that settles, and a rerun that settles.
@@ -123,5 +123,35 @@ describe('checkStateMachine', () => {
 
   it('refuses a table that names an undeclared state', () => {
     expect(() => checkStateMachine({ ...machine, onSuccess: 'FINISHED' })).toThrow(/unknown state FINISHED/);
+  });
+});
+
+describe('project: steering a running instance', () => {
+  const steer = (at: number, change: OperationEvent['change']): OperationEvent => ({ name: STEER, at, change });
+
+  it('keeps the past, lets the running step keep its start, and ends the rest as the change says', () => {
+    // At 1500, a is done and b has run 500 ms; b now takes 1000 ms in all and c fails.
+    const ops = [steer(1500, { outcome: 'fail', step: 'c', durationsMs: { b: 1000 } })];
+    expect(at(chain, 1499, ops)).toEqual(at(chain, 1499));
+    const p = at(chain, 5000, ops);
+    expect(p.state).toBe('FAILED');
+    expect(p.steps).toEqual([
+      { name: 'a', phase: 'succeeded', startedAt: 0, endedAt: 1000 },
+      { name: 'b', phase: 'succeeded', startedAt: 1000, endedAt: 2000 },
+      { name: 'c', phase: 'failed', startedAt: 2000, endedAt: 2500 },
+    ]);
+    expect(p.transitions.map((t) => `${t.to}@${t.at}`)).toEqual(['RUNNING@0', 'FAILED@2500']);
+  });
+
+  it('falls back to the last step still ahead when the named one has already run', () => {
+    const p = at(chain, 10_000, [steer(1500, { outcome: 'fail', step: 'a' })]);
+    expect(p.steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['a:succeeded', 'b:succeeded', 'c:failed']);
+  });
+
+  it('is ignored once the run has ended, and carries the change’s outputs', () => {
+    expect(at(chain, 10_000, [steer(4000, { outcome: 'fail' })]).state).toBe('DONE');
+    const p = at(chain, 10_000, [steer(100, { outcome: 'succeed', outputs: { n: 1 } })]);
+    expect(p).toMatchObject({ state: 'DONE', outputs: { n: 1 } });
+    expect(at({ ...chain, outputs: { n: 0 } }, 10_000).outputs).toEqual({ n: 0 });
   });
 });

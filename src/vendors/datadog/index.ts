@@ -6,7 +6,7 @@ import type { RequestViolation } from '../../spec/validate-request.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
-import { parseScenarioInput } from '../scenario-input.js';
+import { parseScenarioInput, steerInstance } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { createDatadogAuth, type DatadogAuthConfig, type DatadogPrincipal } from './auth.js';
 import { createDatadogContext, type DatadogOptions } from './context.js';
@@ -58,6 +58,7 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
         stepFields: { fail: 'failStep', hang: 'hangStep' },
         durationsField: 'stepDurationsMs',
       }),
+    steer: (tenant, spec) => steerInstance(ctx.instances, tenant, spec),
   };
 }
 

@@ -61,7 +61,7 @@ export function instanceDocument(
       attributes: {
         ...timing(view),
         instanceStatus: status(view),
-        outputs: {},
+        outputs: projection.state === 'SUCCEEDED' ? (projection.outputs ?? {}) : {},
         source: source(attrs),
         sourceForTemplating: {
           initiator: { email: attrs.actor.email, id: attrs.actor.uuid, name: attrs.actor.name },

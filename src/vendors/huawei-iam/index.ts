@@ -85,5 +85,8 @@ export function createIamVendor(deps: { store: Store; clock: Clock }, config: Ia
     parseScenario: () => {
       throw new ControlInputError('huawei-iam runs no instances; scenarios are for datadog and secmaster');
     },
+    steer: async () => {
+      throw new ControlInputError('huawei-iam runs no instances; scenarios are for datadog and secmaster');
+    },
   };
 }

@@ -3,9 +3,9 @@
 // runs are materialized, idempotently, for every tick the clock has passed.
 import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine, type InstanceView } from '../../engine/instances.js';
-import type { Outcome } from '../../engine/plan.js';
+import { changePlan, type Outcome, type PlanChange } from '../../engine/plan.js';
 import type { EventHub } from '../../engine/events.js';
-import { applyScenario, type ScenarioBook, type ScenarioSpec } from '../../engine/scenarios.js';
+import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
 import { INSTANCE_KIND, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type SecMasterInstanceAttrs, type StoredPlaybook, type StoredVersion } from './model.js';
@@ -63,7 +63,7 @@ export async function startInstance(
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const plan = options.outcome ? { steps, outcome: options.outcome } : applyScenario({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, ctx.scenarios.take('secmaster', tenant, playbook.id)));
+  const plan = options.outcome ? { steps, outcome: options.outcome } : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, ctx.scenarios.take('secmaster', tenant, playbook.id)));
   if (options.id) {
     const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: options.operations ?? [], attrs } };
     await ctx.instances.restore(record);
@@ -73,11 +73,15 @@ export async function startInstance(
 }
 
 /** Scenarios name actions; plans know them by id. */
-function byActionIds(actions: StoredVersion['actions'], s: ScenarioSpec | undefined): ScenarioSpec | undefined {
-  if (!s) return undefined;
+export function byActionIds<C extends PlanChange>(actions: StoredVersion['actions'], change: C): C;
+export function byActionIds<C extends PlanChange>(actions: StoredVersion['actions'], change: C | undefined): C | undefined;
+export function byActionIds<C extends PlanChange>(actions: StoredVersion['actions'], change: C | undefined): C | undefined {
+  if (!change) return undefined;
   const idOf = (name: string) => actions.find((a) => a.name === name)?.id ?? name;
-  const durationsMs = s.durationsMs && Object.fromEntries(Object.entries(s.durationsMs).map(([name, ms]) => [idOf(name), ms]));
-  return { ...s, ...(s.step ? { step: idOf(s.step) } : {}), ...(durationsMs ? { durationsMs } : {}) };
+  const byId = <V>(map: Record<string, V> | undefined) => map && Object.fromEntries(Object.entries(map).map(([name, v]) => [idOf(name), v]));
+  const durationsMs = byId(change.durationsMs);
+  const outputs = byId(change.outputs);
+  return { ...change, ...(change.step ? { step: idOf(change.step) } : {}), ...(durationsMs ? { durationsMs } : {}), ...(outputs ? { outputs } : {}) };
 }
 
 /**

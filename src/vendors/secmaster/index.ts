@@ -4,11 +4,11 @@ import type { Clock } from '../../engine/clock.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { Store } from '../../store/store.js';
-import { parseScenarioInput } from '../scenario-input.js';
+import { parseScenarioInput, steerInstance } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { auditHandlers } from './audit.js';
 import { createSecMasterAuth, type SecMasterAuthConfig, type SecMasterPrincipal } from './auth.js';
-import { createSecMasterContext } from './context.js';
+import { byActionIds, createSecMasterContext } from './context.js';
 import { smErrors } from './errors.js';
 import { findToken } from '../huawei-iam/tokens.js';
 import { loadSecMasterFixtures, type SecMasterFixtures } from './fixtures.js';
@@ -70,5 +70,6 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
         stepFields: { fail: 'failAction', hang: 'hangAction' },
         durationsField: 'actionDurationsMs',
       }),
+    steer: (tenant, spec) => steerInstance(ctx.instances, tenant, spec, (view, change) => byActionIds(view.record.data.attrs.actions, change)),
   };
 }
