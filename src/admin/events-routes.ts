@@ -1,13 +1,13 @@
 // GET /__flowtwin/events: a server-sent-events stream of every instance transition. While anyone
 // listens, the hub is ticked often (and at once after writes and clock moves), so "instance X
 // reached CANCELED" arrives without polling the vendor API.
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { EventHub, TransitionEvent } from '../engine/events.js';
 
 const TICK_MS = 200;
 const KEEPALIVE_MS = 15_000;
 
-export function mountEvents(router: Router, hub: EventHub): void {
+export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Request) => Promise<string | undefined>): void {
   let timer: NodeJS.Timeout | undefined;
   const ensureTicking = () => {
     if (!timer && hub.subscribers > 0) timer = setInterval(() => hub.tick(), TICK_MS);
@@ -17,14 +17,16 @@ export function mountEvents(router: Router, hub: EventHub): void {
     }
   };
 
-  router.get('/events', (req, res) => {
+  router.get('/events', async (req, res) => {
     const vendor = typeof req.query.vendor === 'string' ? req.query.vendor : undefined;
     const instance = typeof req.query.instance === 'string' ? req.query.instance : undefined;
+    // With a vendor's credentials, only that tenant's transitions: one suite cannot watch another's.
+    const tenant = await tenantOf(req);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': flowtwin transition events\n\n');
     let seq = 0;
     const send = (e: TransitionEvent) => {
-      if ((vendor && e.vendor !== vendor) || (instance && e.instanceId !== instance)) return;
+      if ((vendor && e.vendor !== vendor) || (instance && e.instanceId !== instance) || (tenant !== undefined && e.tenant !== tenant)) return;
       res.write(`id: ${++seq}\nevent: transition\ndata: ${JSON.stringify(e)}\n\n`);
     };
     const unsubscribe = hub.subscribe(send);

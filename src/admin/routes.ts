@@ -105,7 +105,7 @@ export function controlRouter(deps: ControlDeps): Router {
   );
 
   mountJournal(router, deps.journal, tenantOf);
-  mountEvents(router, deps.events);
+  mountEvents(router, deps.events, tenantOf);
   router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');

@@ -11,9 +11,9 @@ afterEach(async () => {
 });
 
 /** Reads transition events from the stream until `enough` says stop (or 5 s pass). */
-async function collect(url: string, act: () => Promise<void>, enough: (events: Record<string, unknown>[]) => boolean) {
+async function collect(url: string, act: () => Promise<void>, enough: (events: Record<string, unknown>[]) => boolean, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const res = await fetch(url, { signal: controller.signal });
+  const res = await fetch(url, { signal: controller.signal, headers });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = res.body!.getReader();
   const events: Record<string, unknown>[] = [];
@@ -77,5 +77,28 @@ describe('control plane: events', () => {
       (e) => e.length >= 2,
     );
     expect(events.map((e) => `${e.from}->${e.to} (${e.cause})`)).toEqual(['RUNNING->TERMINATING (TERMINATE)', 'TERMINATING->TERMINATED (settle)']);
+  });
+
+  it("carries only the caller's tenant's transitions when the stream is opened with its credentials", async () => {
+    ft = await serve({ port: 0, now: () => T0 });
+    ft.clock.freeze();
+    const other = { 'DD-API-KEY': 'other-api-key', 'DD-APPLICATION-KEY': 'other-app-key' };
+    const start = async (keys: Record<string, string>) => {
+      const wf = (await (await post(`${ft!.url}/api/v2/workflows`, workflowBody({ sleepSeconds: 1 }), keys)).json()) as { data: { id: string } };
+      return ((await (await post(`${ft!.url}/api/v2/workflows/${wf.data.id}/instances`, {}, keys)).json()) as { data: { id: string } }).data.id;
+    };
+    let mine = '';
+    const events = await collect(
+      `${ft.url}/__flowtwin/events`,
+      async () => {
+        await start(other);
+        mine = await start(DD_KEYS);
+        await start(other);
+        await post(`${ft!.url}/__flowtwin/clock/advance`, { ms: 5_000 });
+      },
+      (e) => e.some((x) => x.to === 'SUCCEEDED'),
+      DD_KEYS,
+    );
+    expect(events.map((e) => `${e.instanceId === mine ? 'mine' : 'theirs'} ${e.to}`)).toEqual(['mine IN_PROGRESS', 'mine SUCCEEDED']);
   });
 });
