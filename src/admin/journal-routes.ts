@@ -43,7 +43,7 @@ export function mountJournal(router: Router, journal: Journal, tenantOf: (req: R
   router.get('/journal', async (req, res) => {
     const unknown = Object.keys(req.query).filter((k) => !(FILTER_KEYS as readonly string[]).includes(k));
     if (unknown.length > 0) throw new ControlInputError(`unknown filter ${unknown.join(', ')}; use ${FILTER_KEYS.filter((k) => k !== 'params').join(', ')}`);
-    const entries = journal.query(await scoped(req, journalFilter(req.query as Record<string, unknown>)));
+    const entries = await journal.query(await scoped(req, journalFilter(req.query as Record<string, unknown>)));
     res.json({ count: entries.length, entries });
   });
 
@@ -51,7 +51,7 @@ export function mountJournal(router: Router, journal: Journal, tenantOf: (req: R
     const body = (req.body ?? {}) as Record<string, unknown>;
     const count = body.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new ControlInputError('count must be a non-negative integer: how many requests must match');
-    const entries = journal.query(await scoped(req, journalFilter(body)));
+    const entries = await journal.query(await scoped(req, journalFilter(body)));
     if (entries.length === count) return void res.json({ verified: true, count });
     res
       .status(409)

@@ -4,6 +4,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { ClockError, type ClockBook, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 import type { EventHub } from '../engine/events.js';
+import type { ControlState } from '../engine/control-state.js';
+import type { Store } from '../store/store.js';
 import type { RuleList, Rule } from '../engine/rule-list.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import { mountEvents } from './events-routes.js';
@@ -19,6 +21,9 @@ const PROBLEM_TITLES = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' }
 
 export interface ControlDeps {
   clocks: ClockBook;
+  /** Every change below is written through it, so replicas sharing the store agree. */
+  control: ControlState;
+  store: Store;
   journal: Journal;
   faults: FaultBook;
   rateLimits: RateLimiter;
@@ -35,6 +40,8 @@ export interface ControlDeps {
 export function controlRouter(deps: ControlDeps): Router {
   const router = express.Router({ caseSensitive: true });
   router.use(express.json({ limit: '1mb', type: () => true }));
+  // Another replica may have moved a clock or changed a rule since this one last looked.
+  router.use((_req, _res, next) => void deps.control.refresh().then(() => next(), next));
   /** A control call carrying a vendor's credentials acts on that tenant only. */
   const tenantOf = async (req: Request): Promise<string | undefined> => {
     for (const vendor of deps.vendors) {
@@ -54,7 +61,7 @@ export function controlRouter(deps: ControlDeps): Router {
    */
   const onClock = (change: (clock: () => VirtualClock, body: Record<string, unknown>) => void) => async (req: Request, res: Response) => {
     const tenant = await tenantOf(req);
-    change(() => deps.clocks.of(tenant), (req.body ?? {}) as Record<string, unknown>);
+    await deps.control.change(() => change(() => deps.clocks.of(tenant), (req.body ?? {}) as Record<string, unknown>));
     // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
     deps.events.tick();
     res.json(clockState(tenant));
@@ -80,8 +87,8 @@ export function controlRouter(deps: ControlDeps): Router {
   /** GET lists the rules (with credentials, those that can touch that tenant); DELETE removes one. */
   function mountRuleList(into: Router, name: 'scenarios' | 'faults', rules: RuleList<Rule>): void {
     into.get(`/${name}`, async (req, res) => void res.json({ [name]: rules.list(await tenantOf(req)) }));
-    into.delete(`/${name}/:id`, (req, res) => {
-      if (!rules.remove(req.params.id)) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${req.params.id}`);
+    into.delete(`/${name}/:id`, async (req, res) => {
+      if (!(await deps.control.change(() => rules.remove(req.params.id)))) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${req.params.id}`);
       res.status(204).end();
     });
   }
@@ -117,14 +124,17 @@ export function controlRouter(deps: ControlDeps): Router {
       // Whose instance it is comes from the credentials only: a control call cannot reach into another tenant.
       if (tenant === undefined) throw new ControlInputError(`a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`);
       await vendor.steer(tenant, spec);
-      return void res.status(201).json({ ...spec, tenant, id: deps.scenarios.nextId(), hits: 1 });
+      return void res.status(201).json({ ...spec, tenant, id: await deps.control.change(() => deps.scenarios.nextId()), hits: 1 });
     }
-    res.status(201).json(deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant }));
+    res.status(201).json(await deps.control.change(() => deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant })));
   });
   mountRuleList(router, 'scenarios', deps.scenarios);
-  router.put('/rate-limits', (req, res) => void res.json({ rules: deps.rateLimits.set(req.body) }));
+  router.put('/rate-limits', async (req, res) => void res.json({ rules: await deps.control.change(() => deps.rateLimits.set(req.body)) }));
   router.get('/rate-limits', (_req, res) => void res.json({ rules: deps.rateLimits.list() }));
-  router.post('/faults', async (req, res) => void res.status(201).json(deps.faults.addFault(req.body, await tenantOf(req))));
+  router.post('/faults', async (req, res) => {
+    const tenant = await tenantOf(req);
+    res.status(201).json(await deps.control.change(() => deps.faults.addFault(req.body, tenant)));
+  });
   mountRuleList(router, 'faults', deps.faults);
 
   // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.

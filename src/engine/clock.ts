@@ -16,6 +16,14 @@ export interface ClockState {
 
 export class ClockError extends Error {}
 
+/** What a clock is, as data: replicas sharing a store rebuild the same clock from it. */
+export interface ClockSnapshot {
+  anchorReal: number;
+  anchorVirtual: number;
+  frozen: boolean;
+  speed: number;
+}
+
 /** Real time by default; can be frozen, advanced and sped up. Never goes backwards. */
 export class VirtualClock implements Clock {
   private anchorReal: number;
@@ -73,10 +81,26 @@ export class VirtualClock implements Clock {
     this.anchorVirtual = Math.max(this.anchorReal, shown);
   }
 
+  snapshot(): ClockSnapshot {
+    return { anchorReal: this.anchorReal, anchorVirtual: this.anchorVirtual, frozen: this.frozen, speed: this.speed };
+  }
+
+  load(s: ClockSnapshot): void {
+    this.anchorReal = s.anchorReal;
+    this.anchorVirtual = s.anchorVirtual;
+    this.frozen = s.frozen;
+    this.speed = s.speed;
+  }
+
   private reanchor(): void {
     this.anchorVirtual = this.now();
     this.anchorReal = this.source();
   }
+}
+
+export interface ClockBookSnapshot {
+  global: ClockSnapshot;
+  tenants: Record<string, ClockSnapshot>;
 }
 
 /**
@@ -106,6 +130,22 @@ export class ClockBook implements Clock {
 
   has(tenant: string): boolean {
     return this.tenants.has(tenant);
+  }
+
+  snapshot(): ClockBookSnapshot {
+    return { global: this.global.snapshot(), tenants: Object.fromEntries([...this.tenants].map(([t, c]) => [t, c.snapshot()])) };
+  }
+
+  /** Adopts a shared state; nothing shared yet means real time (but never back before what was shown). */
+  load(s: ClockBookSnapshot | undefined): void {
+    if (!s) return this.reset();
+    this.global.load(s.global);
+    this.tenants.clear();
+    for (const [tenant, c] of Object.entries(s.tenants)) {
+      const clock = new VirtualClock(this.source);
+      clock.load(c);
+      this.tenants.set(tenant, clock);
+    }
   }
 
   /** One tenant back to the global clock, or every clock back to real time. */

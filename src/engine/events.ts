@@ -1,6 +1,7 @@
 // Transition events, computed from the same projection the APIs answer with. The hub watches
 // instances that can still move; a caller (the control plane's event stream) ticks it, and each
 // tick emits the transitions that happened since the last one. The engine itself runs no timer.
+import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { project, type OperationEvent } from './project.js';
 import type { Plan } from './plan.js';
@@ -39,11 +40,61 @@ export type TransitionListener = (event: TransitionEvent) => void;
 /** More instances than this still moving at once, and the oldest stop being watched. */
 export const MAX_WATCHED = 100_000;
 
+/** Instance writes (and resets) from every replica sharing a store. */
+export const INSTANCES_CHANNEL = 'flowtwin.instances';
+
+type BusMessage = { reset: true } | { vendor: string; record: WatchedRecord; fresh: boolean };
+
 export class EventHub {
   private readonly watched = new Map<string, Watch>();
   private readonly listeners = new Set<TransitionListener>();
+  private readonly machines = new Map<string, StateMachine>();
+  /** Set when the store is shared: writes then travel through it, to this replica too. */
+  private bus: { store: Store; unsubscribe: () => Promise<void> } | undefined;
 
   constructor(private readonly clock: Clock) {}
+
+  register(vendor: string, machine: StateMachine): void {
+    this.machines.set(vendor, machine);
+  }
+
+  /** Listens to the other replicas' writes when the store is shared; nothing to do otherwise. */
+  async connect(store: Store): Promise<void> {
+    if (!store.info.shared) return;
+    const unsubscribe = await store.subscribe(INSTANCES_CHANNEL, (text) => this.receive(text));
+    this.bus = { store, unsubscribe };
+  }
+
+  async disconnect(): Promise<void> {
+    await this.bus?.unsubscribe();
+    this.bus = undefined;
+  }
+
+  /** An instance was written by this replica. */
+  written(vendor: string, record: WatchedRecord, fresh: boolean): void {
+    if (!this.bus) return this.watch(vendor, this.machines.get(vendor)!, record, fresh);
+    const { tenant, id, parentId, createdAt, data } = record;
+    const message: BusMessage = { vendor, record: { tenant, id, ...(parentId !== undefined ? { parentId } : {}), createdAt, data: { plan: data.plan, operations: data.operations } }, fresh };
+    void this.bus.store.publish(INSTANCES_CHANNEL, JSON.stringify(message)).catch(() => undefined);
+  }
+
+  /** Everything was reset: every replica forgets what it watched. */
+  async cleared(): Promise<void> {
+    this.clear();
+    await this.bus?.store.publish(INSTANCES_CHANNEL, JSON.stringify({ reset: true } satisfies BusMessage));
+  }
+
+  private receive(text: string): void {
+    let message: BusMessage;
+    try {
+      message = JSON.parse(text) as BusMessage;
+    } catch {
+      return;
+    }
+    if ('reset' in message) return this.clear();
+    const machine = this.machines.get(message.vendor);
+    if (machine) this.watch(message.vendor, machine, message.record, message.fresh);
+  }
 
   /**
    * Called on every write of an instance. A new instance (`fresh`) reports all its transitions; a

@@ -8,11 +8,40 @@ export interface Rule {
   times?: number;
 }
 
+export interface RuleListSnapshot<R> {
+  seq: number;
+  rules: R[];
+}
+
+/** Runs a change of shared control state so that it is stored (and retried on a lost race). */
+export type Commit = <T>(mutate: () => T) => Promise<T>;
+
+const local: Commit = async (mutate) => mutate();
+
 export class RuleList<R extends Rule> {
   private rules: R[] = [];
   private seq = 0;
+  /** Set by the composition root to write every change through the shared control state. */
+  commit: Commit = local;
 
   constructor(private readonly prefix: string) {}
+
+  snapshot(): RuleListSnapshot<R> {
+    return { seq: this.seq, rules: this.rules.map((r) => ({ ...r })) };
+  }
+
+  load(s: RuleListSnapshot<R> | undefined): void {
+    this.seq = s?.seq ?? 0;
+    this.rules = s ? s.rules.map((r) => ({ ...r })) : [];
+  }
+
+  /** Records a hit of the live rule with this id (after a match outside the commit); undefined when another replica spent it first. */
+  protected async fire(id: string): Promise<R | undefined> {
+    return this.commit(() => {
+      const live = this.rules.find((r) => r.id === id);
+      return live && this.fired(live);
+    });
+  }
 
   /** An id from the same sequence, for a rule applied at once instead of kept. */
   nextId(): string {

@@ -29,14 +29,15 @@ export class ScenarioBook extends RuleList<Scenario> {
   }
 
   /** The first matching scenario that fires for this run; targeted and tenant-scoped ones go first. */
-  take(vendor: string, tenant: string, target: string): Scenario | undefined {
+  async take(vendor: string, tenant: string, target: string): Promise<Scenario | undefined> {
     const candidates = this.entries().filter(
       (s) => s.vendor === vendor && (s.target === undefined || s.target === target) && (s.tenant === undefined || s.tenant === tenant),
     );
     const specificity = (s: Scenario) => Number(s.target !== undefined) * 2 + Number(s.tenant !== undefined);
     for (const s of [...candidates].sort((a, b) => specificity(b) - specificity(a))) {
       if (s.probability !== undefined && this.random() >= s.probability) continue;
-      return this.fired(s);
+      const fired = await this.fire(s.id);
+      if (fired) return fired;
     }
     return undefined;
   }

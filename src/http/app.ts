@@ -12,6 +12,7 @@ import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
 import { EventHub } from '../engine/events.js';
+import { CONTROL_CHANNEL, ControlState } from '../engine/control-state.js';
 import { ScenarioBook } from '../engine/scenarios.js';
 import { seededRandom } from '../engine/random.js';
 import { FaultBook } from './faults.js';
@@ -46,6 +47,8 @@ export interface Flowtwin {
   clocks: ClockBook;
   journal: Journal;
   clock: VirtualClock;
+  /** Clocks, scenarios, faults and rate limits as stored; `refresh` after changing them behind its back. */
+  control: ControlState;
   store: Store;
   reset(options?: { seed?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -78,39 +81,47 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
       if (part !== undefined) await vendor.seed(part);
     }
   };
-  const journal = new Journal(options.journalLimit ?? 1000);
+  const journal = new Journal(store, options.journalLimit ?? 1000);
   const specs = new Map(vendors.map((v) => [v.name, compiledSpec(v.spec)]));
   const operationIds = new Map([...specs].map(([name, spec]) => [name, new Set(spec.byId.keys())]));
   const faults = new FaultBook(operationIds, options.randomSeed ?? 1);
-  const rateLimits = new RateLimiter(operationIds);
-  if (options.rateLimits) rateLimits.set({ rules: options.rateLimits });
+  const rateLimits = new RateLimiter(operationIds, store, options.rateLimits ?? []);
+  const control = new ControlState(store, { clocks, scenarios, faults, rateLimits });
+  scenarios.commit = faults.commit = (mutate) => control.change(mutate);
+  await control.refresh();
+  // Another replica changed the clock or the rules: adopt it now, and report runs a clock move finished.
+  const unsubscribe = await store.subscribe(CONTROL_CHANNEL, () => void control.refresh().then(() => events.tick(), () => undefined));
+  await events.connect(store);
+
   const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
-    journal.clear();
-    faults.clear();
-    if (options.rateLimits) rateLimits.set({ rules: options.rateLimits });
-    else rateLimits.clear();
-    scenarios.clear();
-    events.clear();
     await store.reset();
-    clocks.reset();
+    await events.cleared();
+    // The stored control state went with the store: the parts fall back to their defaults.
+    await control.change(() => {
+      faults.clear();
+      scenarios.clear();
+      rateLimits.restore();
+      clocks.reset();
+    });
     if (reseed) await seed();
   };
 
   const resetTenant = async (tenant: string): Promise<void> => {
     await store.reset(tenant);
-    clocks.reset(tenant);
+    await control.change(() => clocks.reset(tenant));
   };
 
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(CONTROL_PREFIX, controlRouter({ clocks, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
+  app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, specs.get(vendor.name)!, {
       journal,
       faults,
       rateLimits,
+      control,
       clock: clocks,
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
       ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
@@ -123,6 +134,12 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     sendProblem(res, 500, 'Internal Server Error', 'flowtwin failed to handle this request');
   });
 
-  await seed();
-  return { app, clock, clocks, store, journal, reset, close: () => store.close() };
+  // A durable store that already holds data keeps it: the fixtures seed only a new store.
+  if (store.info.fresh) await seed();
+  const close = async (): Promise<void> => {
+    await unsubscribe();
+    await events.disconnect();
+    await store.close();
+  };
+  return { app, clock, clocks, control, store, journal, reset, close };
 }

@@ -59,14 +59,15 @@ export class FaultBook extends RuleList<FaultRule> {
   }
 
   /** The first rule that matches and fires; a rule whose count is spent is removed. */
-  take(target: FaultTarget): (FaultRule & { delayMs: number }) | undefined {
+  async take(target: FaultTarget): Promise<(FaultRule & { delayMs: number }) | undefined> {
     for (const rule of this.entries()) {
       if (rule.vendor !== undefined && rule.vendor !== target.vendor) continue;
       if (rule.tenant !== undefined && rule.tenant !== target.tenant) continue;
       if (rule.operation !== undefined && rule.operation !== target.operationId) continue;
       if (rule.path !== undefined && !target.path.includes(rule.path)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
-      const fired = this.fired(rule);
+      const fired = await this.fire(rule.id);
+      if (!fired) continue;
       const delayMs = (fired.latencyMs ?? 0) + (fired.jitterMs ? Math.round(this.random() * fired.jitterMs) : 0);
       return { ...fired, delayMs };
     }

@@ -1,5 +1,12 @@
 // The request journal: what came in to the vendor APIs and what went out, newest last, bounded,
-// with secrets masked, so a test can ask "exactly 2 cancels of instance X?".
+// with secrets masked, so a test can ask "exactly 2 cancels of instance X?". Entries live in the
+// store, numbered by a shared counter, so every replica sees every replica's requests.
+import type { Store } from '../store/store.js';
+
+const KIND = 'flowtwin.journal';
+/** Entries of every tenant share one log (a global query must not visit every tenant). */
+const LOG = '';
+const SEQ_TTL_MS = 100 * 365 * 24 * 3600_000;
 
 export interface JournalEntry {
   seq: number;
@@ -45,29 +52,35 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
 }
 
 export class Journal {
-  private entries: JournalEntry[] = [];
-  private seq = 0;
+  constructor(
+    private readonly store: Store,
+    readonly limit = 1000,
+  ) {}
 
-  constructor(readonly limit = 1000) {}
-
-  record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.entries.push({ ...entry, seq: ++this.seq, requestBody: maskSecrets(entry.requestBody), responseBody: maskSecrets(entry.responseBody) });
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+  async record(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
+    const seq = await this.store.increment(LOG, 'journal-seq', SEQ_TTL_MS);
+    const data: JournalEntry = { ...entry, seq, requestBody: maskSecrets(entry.requestBody), responseBody: maskSecrets(entry.responseBody) };
+    await this.store.create({ kind: KIND, tenant: LOG, id: entryId(seq), createdAt: seq, version: 1, data });
+    // Numbered entries make the bound O(1): the one that falls out has a known id.
+    if (seq > this.limit) await this.store.delete(KIND, LOG, entryId(seq - this.limit));
   }
 
-  query(filter: JournalFilter = {}): JournalEntry[] {
-    return this.entries.filter(
-      (e) =>
-        (filter.vendor === undefined || e.vendor === filter.vendor) &&
-        (filter.operation === undefined || e.operationId === filter.operation) &&
-        (filter.tenant === undefined || e.tenant === filter.tenant) &&
-        (filter.status === undefined || e.status === filter.status) &&
-        (filter.since === undefined || e.at >= filter.since) &&
-        Object.entries(filter.params ?? {}).every(([k, v]) => e.params[k] === v),
-    );
-  }
-
-  clear(): void {
-    this.entries = [];
+  /** Matching entries, oldest first. */
+  async query(filter: JournalFilter = {}): Promise<JournalEntry[]> {
+    const records = await this.store.scan<JournalEntry>(KIND, LOG);
+    return records
+      .map((r) => r.data)
+      .filter(
+        (e) =>
+          (filter.vendor === undefined || e.vendor === filter.vendor) &&
+          (filter.operation === undefined || e.operationId === filter.operation) &&
+          (filter.tenant === undefined || e.tenant === filter.tenant) &&
+          (filter.status === undefined || e.status === filter.status) &&
+          (filter.since === undefined || e.at >= filter.since) &&
+          Object.entries(filter.params ?? {}).every(([k, v]) => e.params[k] === v),
+      )
+      .sort((a, b) => a.seq - b.seq);
   }
 }
+
+const entryId = (seq: number): string => String(seq).padStart(16, '0');

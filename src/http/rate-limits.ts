@@ -1,7 +1,15 @@
 // Vendor-style rate limiting, off until rules are set: per tenant (key pair, project) and per named
 // group of operations, in calendar-aligned periods of the tenant's virtual clock (so a test can
-// exhaust a limit and advance past the reset instead of sleeping).
+// exhaust a limit and advance past the reset instead of sleeping). The counters live in the store,
+// so replicas behind one load balancer share one budget.
+import type { Store } from '../store/store.js';
 import { ControlInputError } from '../vendors/vendor.js';
+
+/**
+ * Counters are keyed by their virtual period; their wall-clock lifetime only cleans up. It is long
+ * because a frozen virtual clock can keep one period open for as long as a test runs.
+ */
+const COUNTER_TTL_MS = 24 * 3600_000;
 
 export interface RateLimitRule {
   vendor: string;
@@ -24,21 +32,29 @@ export interface RateLimitState {
   limited: boolean;
 }
 
+export interface RateLimitSnapshot {
+  /** Bumped whenever the rules change, so new rules count from zero. */
+  epoch: number;
+  rules: RateLimitRule[];
+}
+
 export class RateLimiter {
   private rules: RateLimitRule[] = [];
-  private readonly counters = new Map<string, { window: number; count: number }>();
+  private epoch = 0;
 
-  constructor(private readonly known: Map<string, Set<string>>) {}
+  constructor(
+    private readonly known: Map<string, Set<string>>,
+    private readonly store: Store,
+    /** The rules in force from the start and after a reset. */
+    private readonly initial: RateLimitRule[] = [],
+  ) {
+    this.rules = this.parse({ rules: initial });
+  }
 
-  /** Replaces every rule (an empty list turns rate limiting off). */
+  /** Replaces every rule (an empty list turns rate limiting off); counting starts again. */
   set(raw: unknown): RateLimitRule[] {
-    const list = (raw as { rules?: unknown } | undefined)?.rules;
-    if (!Array.isArray(list)) throw new ControlInputError('body must be {"rules": [{"vendor", "name", "limit", "period", "operations"?}]}');
-    const rules = list.map((r, i) => this.check(r, i));
-    const names = rules.map((r) => `${r.vendor}/${r.name}`);
-    if (new Set(names).size !== names.length) throw new ControlInputError('rule names must be unique per vendor');
-    this.rules = rules;
-    this.counters.clear();
+    this.rules = this.parse(raw);
+    this.epoch++;
     return this.list();
   }
 
@@ -46,31 +62,46 @@ export class RateLimiter {
     return this.rules.map((r) => ({ ...r }));
   }
 
-  clear(): void {
-    this.rules = [];
-    this.counters.clear();
+  /** Back to the rules flowtwin started with. */
+  restore(): void {
+    this.rules = this.parse({ rules: this.initial });
+    this.epoch++;
+  }
+
+  snapshot(): RateLimitSnapshot {
+    return { epoch: this.epoch, rules: this.list() };
+  }
+
+  load(s: RateLimitSnapshot | undefined): void {
+    this.rules = s ? s.rules.map((r) => ({ ...r })) : this.parse({ rules: this.initial });
+    this.epoch = s?.epoch ?? 0;
   }
 
   /** Counts a request against the first matching group; undefined when no rule covers it. */
-  hit(vendor: string, operationId: string, tenant: string, now: number): RateLimitState | undefined {
+  async hit(vendor: string, operationId: string, tenant: string, now: number): Promise<RateLimitState | undefined> {
     const rule = this.rules.find((r) => r.vendor === vendor && (r.operations === undefined || r.operations.includes(operationId)));
     if (!rule) return undefined;
     const periodMs = rule.period * 1000;
     const window = Math.floor(now / periodMs);
-    const key = `${vendor}\u0000${rule.name}\u0000${tenant}`;
-    const counter = this.counters.get(key);
-    const current = counter && counter.window === window ? counter : { window, count: 0 };
-    const limited = current.count >= rule.limit;
-    if (!limited) current.count++;
-    this.counters.set(key, current);
+    const count = await this.store.increment(tenant, `rate\u0000${this.epoch}\u0000${vendor}\u0000${rule.name}\u0000${window}`, COUNTER_TTL_MS);
+    const limited = count > rule.limit;
     return {
       name: rule.name,
       limit: rule.limit,
       period: rule.period,
-      remaining: Math.max(0, rule.limit - current.count),
+      remaining: Math.max(0, rule.limit - count),
       reset: Math.max(1, Math.ceil(((window + 1) * periodMs - now) / 1000)),
       limited,
     };
+  }
+
+  private parse(raw: unknown): RateLimitRule[] {
+    const list = (raw as { rules?: unknown } | undefined)?.rules;
+    if (!Array.isArray(list)) throw new ControlInputError('body must be {"rules": [{"vendor", "name", "limit", "period", "operations"?}]}');
+    const rules = list.map((r, i) => this.check(r, i));
+    const names = rules.map((r) => `${r.vendor}/${r.name}`);
+    if (new Set(names).size !== names.length) throw new ControlInputError('rule names must be unique per vendor');
+    return rules;
   }
 
   private check(raw: unknown, i: number): RateLimitRule {

@@ -8,6 +8,7 @@ import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
 import type { Clock } from '../engine/clock.js';
+import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
 import type { FaultBook } from './faults.js';
 import type { RateLimiter } from './rate-limits.js';
@@ -19,6 +20,7 @@ export interface VendorRouteOptions {
   journal: Journal;
   faults: FaultBook;
   rateLimits: RateLimiter;
+  control: ControlState;
   clock: Clock;
 }
 
@@ -47,7 +49,7 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     const caller = await vendor.authenticate(op, { method: req.method, path: req.path, query, headers: req.headers, body });
     if (isReply(caller)) return caller;
     trace.tenant = caller.tenant;
-    const rate = options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
+    const rate = await options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
     if (rate) {
       trace.rateHeaders = vendor.rateLimitHeaders?.(rate);
       if (rate.limited) return vendor.faultReply(op, 429);
@@ -70,8 +72,9 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     return vendor.mapError(op, err);
   }
 
-  function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): void {
-    options.journal.record({
+  /** Recorded before the reply goes out, so a client that has its answer finds it in the journal. */
+  async function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): Promise<void> {
+    await options.journal.record({
       at: new Date(startedAt).toISOString(),
       vendor: vendor.name,
       operationId: op.operationId,
@@ -85,32 +88,34 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
       durationMs: Math.round(performance.now() - started),
       requestBody: parseJson(trace.body),
       responseBody: reply?.body,
-    });
+    }).catch((err: unknown) => console.error(`flowtwin: journal write failed: ${(err as Error).message}`));
   }
 
   async function handle(op: OperationSpec, req: Request, res: Response): Promise<void> {
     const trace: Trace = {};
+    // Clocks and rules may have been changed by another replica sharing the store.
+    await options.control.refresh();
     const startedAt = options.clock.now();
     const started = performance.now();
     const admitted = await admit(op, req, res, trace).catch((err: unknown) => failure(op, err));
     // Faults act after auth, so a rule scoped to one tenant can tell whose request this is.
-    const fault = options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: req.path, ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}) });
+    const fault = await options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: req.path, ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}) });
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
-      req.socket.destroy();
-      return journal(op, req, trace, startedAt, started, undefined);
+      await journal(op, req, trace, startedAt, started, undefined);
+      return void req.socket.destroy();
     }
     // An injected error is the vendor's shape but deliberately outside the spec: not validated.
     if (fault?.status !== undefined) {
       const reply = finalize(vendor.faultReply(op, fault.status));
-      writeReply(res, reply);
-      return journal(op, req, trace, startedAt, started, reply);
+      await journal(op, req, trace, startedAt, started, reply);
+      return writeReply(res, reply);
     }
     const raw = isReply(admitted) ? admitted : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err));
     const reply = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
+    await journal(op, req, trace, startedAt, started, reply);
     if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);
-    journal(op, req, trace, startedAt, started, reply);
   }
 
   for (const op of spec.operations) {

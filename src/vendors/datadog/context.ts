@@ -34,11 +34,12 @@ export interface DatadogContext {
 }
 
 export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, options: DatadogOptions): DatadogContext {
+  deps.events.register('datadog', datadogMachine);
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,
     machine: datadogMachine,
     kind: INSTANCE_KIND,
-    onWrite: (record, fresh) => deps.events.watch('datadog', datadogMachine, record, fresh),
+    onWrite: (record, fresh) => deps.events.written('datadog', record, fresh),
   });
   return { ...deps, options, instances };
 }

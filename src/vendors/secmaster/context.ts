@@ -26,11 +26,12 @@ export interface SecMasterContext {
 }
 
 export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }): SecMasterContext {
+  deps.events.register('secmaster', secmasterMachine);
   const instances = new InstanceEngine<SecMasterInstanceAttrs>({
     ...deps,
     machine: secmasterMachine,
     kind: INSTANCE_KIND,
-    onWrite: (record, fresh) => deps.events.watch('secmaster', secmasterMachine, record, fresh),
+    onWrite: (record, fresh) => deps.events.written('secmaster', record, fresh),
   });
   return { ...deps, instances };
 }
@@ -63,7 +64,7 @@ export async function startInstance(
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const plan = options.outcome ? { steps, outcome: options.outcome } : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, ctx.scenarios.take('secmaster', tenant, playbook.id)));
+  const plan = options.outcome ? { steps, outcome: options.outcome } : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, await ctx.scenarios.take('secmaster', tenant, playbook.id)));
   if (options.id) {
     const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: options.operations ?? [], attrs } };
     await ctx.instances.restore(record);

@@ -1,0 +1,72 @@
+// The simulation's control state (clocks, scenarios, fault rules, rate-limit rules) as one record
+// in the store, so every replica sharing the store steers the same simulation. Each part keeps a
+// live copy in memory for the hot path; `refresh` adopts the stored record when its version has
+// moved, and `change` writes a change with compare-and-set, retrying on a lost race.
+import { randomUUID } from 'node:crypto';
+import { WriteConflict } from './errors.js';
+import type { Store } from '../store/store.js';
+
+/** A part of the control state: serializable, and rebuilt from what is stored (undefined: its defaults). */
+export interface ControlPart {
+  snapshot(): unknown;
+  load(snapshot: never): void;
+}
+
+const KIND = 'flowtwin.control';
+const TENANT = '';
+const ID = 'state';
+/** Replicas hear of a change at once instead of at their next request. */
+export const CONTROL_CHANNEL = 'flowtwin.control';
+const MAX_ATTEMPTS = 32;
+
+export class ControlState {
+  /** Version of the stored record the parts reflect: 0 when none is stored, -1 when unknown. */
+  private version = -1;
+  /** Which write that version was: after a reset, versions count from 1 again. */
+  private stamp: unknown;
+
+  constructor(
+    private readonly store: Store,
+    private readonly parts: Record<string, ControlPart>,
+  ) {}
+
+  /** Adopts the stored state if it changed since this replica last looked. Cheap when it did not. */
+  async refresh(): Promise<void> {
+    const record = await this.store.get<Record<string, unknown>>(KIND, TENANT, ID);
+    const version = record?.version ?? 0;
+    if (version === this.version && record?.data.stamp === this.stamp) return;
+    for (const [name, part] of Object.entries(this.parts)) part.load(record?.data[name] as never);
+    this.version = version;
+    this.stamp = record?.data.stamp;
+  }
+
+  /**
+   * Applies `mutate` to the live parts and stores the result. When another replica wrote first,
+   * its state is adopted and `mutate` runs again on it, so a change is never lost or doubled.
+   */
+  async change<T>(mutate: () => T): Promise<T> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await this.refresh();
+      const base = this.version;
+      const result = mutate();
+      const stamp = randomUUID();
+      const data = { stamp, ...Object.fromEntries(Object.entries(this.parts).map(([name, part]) => [name, part.snapshot()])) };
+      const record = { kind: KIND, tenant: TENANT, id: ID, createdAt: 0, version: base + 1, data };
+      const stored = base === 0 ? await this.store.create(record).then(() => true, () => false) : await this.store.update(record, base);
+      if (stored) {
+        this.version = base + 1;
+        this.stamp = stamp;
+        await this.store.publish(CONTROL_CHANNEL, String(this.version));
+        return result;
+      }
+      // The live parts hold a change that was not stored: forget them, adopt the winner's.
+      this.version = -1;
+    }
+    throw new WriteConflict('control state');
+  }
+
+  /** Forgets what was adopted, e.g. after the store was emptied underneath. */
+  invalidate(): void {
+    this.version = -1;
+  }
+}
