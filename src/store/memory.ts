@@ -1,4 +1,5 @@
 // In-memory store: the default. Records are treated as immutable values; writers replace them.
+import { LocalChannels } from './local-channels.js';
 import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 type Bucket = Map<string, StoredRecord>;
@@ -10,7 +11,7 @@ export class MemoryStore implements Store {
   private readonly children = new Map<string, string[]>();
   /** tenant|key -> count and the wall time it expires. */
   private readonly counters = new Map<string, { count: number; expires: number }>();
-  private readonly channels = new Map<string, Set<(message: string) => void>>();
+  private readonly channels = new LocalChannels();
   readonly info: StoreInfo = { kind: 'memory', location: 'this process', durable: false, shared: false, fresh: true };
 
   constructor(private readonly wallClock: () => number = Date.now) {}
@@ -86,19 +87,12 @@ export class MemoryStore implements Store {
     return 1;
   }
 
-  // Synchronous delivery: in one process a subscriber sees a message before publish resolves.
   async publish(channel: string, message: string): Promise<void> {
-    for (const listener of [...(this.channels.get(channel) ?? [])]) listener(message);
+    this.channels.publish(channel, message);
   }
 
   async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
-    let set = this.channels.get(channel);
-    if (!set) this.channels.set(channel, (set = new Set()));
-    const own = (message: string) => listener(message);
-    set.add(own);
-    return async () => {
-      set.delete(own);
-    };
+    return this.channels.subscribe(channel, listener);
   }
 
   async reset(tenant?: string): Promise<void> {

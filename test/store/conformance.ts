@@ -1,7 +1,8 @@
 // One suite every Store backend must pass. A backend file calls runStoreConformance with a
 // factory; a skip, if ever needed, must carry its reason in the test name.
-import { describe, expect, it } from 'vitest';
-import { DuplicateRecordError, type Store, type StoredRecord } from '../../src/store/store.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DuplicateRecordError, type Store, type StoredRecord, type StoreInfo } from '../../src/store/store.js';
+import { runPeerConformance } from './conformance-peer.js';
 
 const rec = (id: string, extra: Partial<StoredRecord> = {}): StoredRecord => ({
   kind: 'test.thing',
@@ -13,8 +14,31 @@ const rec = (id: string, extra: Partial<StoredRecord> = {}): StoredRecord => ({
   ...extra,
 });
 
-export function runStoreConformance(name: string, makeStore: () => Promise<Store>): void {
+export interface ConformanceOptions {
+  /** What the backend's info must say; location and fresh are checked by the suite itself. */
+  info: Pick<StoreInfo, 'kind' | 'durable' | 'shared'>;
+  /** A second store object over the same data as `store`, for backends that can share it. */
+  makePeer?: (store: Store) => Promise<Store>;
+}
+
+/** Collects a channel's messages; `got` is checked with vi.waitFor since a shared store delivers later. */
+export function inbox(): { got: string[]; listener: (message: string) => void } {
+  const got: string[] = [];
+  return { got, listener: (message) => void got.push(message) };
+}
+
+export function runStoreConformance(name: string, openStore: () => Promise<Store>, options: ConformanceOptions): void {
   describe(`${name} store conformance`, () => {
+    const opened: Store[] = [];
+    const makeStore = async () => {
+      const store = await openStore();
+      opened.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+
     it('returns what was created, at version 1', async () => {
       const store = await makeStore();
       await store.create(rec('a', { version: 7 }));
@@ -77,5 +101,100 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       await store.reset();
       expect(await store.get('test.thing', 't2', 'b')).toBeUndefined();
     });
+
+    it('keeps arbitrary tenant, kind, id and parent strings apart, glob and separator characters included', async () => {
+      const store = await makeStore();
+      const tenants = ['*', 'a', 'a:b', '[a]', 'ä', ''];
+      for (const tenant of tenants) await store.create(rec('x:y', { tenant, parentId: 'p:q', data: tenant }));
+      await store.create(rec('x', { kind: 'test.thing:y', data: 'kind with a colon' }));
+      await store.create(rec('y:x', { data: 'id with a colon' }));
+      for (const tenant of tenants) expect((await store.get('test.thing', tenant, 'x:y'))?.data).toBe(tenant);
+      expect((await store.get('test.thing:y', 't1', 'x'))?.data).toBe('kind with a colon');
+      expect((await store.get('test.thing', 't1', 'y:x'))?.data).toBe('id with a colon');
+      expect((await store.list({ kind: 'test.thing', tenant: 'a', parentId: 'p', offset: 0, limit: 9 })).total).toBe(0);
+      await store.reset('*');
+      await store.reset('a');
+      expect(await store.get('test.thing', '*', 'x:y')).toBeUndefined();
+      expect(await store.get('test.thing', 'a', 'x:y')).toBeUndefined();
+      for (const tenant of ['a:b', '[a]', 'ä', '']) expect((await store.scan('test.thing', tenant, 'p:q')).map((r) => r.data)).toEqual([tenant]);
+    });
+
+    it('keeps the stored parent on update and lists the record under it still', async () => {
+      const store = await makeStore();
+      await store.create(rec('a', { parentId: 'p' }));
+      expect(await store.update({ ...rec('a', { parentId: 'elsewhere' }), data: { n: 1 } }, 1)).toBe(true);
+      expect(await store.get('test.thing', 't1', 'a')).toMatchObject({ parentId: 'p', version: 2, data: { n: 1 } });
+      expect((await store.scan('test.thing', 't1', 'p')).map((r) => r.id)).toEqual(['a']);
+      expect(await store.scan('test.thing', 't1', 'elsewhere')).toEqual([]);
+    });
+
+    it('returns an empty page past the end and a zero-length page with the total', async () => {
+      const store = await makeStore();
+      for (let i = 0; i < 3; i++) await store.create(rec(`c${i}`));
+      expect(await store.list({ kind: 'test.thing', tenant: 't1', offset: 5, limit: 2 })).toEqual({ items: [], total: 3 });
+      expect(await store.list({ kind: 'test.thing', tenant: 't1', offset: 0, limit: 0 })).toEqual({ items: [], total: 3 });
+    });
+
+    it('counts increments per tenant and per key', async () => {
+      const store = await makeStore();
+      expect([await store.increment('t1', 'k', 60_000), await store.increment('t1', 'k', 60_000), await store.increment('t1', 'k', 60_000)]).toEqual([1, 2, 3]);
+      expect(await store.increment('t2', 'k', 60_000)).toBe(1);
+      expect(await store.increment('t1', 'other', 60_000)).toBe(1);
+    });
+
+    it('counts concurrent increments without losing any', async () => {
+      const store = await makeStore();
+      const counts = await Promise.all(Array.from({ length: 50 }, () => store.increment('t1', 'k', 60_000)));
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
+    it('starts a counter again once its ttl has passed', async () => {
+      const store = await makeStore();
+      expect(await store.increment('t1', 'k', 60)).toBe(1);
+      expect(await store.increment('t1', 'k', 60)).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.increment('t1', 'k', 60)).toBe(1);
+    });
+
+    it('resets one tenant’s counters without touching another’s, or all of them', async () => {
+      const store = await makeStore();
+      await store.increment('t1', 'k', 60_000);
+      await store.increment('t2', 'k', 60_000);
+      await store.reset('t1');
+      expect(await store.increment('t1', 'k', 60_000)).toBe(1);
+      expect(await store.increment('t2', 'k', 60_000)).toBe(2);
+      await store.reset();
+      expect(await store.increment('t2', 'k', 60_000)).toBe(1);
+    });
+
+    it('delivers a message to every subscriber of its channel, and no more after unsubscribing', async () => {
+      const store = await makeStore();
+      const [a, b, other] = [inbox(), inbox(), inbox()];
+      const offA = await store.subscribe('news', a.listener);
+      const offB = await store.subscribe('news', b.listener);
+      await store.subscribe('sport', other.listener);
+      await store.publish('news', 'one');
+      await vi.waitFor(() => expect([a.got, b.got]).toEqual([['one'], ['one']]));
+      await offA();
+      await store.publish('news', 'two');
+      // Messages on one channel arrive in order, so once b has "two", a would have had it too.
+      await vi.waitFor(() => expect(b.got).toEqual(['one', 'two']));
+      expect(a.got).toEqual(['one']);
+      await offB();
+      const c = inbox();
+      await store.subscribe('news', c.listener);
+      await store.publish('news', 'three');
+      await vi.waitFor(() => expect(c.got).toEqual(['three']));
+      expect(b.got).toEqual(['one', 'two']);
+      expect(other.got).toEqual([]);
+    });
+
+    it('describes itself', async () => {
+      const store = await makeStore();
+      expect(store.info).toMatchObject({ ...options.info, fresh: true });
+      expect(store.info.location).toEqual(expect.any(String));
+    });
+
+    if (options.makePeer) runPeerConformance(makeStore, options.makePeer, options.info.shared, (store) => void opened.push(store));
   });
 }

@@ -1,4 +1,4 @@
 import { MemoryStore } from '../../src/store/memory.js';
 import { runStoreConformance } from './conformance.js';
 
-runStoreConformance('memory', async () => new MemoryStore());
+runStoreConformance('memory', async () => new MemoryStore(), { info: { kind: 'memory', durable: false, shared: false } });
