@@ -1,0 +1,64 @@
+// Turns a --store spec into a Store. The SQLite and Redis modules are imported only when asked
+// for, so a memory-only run never loads the native SQLite addon or a Redis client.
+import { MemoryStore } from './memory.js';
+import type { Store } from './store.js';
+
+/** A store that cannot be opened as asked; the message is for a person and names the store. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+}
+
+export const STORE_FORMS = 'memory, sqlite:<path> (e.g. sqlite:./flowtwin.db), redis://host:port/db or rediss://host:port/db';
+
+export type StoreSpec =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'redis'; url: string; prefix?: string };
+
+export function parseStoreSpec(spec: string): StoreSpec {
+  if (spec === 'memory') return { kind: 'memory' };
+  if (spec.startsWith('sqlite:')) {
+    const path = spec.slice('sqlite:'.length);
+    if (!path) throw new StoreOpenError(`"sqlite:" needs a path, e.g. sqlite:./flowtwin.db`);
+    return { kind: 'sqlite', path };
+  }
+  if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    let url: URL;
+    try {
+      url = new URL(spec);
+    } catch {
+      throw new StoreOpenError(`"${redactUrl(spec)}" is not a valid Redis URL; use redis://host:port/db`);
+    }
+    const prefix = url.searchParams.get('prefix');
+    url.searchParams.delete('prefix');
+    return prefix === null ? { kind: 'redis', url: url.toString() } : { kind: 'redis', url: url.toString(), prefix };
+  }
+  throw new StoreOpenError(`unknown store "${redactUrl(spec)}"; use ${STORE_FORMS}`);
+}
+
+export async function openStore(spec: string, options: { wallClock?: () => number } = {}): Promise<Store> {
+  const parsed = parseStoreSpec(spec);
+  switch (parsed.kind) {
+    case 'memory':
+      return new MemoryStore(options.wallClock);
+    case 'sqlite': {
+      const { SqliteStore } = await import('./sqlite.js');
+      return new SqliteStore(parsed.path, options);
+    }
+    case 'redis':
+      throw new StoreOpenError('Redis stores are not supported yet');
+  }
+}
+
+/** The same refusal for every backend, so a downgrade reads the same whatever the store. */
+export function newerSchemaError(location: string, found: number, reads: number): StoreOpenError {
+  return new StoreOpenError(`${location}: this store was written by a newer flowtwin (schema ${found}); this flowtwin reads schema ${reads}`);
+}
+
+/** Specs end up in messages and logs; a password in one must not. */
+export function redactUrl(spec: string): string {
+  return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_, scheme: string, userinfo: string) => {
+    const user = userinfo.split(':')[0];
+    return user ? `${scheme}${user}@` : scheme;
+  });
+}

@@ -1,0 +1,196 @@
+// SQLite store: one file that survives restarts. WAL with synchronous=NORMAL keeps every committed
+// transaction through a crash of the process (only an OS crash may lose the last few).
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { LocalChannels } from './local-channels.js';
+import { StoreOpenError } from './open.js';
+import { openSchema } from './sqlite-schema.js';
+import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
+
+const COLUMNS = 'id, parent_id AS parentId, created_at AS createdAt, version, data';
+const BY_KIND = 'tenant = @tenant AND kind = @kind';
+const BY_PARENT = `${BY_KIND} AND parent_id = @parentId`;
+
+/** Exported so a test can hold each query to its index plan. */
+export const SQL = {
+  get: `SELECT ${COLUMNS} FROM records WHERE ${BY_KIND} AND id = @id`,
+  insert: `INSERT INTO records (kind, tenant, id, parent_id, created_at, version, data)
+           VALUES (@kind, @tenant, @id, @parentId, @createdAt, 1, @data)`,
+  update: `UPDATE records SET created_at = @createdAt, data = @data, version = version + 1
+           WHERE ${BY_KIND} AND id = @id AND version = @expected`,
+  delete: `DELETE FROM records WHERE ${BY_KIND} AND id = @id`,
+  pageOfKind: `SELECT ${COLUMNS} FROM records WHERE ${BY_KIND} ORDER BY seq DESC LIMIT @limit OFFSET @offset`,
+  pageOfParent: `SELECT ${COLUMNS} FROM records WHERE ${BY_PARENT} ORDER BY seq DESC LIMIT @limit OFFSET @offset`,
+  countOfKind: `SELECT COUNT(*) FROM records WHERE ${BY_KIND}`,
+  countOfParent: `SELECT COUNT(*) FROM records WHERE ${BY_PARENT}`,
+  // One statement, so two processes counting at once cannot both start a new window.
+  increment: `INSERT INTO counters (tenant, key, count, expires_at) VALUES (@tenant, @key, 1, @expires)
+              ON CONFLICT (tenant, key) DO UPDATE SET
+                count = CASE WHEN expires_at > @now THEN count + 1 ELSE 1 END,
+                expires_at = CASE WHEN expires_at > @now THEN expires_at ELSE excluded.expires_at END
+              RETURNING count`,
+  pruneCounters: 'DELETE FROM counters WHERE expires_at <= @now',
+  resetRecords: 'DELETE FROM records WHERE tenant = @tenant',
+  resetCounters: 'DELETE FROM counters WHERE tenant = @tenant',
+  resetAllRecords: 'DELETE FROM records',
+  resetAllCounters: 'DELETE FROM counters',
+} as const;
+
+/** Expired counters are only garbage (keys carry their window), so they are swept now and then, not on every call. */
+const PRUNE_EVERY = 1000;
+
+interface Row {
+  id: string;
+  parentId: string | null;
+  createdAt: number;
+  version: number;
+  data: string;
+}
+
+type Statements = { [K in keyof typeof SQL]: Database.Statement };
+
+export interface SqliteStoreOptions {
+  wallClock?: () => number;
+}
+
+export class SqliteStore implements Store {
+  readonly info: StoreInfo;
+  private readonly db: Database.Database;
+  private readonly sql: Statements;
+  private readonly channels = new LocalChannels();
+  private readonly wallClock: () => number;
+  private increments = 0;
+  private closed = false;
+
+  /** Opens or creates the store at `file` (":memory:" for a throwaway one); throws StoreOpenError. */
+  constructor(file: string, options: SqliteStoreOptions = {}) {
+    const location = file === ':memory:' ? file : resolve(file);
+    let db: Database.Database | undefined;
+    try {
+      if (location !== ':memory:') refuseNonSqlite(location);
+      db = new Database(location);
+      db.pragma('busy_timeout = 5000');
+      const fresh = openSchema(db, location);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      const open = db;
+      this.sql = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, open.prepare(text)])) as Statements;
+      for (const single of [this.sql.countOfKind, this.sql.countOfParent, this.sql.increment]) single.pluck();
+      this.db = db;
+      this.info = { kind: 'sqlite', location, durable: location !== ':memory:', shared: false, fresh };
+    } catch (err) {
+      db?.close();
+      if (err instanceof StoreOpenError) throw err;
+      throw new StoreOpenError(`cannot open ${location} as a flowtwin store: ${(err as Error).message}`);
+    }
+    this.wallClock = options.wallClock ?? Date.now;
+  }
+
+  async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const row = this.sql.get.get({ kind, tenant, id }) as Row | undefined;
+    return row && toRecord<T>(kind, tenant, row);
+  }
+
+  async create<T>(record: StoredRecord<T>): Promise<void> {
+    try {
+      this.sql.insert.run({ ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) });
+    } catch (err) {
+      if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_CONSTRAINT')) throw new DuplicateRecordError(record.kind, record.id);
+      throw err;
+    }
+  }
+
+  async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
+    const result = this.sql.update.run({ ...keyOf(record), createdAt: record.createdAt, data: toJson(record.data), expected: expectedVersion });
+    return result.changes === 1;
+  }
+
+  async delete(kind: string, tenant: string, id: string): Promise<boolean> {
+    return this.sql.delete.run({ kind, tenant, id }).changes === 1;
+  }
+
+  async list<T>(query: ListQuery): Promise<ListPage<T>> {
+    const { kind, tenant, parentId, offset, limit } = query;
+    const byParent = parentId !== undefined;
+    const params = byParent ? { kind, tenant, parentId, offset, limit } : { kind, tenant, offset, limit };
+    // One read transaction, so the page and the total come from the same snapshot.
+    return this.db.transaction(() => {
+      const rows = (byParent ? this.sql.pageOfParent : this.sql.pageOfKind).all(params) as Row[];
+      const total = (byParent ? this.sql.countOfParent : this.sql.countOfKind).get(params) as number;
+      return { items: rows.map((row) => toRecord<T>(kind, tenant, row)), total };
+    })();
+  }
+
+  async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
+    return (await this.list<T>({ kind, tenant, parentId, offset: 0, limit: -1 })).items;
+  }
+
+  async increment(tenant: string, key: string, ttlMs: number): Promise<number> {
+    const now = this.wallClock();
+    if (++this.increments % PRUNE_EVERY === 0) this.sql.pruneCounters.run({ now });
+    return this.sql.increment.get({ tenant, key, now, expires: now + ttlMs }) as number;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    this.channels.publish(channel, message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    return this.channels.subscribe(channel, listener);
+  }
+
+  async reset(tenant?: string): Promise<void> {
+    this.db.transaction(() => {
+      if (tenant === undefined) {
+        this.sql.resetAllRecords.run();
+        this.sql.resetAllCounters.run();
+      } else {
+        this.sql.resetRecords.run({ tenant });
+        this.sql.resetCounters.run({ tenant });
+      }
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+const keyOf = (record: StoredRecord): { kind: string; tenant: string; id: string } => ({ kind: record.kind, tenant: record.tenant, id: record.id });
+
+const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
+
+function toRecord<T>(kind: string, tenant: string, row: Row): StoredRecord<T> {
+  const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: JSON.parse(row.data) as T };
+  if (row.parentId !== null) record.parentId = row.parentId;
+  return record;
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** SQLite would only say "file is not a database" on the first query; say what the file is and whose path it is. */
+function refuseNonSqlite(location: string): void {
+  let size: number;
+  try {
+    const stat = statSync(location);
+    if (stat.isDirectory()) throw new StoreOpenError(`${location} is a directory, not a SQLite file; give a file path such as ${location}/flowtwin.db`);
+    size = stat.size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (size === 0) return;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(location, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!head.equals(SQLITE_HEADER)) {
+    throw new StoreOpenError(`${location} is not a SQLite database (it is ${size} bytes of something else); flowtwin will not overwrite it: give another path or remove the file`);
+  }
+}

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StoreOpenError } from '../../src/store/open.js';
+import { SQL, SqliteStore } from '../../src/store/sqlite.js';
+import { runStoreConformance } from './conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowtwin-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const newFile = () => join(dir, `store-${++n}.db`);
+
+runStoreConformance('sqlite', async () => new SqliteStore(newFile()), {
+  info: { kind: 'sqlite', durable: true, shared: false },
+  makePeer: async (store) => new SqliteStore(store.info.location),
+});
+
+const thing = { kind: 'test.thing', tenant: 't1', createdAt: 1, version: 1 };
+
+function openError(file: string): StoreOpenError {
+  try {
+    new SqliteStore(file).close();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StoreOpenError);
+    return err as StoreOpenError;
+  }
+  throw new Error(`${file} opened`);
+}
+
+describe('sqlite store on disk', () => {
+  it('keeps records, versions, order and counters across close and reopen, and says the data is not fresh', async () => {
+    const file = newFile();
+    const first = new SqliteStore(file);
+    expect(first.info).toMatchObject({ location: file, fresh: true });
+    await first.create({ ...thing, id: 'old', parentId: 'p', data: 1 });
+    await first.update({ ...thing, id: 'old', data: 2 }, 1);
+    await first.increment('t1', 'k', 600_000);
+    await first.close();
+
+    const second = new SqliteStore(file);
+    expect(second.info.fresh).toBe(false);
+    expect(await second.get('test.thing', 't1', 'old')).toMatchObject({ parentId: 'p', version: 2, data: 2 });
+    expect(await second.increment('t1', 'k', 600_000)).toBe(2);
+    await second.create({ ...thing, id: 'new', parentId: 'p', data: 3 });
+    expect((await second.scan('test.thing', 't1', 'p')).map((r) => r.id)).toEqual(['new', 'old']);
+    await second.close();
+  });
+
+  it('keeps what was committed when the writing process is SIGKILLed', async () => {
+    const file = newFile();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sqlite-writer.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('committed') && resolve());
+      child.once('exit', (code) => reject(new Error(`writer exited with ${code} before committing`)));
+    });
+    const killed = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
+    // Nothing was checkpointed: the commits live only in the WAL that a reopen has to recover.
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+
+    const store = new SqliteStore(file);
+    expect(await store.get('test.thing', 't1', 'a')).toMatchObject({ version: 2, data: { n: 1 } });
+    expect(await store.increment('t1', 'k', 600_000)).toBe(2);
+    await store.close();
+  });
+
+  it('creates a store in an empty file', async () => {
+    const file = newFile();
+    writeFileSync(file, '');
+    const store = new SqliteStore(file);
+    expect(store.info.fresh).toBe(true);
+    await store.close();
+  });
+
+  it('refuses a file that is not SQLite, naming it and leaving it as it was', () => {
+    const file = newFile();
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    writeFileSync(file, bytes);
+    const err = openError(file);
+    expect(err.message).toContain(file);
+    expect(err.message).toContain('is not a SQLite database');
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a SQLite file with a valid header but a damaged body', () => {
+    const file = newFile();
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(4080, 0xff)]));
+    expect(openError(file).message).toContain(file);
+  });
+
+  it('refuses another program’s SQLite database, naming its tables, and does not write to it', () => {
+    const file = newFile();
+    const other = new Database(file);
+    other.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (9.5)");
+    other.close();
+    const before = readFileSync(file);
+    const err = openError(file);
+    expect(err.message).toMatch(new RegExp(`^${file} is a SQLite database that flowtwin did not create \\(it has tables invoices\\)`));
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses an empty SQLite database that another application has claimed', () => {
+    const file = newFile();
+    const other = new Database(file);
+    other.pragma('application_id = 1234');
+    other.close();
+    expect(openError(file).message).toContain('application_id 1234');
+  });
+
+  it('refuses a store written by a newer flowtwin', async () => {
+    const file = newFile();
+    await new SqliteStore(file).close();
+    const db = new Database(file);
+    db.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(openError(file).message).toBe(`${file}: this store was written by a newer flowtwin (schema 2); this flowtwin reads schema 1`);
+  });
+
+  it('refuses a directory and a path whose directory does not exist', () => {
+    expect(openError(dir).message).toContain('is a directory');
+    expect(openError(join(dir, 'missing', 'store.db')).message).toContain(join(dir, 'missing', 'store.db'));
+  });
+
+  it('answers lists and totals from an index, touching no other parent or kind', async () => {
+    const file = newFile();
+    await new SqliteStore(file).close();
+    const db = new Database(file, { readonly: true });
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ kind: 'k', tenant: 't', parentId: 'p', offset: 0, limit: 1 }) as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan(SQL.pageOfParent)).toMatch(/^SEARCH records USING INDEX records_by_parent \(tenant=\? AND kind=\? AND parent_id=\?\)$/);
+    expect(plan(SQL.countOfParent)).toMatch(/^SEARCH records USING COVERING INDEX records_by_parent \(tenant=\? AND kind=\? AND parent_id=\?\)$/);
+    expect(plan(SQL.pageOfKind)).toMatch(/^SEARCH records USING INDEX records_by_kind \(tenant=\? AND kind=\?\)$/);
+    expect(plan(SQL.countOfKind)).toMatch(/^SEARCH records USING COVERING INDEX records_by_kind \(tenant=\? AND kind=\?\)$/);
+    db.close();
+  });
+});
