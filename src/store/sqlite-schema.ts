@@ -45,7 +45,7 @@ export function openSchema(db: Database.Database, location: string): boolean {
     }
     if (applicationId !== 0 || tables.length > 0) {
       const what = applicationId !== 0 ? `application_id ${applicationId}` : `tables ${tables.join(', ')}`;
-      throw new StoreOpenError(`${location} is a SQLite database that flowtwin did not create (it has ${what}); flowtwin will not write to it: give another path`);
+      throw new StoreOpenError(`${location} is a SQLite database but not a flowtwin store (it has ${what}); flowtwin will not write to it: give another path`);
     }
     db.exec(SCHEMA);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));

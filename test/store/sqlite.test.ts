@@ -99,7 +99,7 @@ describe('sqlite store on disk', () => {
     other.close();
     const before = readFileSync(file);
     const err = openError(file);
-    expect(err.message).toMatch(new RegExp(`^${file} is a SQLite database that flowtwin did not create \\(it has tables invoices\\)`));
+    expect(err.message).toMatch(new RegExp(`^${file} is a SQLite database but not a flowtwin store \\(it has tables invoices\\)`));
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
