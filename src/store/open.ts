@@ -45,8 +45,11 @@ export async function openStore(spec: string, options: { wallClock?: () => numbe
       const { SqliteStore } = await import('./sqlite.js');
       return new SqliteStore(parsed.path, options);
     }
-    case 'redis':
-      throw new StoreOpenError('Redis stores are not supported yet');
+    case 'redis': {
+      // Expiry is kept by the Redis server's clock, so a wall clock option has nothing to drive here.
+      const { RedisStore } = await import('./redis.js');
+      return RedisStore.open(parsed.url, parsed.prefix === undefined ? {} : { prefix: parsed.prefix });
+    }
   }
 }
 

@@ -1,0 +1,102 @@
+// The Lua that makes each write one atomic step on the server, so separate processes agree.
+//
+// Key layout under the prefix P (T = base64url(tenant), K = base64url(kind); ids, parents and
+// counter keys are raw and always last, so no two names can produce the same key):
+//   P schema            schema version marker
+//   P seq               global insertion sequence: the score that orders lists newest first
+//   P tenants           SET of tenants that have keys, so reset() needs neither KEYS nor SCAN
+//   P t:T:keys          ZSET of every key of the tenant; score = expiry in ms, +inf for records and indexes
+//   P t:T:r:K:<id>      HASH v (version), c (createdAt), d (data JSON), p (parentId, when there is one)
+//   P t:T:i:K           ZSET of ids of a kind, scored by seq
+//   P t:T:c:K:<parent>  ZSET of a parent's child ids, scored by seq
+//   P t:T:n:<key>       counter
+
+/** KEYS: record, kind index, registry, seq, tenants[, child index]; ARGV: id, createdAt, data, tenant, parentId. */
+export const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local seq = redis.call('INCR', KEYS[4])
+redis.call('HSET', KEYS[1], 'v', 1, 'c', ARGV[2], 'd', ARGV[3])
+redis.call('ZADD', KEYS[2], seq, ARGV[1])
+redis.call('ZADD', KEYS[3], 'inf', KEYS[1], 'inf', KEYS[2])
+if #KEYS == 6 then
+  redis.call('HSET', KEYS[1], 'p', ARGV[5])
+  redis.call('ZADD', KEYS[6], seq, ARGV[1])
+  redis.call('ZADD', KEYS[3], 'inf', KEYS[6])
+end
+redis.call('SADD', KEYS[5], ARGV[4])
+return 1
+`;
+
+/** KEYS: record; ARGV: expected version, createdAt, data. parentId stays as stored. */
+export const UPDATE = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v or tonumber(v) ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', tonumber(v) + 1, 'c', ARGV[2], 'd', ARGV[3])
+return 1
+`;
+
+/**
+ * KEYS: record, kind index, registry; ARGV: id, child index prefix. The child index is named from
+ * the stored parent, which only the server knows at that moment, so that one key is built here.
+ */
+export const DELETE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local parent = redis.call('HGET', KEYS[1], 'p')
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], KEYS[1])
+local function unindex(index)
+  redis.call('ZREM', index, ARGV[1])
+  if redis.call('EXISTS', index) == 0 then redis.call('ZREM', KEYS[3], index) end
+end
+unindex(KEYS[2])
+if parent then unindex(ARGV[2] .. parent) end
+return 1
+`;
+
+/**
+ * KEYS: index; ARGV: record key prefix, start, stop. Returns the total, then id, version, createdAt,
+ * data, parentId (nil when none) per record: one snapshot, so the page agrees with its total.
+ */
+export const PAGE = `
+local out = { redis.call('ZCARD', KEYS[1]) }
+for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], ARGV[2], ARGV[3])) do
+  local r = redis.call('HMGET', ARGV[1] .. id, 'v', 'c', 'd', 'p')
+  if r[1] then
+    out[#out + 1] = id
+    out[#out + 1] = r[1]
+    out[#out + 1] = r[2]
+    out[#out + 1] = r[3]
+    out[#out + 1] = r[4]
+  end
+end
+return out
+`;
+
+/**
+ * KEYS: counter, registry, tenants; ARGV: ttl ms, tenant. The registry entry carries the expiry, and
+ * expired ones are dropped whenever a new counter starts, so the registry does not grow with windows.
+ */
+export const INCREMENT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), KEYS[1])
+  redis.call('SADD', KEYS[3], ARGV[2])
+end
+return n
+`;
+
+/** KEYS: registry, tenants; ARGV: batch size, tenant. Deletes one batch of a tenant's keys; returns how many remain. */
+export const RESET_BATCH = `
+local keys = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+if #keys > 0 then
+  redis.call('DEL', unpack(keys))
+  redis.call('ZREM', KEYS[1], unpack(keys))
+end
+local left = redis.call('ZCARD', KEYS[1])
+if left == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
+return left
+`;

@@ -1,0 +1,271 @@
+// Redis store: one Redis shared by many flowtwin processes. Every write is a Lua script, so the
+// compare-and-set has exactly one winner whichever process or connection the callers use.
+import { Redis } from 'ioredis';
+import { CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
+import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
+import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
+
+export const SCHEMA_VERSION = 1;
+export const DEFAULT_PREFIX = 'flowtwin:';
+const RESET_BATCH_SIZE = 500;
+
+export interface RedisStoreOptions {
+  /** Put before every key and channel name; defaults to "flowtwin:". */
+  prefix?: string;
+  connectTimeoutMs?: number;
+}
+
+type Arg = string | number;
+interface Scripts {
+  ftCreate(numKeys: number, ...args: Arg[]): Promise<number>;
+  ftUpdate(key: string, ...args: Arg[]): Promise<number>;
+  ftDelete(...args: Arg[]): Promise<number>;
+  ftPage(key: string, ...args: Arg[]): Promise<(string | number | null)[]>;
+  ftIncrement(...args: Arg[]): Promise<number>;
+  ftResetBatch(...args: Arg[]): Promise<number>;
+}
+
+export class RedisStore implements Store {
+  private subscriber?: Redis;
+  private readonly listeners = new Map<string, Set<(message: string) => void>>();
+  /** Subscribes and unsubscribes one after another, so a channel's SUBSCRIBE and UNSUBSCRIBE never cross. */
+  private pubsubQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly redis: Redis & Scripts,
+    private readonly prefix: string,
+    readonly info: StoreInfo,
+  ) {}
+
+  /** Connects, checks or writes the schema marker; throws StoreOpenError instead of retrying forever. */
+  static async open(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const location = redisLocation(url);
+    const prefix = options.prefix ?? DEFAULT_PREFIX;
+    let opened = false;
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: options.connectTimeoutMs ?? 3000,
+      // Once open, ride out a Redis restart; before that, an unreachable Redis is the user's mistake to hear about now.
+      retryStrategy: (times) => (opened ? Math.min(times * 200, 2000) : null),
+    });
+    // Failures reach callers as rejected commands; without a listener ioredis would also print each one.
+    // The first one is kept because connect() itself only says "Connection is closed".
+    let cause: Error | undefined;
+    redis.on('error', (err: Error) => void (cause ??= err));
+    const timeoutMs = options.connectTimeoutMs ?? 3000;
+    try {
+      // connectTimeout only covers the TCP connect: a listener that never answers would hang the ready check.
+      await withDeadline(redis.connect(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+    } catch (err) {
+      redis.disconnect();
+      throw new StoreOpenError(`cannot reach Redis at ${location}: ${(cause ?? (err as Error)).message}`);
+    }
+    try {
+      const fresh = await withDeadline(checkSchema(redis, `${prefix}schema`, location), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      for (const [name, lua] of Object.entries({ ftCreate: CREATE, ftUpdate: UPDATE, ftDelete: DELETE, ftPage: PAGE, ftIncrement: INCREMENT, ftResetBatch: RESET_BATCH })) {
+        redis.defineCommand(name, { lua, numberOfKeys: KEY_COUNTS[name] });
+      }
+      opened = true;
+      return new RedisStore(redis as Redis & Scripts, prefix, { kind: 'redis', location, durable: true, shared: true, fresh });
+    } catch (err) {
+      redis.disconnect();
+      if (err instanceof StoreOpenError) throw err;
+      throw new StoreOpenError(`cannot open the flowtwin store at ${location}: ${(err as Error).message}`);
+    }
+  }
+
+  async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const [v, c, d, p] = await this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p');
+    if (v === null || v === undefined) return undefined;
+    return toRecord<T>(kind, tenant, id, v, c!, d!, p ?? null);
+  }
+
+  async create<T>(record: StoredRecord<T>): Promise<void> {
+    const { kind, tenant, id, parentId } = record;
+    const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant), `${this.prefix}seq`, `${this.prefix}tenants`];
+    if (parentId !== undefined) keys.push(this.childIndexPrefix(kind, tenant) + parentId);
+    const args = [id, record.createdAt, toJson(record.data), tenant, parentId ?? ''];
+    if ((await this.redis.ftCreate(keys.length, ...keys, ...args)) === 0) throw new DuplicateRecordError(kind, id);
+  }
+
+  async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
+    const key = this.recordKey(record.kind, record.tenant, record.id);
+    return (await this.redis.ftUpdate(key, expectedVersion, record.createdAt, toJson(record.data))) === 1;
+  }
+
+  async delete(kind: string, tenant: string, id: string): Promise<boolean> {
+    const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant)];
+    return (await this.redis.ftDelete(...keys, id, this.childIndexPrefix(kind, tenant))) === 1;
+  }
+
+  async list<T>(query: ListQuery): Promise<ListPage<T>> {
+    const { kind, tenant, parentId, offset, limit } = query;
+    const index = parentId === undefined ? this.kindIndex(kind, tenant) : this.childIndexPrefix(kind, tenant) + parentId;
+    if (limit === 0) return { items: [], total: await this.redis.zcard(index) };
+    // A negative limit means "to the end", which is how scan asks for everything.
+    const stop = limit < 0 ? -1 : offset + limit - 1;
+    const [total, ...flat] = await this.redis.ftPage(index, this.recordKeyPrefix(kind, tenant), offset, stop);
+    const items: StoredRecord<T>[] = [];
+    for (let i = 0; i < flat.length; i += 5) {
+      items.push(toRecord<T>(kind, tenant, String(flat[i]), String(flat[i + 1]), String(flat[i + 2]), String(flat[i + 3]), (flat[i + 4] as string | null) ?? null));
+    }
+    return { items, total: Number(total) };
+  }
+
+  async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
+    return (await this.list<T>({ kind, tenant, parentId, offset: 0, limit: -1 })).items;
+  }
+
+  async increment(tenant: string, key: string, ttlMs: number): Promise<number> {
+    const counter = `${this.tenantPrefix(tenant)}n:${key}`;
+    return this.redis.ftIncrement(counter, this.registry(tenant), `${this.prefix}tenants`, Math.max(1, Math.ceil(ttlMs)), tenant);
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.redis.publish(this.channelName(channel), message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    const name = this.channelName(channel);
+    const own = (message: string) => listener(message);
+    await this.serially(async () => {
+      let set = this.listeners.get(name);
+      if (set) return void set.add(own);
+      // Listed before SUBSCRIBE is sent: a message can arrive in the same read as the acknowledgement.
+      this.listeners.set(name, (set = new Set([own])));
+      try {
+        await (await this.subscriberConnection()).subscribe(name);
+      } catch (err) {
+        this.listeners.delete(name);
+        throw err;
+      }
+    });
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      await this.serially(async () => {
+        const set = this.listeners.get(name);
+        if (!set?.delete(own) || set.size > 0) return;
+        this.listeners.delete(name);
+        await this.subscriber?.unsubscribe(name);
+      });
+    };
+  }
+
+  async reset(tenant?: string): Promise<void> {
+    if (tenant !== undefined) return this.resetTenant(tenant);
+    // SSCAN, not SMEMBERS: the set of tenants is not bounded by anything flowtwin controls.
+    let cursor = '0';
+    do {
+      const [next, tenants] = await this.redis.sscan(`${this.prefix}tenants`, cursor, 'COUNT', 100);
+      for (const t of tenants) await this.resetTenant(t);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.redis, this.subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())));
+  }
+
+  private async resetTenant(tenant: string): Promise<void> {
+    while ((await this.redis.ftResetBatch(this.registry(tenant), `${this.prefix}tenants`, RESET_BATCH_SIZE, tenant)) > 0);
+  }
+
+  private async subscriberConnection(): Promise<Redis> {
+    if (this.subscriber) return this.subscriber;
+    // Its own connection: a connection in subscribe mode can run no other command.
+    const subscriber = this.redis.duplicate();
+    subscriber.on('error', () => {});
+    subscriber.on('message', (name: string, message: string) => {
+      for (const listener of [...(this.listeners.get(name) ?? [])]) {
+        // A throwing listener must not break the connection's reader or starve the others.
+        try {
+          listener(message);
+        } catch (err) {
+          process.emitWarning(`a subscriber of ${name} threw: ${(err as Error).message}`);
+        }
+      }
+    });
+    this.subscriber = subscriber;
+    await subscriber.connect();
+    return subscriber;
+  }
+
+  private serially<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.pubsubQueue.then(op, op);
+    this.pubsubQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private tenantPrefix(tenant: string): string {
+    return `${this.prefix}t:${encode(tenant)}:`;
+  }
+  private registry(tenant: string): string {
+    return `${this.tenantPrefix(tenant)}keys`;
+  }
+  private recordKeyPrefix(kind: string, tenant: string): string {
+    return `${this.tenantPrefix(tenant)}r:${encode(kind)}:`;
+  }
+  private recordKey(kind: string, tenant: string, id: string): string {
+    return this.recordKeyPrefix(kind, tenant) + id;
+  }
+  private kindIndex(kind: string, tenant: string): string {
+    return `${this.tenantPrefix(tenant)}i:${encode(kind)}`;
+  }
+  private childIndexPrefix(kind: string, tenant: string): string {
+    return `${this.tenantPrefix(tenant)}c:${encode(kind)}:`;
+  }
+  private channelName(channel: string): string {
+    // Pub/sub ignores the db number, so the prefix is what keeps two stores on one Redis apart.
+    return `${this.prefix}ch:${channel}`;
+  }
+}
+
+/** Keys each script takes; create's count varies (a child index only when there is a parent), so it passes its own. */
+const KEY_COUNTS: Record<string, number | undefined> = { ftUpdate: 1, ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2 };
+
+function withDeadline<T>(work: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** base64url has no ":" and no glob characters, so an encoded tenant or kind can neither collide nor match a pattern. */
+const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
+
+const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
+
+function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, d: string, p: string | null): StoredRecord<T> {
+  const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: JSON.parse(d) as T };
+  if (p !== null) record.parentId = p;
+  return record;
+}
+
+async function checkSchema(redis: Redis, key: string, location: string): Promise<boolean> {
+  if ((await redis.set(key, String(SCHEMA_VERSION), 'NX')) === 'OK') return true;
+  const raw = await redis.get(key);
+  const version = Number(raw);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new StoreOpenError(`${location}: key ${key} holds ${JSON.stringify(raw)}, not a flowtwin schema version; is another program using the prefix?`);
+  }
+  if (version > SCHEMA_VERSION) throw newerSchemaError(location, version, SCHEMA_VERSION);
+  return false;
+}
+
+/** The URL as logs and /health show it: no password, and the db number always spelled out. */
+export function redisLocation(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreOpenError(`"${redactUrl(url)}" is not a valid Redis URL; use redis://host:port/db`);
+  }
+  const db = parsed.pathname.replace(/^\//, '') || '0';
+  if (!/^\d+$/.test(db)) throw new StoreOpenError(`${redactUrl(url)}: the database must be a number, as in redis://host:port/0`);
+  const user = parsed.username ? `${parsed.username}@` : '';
+  return `${parsed.protocol}//${user}${parsed.hostname || 'localhost'}:${parsed.port || 6379}/${db}`;
+}

@@ -1,0 +1,116 @@
+// A Redis for tests: FLOWTWIN_TEST_REDIS_URL when set, else a redis-server of our own on a free
+// port with persistence off. Tests keep apart by key prefix (pub/sub ignores db numbers).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { Redis } from 'ioredis';
+
+const EXTERNAL = process.env.FLOWTWIN_TEST_REDIS_URL;
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+const SERVER_BINARY = EXTERNAL ? undefined : onPath('redis-server');
+
+/** Why the Redis suite cannot run here, or undefined when it can. Throws when CI demands Redis. */
+export function redisSkipReason(): string | undefined {
+  if (EXTERNAL || SERVER_BINARY) return undefined;
+  const reason = 'no redis-server on PATH and FLOWTWIN_TEST_REDIS_URL unset';
+  if (process.env.FLOWTWIN_REQUIRE_REDIS === '1') throw new Error(`FLOWTWIN_REQUIRE_REDIS=1 but ${reason}: install redis-server`);
+  return reason;
+}
+
+export interface TestRedis {
+  /** redis://host:port/db of the server, without a prefix. */
+  url: string;
+  /** A prefix no other test uses; everything under it is deleted by stop(). */
+  prefix(): string;
+  stop(): Promise<void>;
+}
+
+export async function startTestRedis(): Promise<TestRedis> {
+  const run = `flowtwin-test:${randomUUID()}:`;
+  let n = 0;
+  const server = EXTERNAL ? undefined : await startServer(SERVER_BINARY!);
+  const url = EXTERNAL ?? `redis://127.0.0.1:${server!.port}/0`;
+  return {
+    url,
+    prefix: () => `${run}${++n}:`,
+    async stop() {
+      if (server) return server.stop();
+      // A shared Redis keeps running: take away only what this run wrote.
+      const redis = new Redis(url);
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${run}*`, 'COUNT', 1000);
+          if (keys.length) await redis.del(...keys);
+          cursor = next;
+        } while (cursor !== '0');
+      } finally {
+        await redis.quit();
+      }
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startServer(binary: string): Promise<{ port: number; stop(): Promise<void> }> {
+  // The port is free when probed but another process may take it first; then try another.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await ready(child);
+      return { port, stop: () => stopServer(child) };
+    } catch (err) {
+      await stopServer(child);
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+function ready(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server not ready within 10 s:\n${log}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${log}`));
+    });
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
