@@ -1,5 +1,5 @@
-// Turns a --store spec into a Store. The SQLite and Redis modules are imported only when asked
-// for, so a memory-only run never loads the native SQLite addon or a Redis client.
+// Turns a --store spec into a Store. openStore imports the SQLite and Redis modules only when a spec
+// asks for them, so a memory-only server loads neither the native SQLite addon nor a Redis client.
 import { MemoryStore } from './memory.js';
 import type { Store } from './store.js';
 
