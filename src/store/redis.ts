@@ -46,6 +46,8 @@ export class RedisStore implements Store {
     const redis = new Redis(url, {
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs ?? 3000,
+      // How long a dropped connection's socket may linger (default 2 s); it holds the process open meanwhile.
+      disconnectTimeout: 200,
       // Once open, ride out a Redis restart; before that, an unreachable Redis is the user's mistake to hear about now.
       retryStrategy: (times) => (opened ? Math.min(times * 200, 2000) : null),
     });
@@ -58,7 +60,9 @@ export class RedisStore implements Store {
       // connectTimeout only covers the TCP connect: a listener that never answers would hang the ready check.
       await withDeadline(redis.connect(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
     } catch (err) {
-      redis.disconnect();
+      // Once ioredis has given up ("end") its socket is gone; disconnect() would only start a timer
+      // waiting for that socket to close, and hold the process open that long.
+      if (redis.status !== 'end') redis.disconnect();
       throw new StoreOpenError(`cannot reach Redis at ${location}: ${(cause ?? (err as Error)).message}`);
     }
     try {

@@ -9,15 +9,22 @@ import type { Store } from '../../src/store/store.js';
 import { redisSkipReason, startTestRedis, type TestRedis } from '../support/redis.js';
 import { inbox, runStoreConformance } from './conformance.js';
 
-/** Runs redis-exit.ts and reports how it ended; a child still running after 10 s is killed. */
-async function runToExit(spec: string): Promise<{ code: number | null; signal: string | null; out: string }> {
+/**
+ * Runs redis-exit.ts and reports how it ended, and how long it lingered after its last word (a
+ * connection or timer left behind shows up as seconds there). A child still running after 10 s is killed.
+ */
+async function runToExit(spec: string): Promise<{ code: number | null; signal: string | null; out: string; lingered: boolean }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'redis-exit.ts'), spec], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  let saidAt = Infinity;
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    saidAt = Date.now();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
   clearTimeout(timer);
-  return { code, signal, out };
+  return { code, signal, out, lingered: Date.now() - saidAt > 1_000 };
 }
 
 describe('redis store without a server', () => {
@@ -43,7 +50,7 @@ describe('redis store without a server', () => {
   });
 
   it('leaves nothing running after a failed open, so the process can exit', async () => {
-    expect(await runToExit('redis://127.0.0.1:1/0')).toEqual({ code: 0, signal: null, out: 'refused: StoreOpenError\n' });
+    expect(await runToExit('redis://127.0.0.1:1/0')).toEqual({ code: 0, signal: null, out: 'refused: StoreOpenError\n', lingered: false });
   });
 });
 
@@ -152,6 +159,6 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
   });
 
   it('lets the process exit by itself once the store is closed', async () => {
-    expect(await runToExit(`${redis.url}?prefix=${encodeURIComponent(redis.prefix())}`)).toEqual({ code: 0, signal: null, out: 'closed\n' });
+    expect(await runToExit(`${redis.url}?prefix=${encodeURIComponent(redis.prefix())}`)).toEqual({ code: 0, signal: null, out: 'closed\n', lingered: false });
   });
 });
