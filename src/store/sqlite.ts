@@ -62,6 +62,9 @@ export class SqliteStore implements Store {
   private readonly wallClock: () => number;
   private increments = 0;
   private closed = false;
+  /** One read transaction, so a page and its total come from the same snapshot. */
+  private readonly readPage: (byParent: boolean, params: Record<string, unknown>) => { rows: Row[]; total: number };
+  private readonly resetIn: (tenant: string | undefined) => void;
 
   /** Opens or creates the store at `file` (":memory:" for a throwaway one); throws StoreOpenError. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -78,6 +81,19 @@ export class SqliteStore implements Store {
       this.sql = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, open.prepare(text)])) as Statements;
       for (const single of [this.sql.countOfKind, this.sql.countOfParent, this.sql.increment]) single.pluck();
       this.db = db;
+      this.readPage = db.transaction((byParent: boolean, params: Record<string, unknown>) => ({
+        rows: (byParent ? this.sql.pageOfParent : this.sql.pageOfKind).all(params) as Row[],
+        total: (byParent ? this.sql.countOfParent : this.sql.countOfKind).get(params) as number,
+      }));
+      this.resetIn = db.transaction((tenant: string | undefined) => {
+        if (tenant === undefined) {
+          this.sql.resetAllRecords.run();
+          this.sql.resetAllCounters.run();
+        } else {
+          this.sql.resetRecords.run({ tenant });
+          this.sql.resetCounters.run({ tenant });
+        }
+      });
       this.info = { kind: 'sqlite', location, durable: location !== ':memory:', shared: false, fresh };
     } catch (err) {
       db?.close();
@@ -96,7 +112,7 @@ export class SqliteStore implements Store {
     try {
       this.sql.insert.run({ ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) });
     } catch (err) {
-      if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_CONSTRAINT')) throw new DuplicateRecordError(record.kind, record.id);
+      if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateRecordError(record.kind, record.id);
       throw err;
     }
   }
@@ -114,12 +130,8 @@ export class SqliteStore implements Store {
     const { kind, tenant, parentId, offset, limit } = query;
     const byParent = parentId !== undefined;
     const params = byParent ? { kind, tenant, parentId, offset, limit } : { kind, tenant, offset, limit };
-    // One read transaction, so the page and the total come from the same snapshot.
-    return this.db.transaction(() => {
-      const rows = (byParent ? this.sql.pageOfParent : this.sql.pageOfKind).all(params) as Row[];
-      const total = (byParent ? this.sql.countOfParent : this.sql.countOfKind).get(params) as number;
-      return { items: rows.map((row) => toRecord<T>(kind, tenant, row)), total };
-    })();
+    const { rows, total } = this.readPage(byParent, params);
+    return { items: rows.map((row) => toRecord<T>(kind, tenant, row)), total };
   }
 
   async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
@@ -141,15 +153,7 @@ export class SqliteStore implements Store {
   }
 
   async reset(tenant?: string): Promise<void> {
-    this.db.transaction(() => {
-      if (tenant === undefined) {
-        this.sql.resetAllRecords.run();
-        this.sql.resetAllCounters.run();
-      } else {
-        this.sql.resetRecords.run({ tenant });
-        this.sql.resetCounters.run({ tenant });
-      }
-    })();
+    this.resetIn(tenant);
   }
 
   async close(): Promise<void> {
