@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { CONTROL_USAGE, ControlUsageError, controlCommand } from './admin/cli.js';
 import { CONTRACT_USAGE, ContractUsageError, contractCommand, VERIFY_HAR_USAGE, verifyHarCommand } from './contract/cli.js';
-import { DEFAULT_FIXTURES, readJsonFile, serve } from './serve.js';
+import { DEFAULT_FIXTURES, readJsonFile, serve, type ServeOptions } from './serve.js';
+import { openStore } from './store/open.js';
 import type { RateLimitRule } from './http/rate-limits.js';
 import { VERSION } from './version.js';
 
@@ -11,6 +12,7 @@ const USAGE = `flowtwin ${VERSION}: a stateful fake of vendor workflow-automatio
 
 Usage:
   flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
+                 [--store memory | sqlite:<path> | redis://host:port/db]
                  [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
   ${CONTRACT_USAGE.replace(/\n/g, '\n  ')}
   ${VERIFY_HAR_USAGE}
@@ -30,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       seed: { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
+      store: { type: 'string', default: 'memory' },
       config: { type: 'string' },
       'body-limit': { type: 'string' },
       'step-ms': { type: 'string' },
@@ -48,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   const fixtures = values['no-seed'] ? undefined : readJsonFile(values.seed ?? DEFAULT_FIXTURES, 'fixtures file');
   const stepMs = values['step-ms'] === undefined ? undefined : integer(values['step-ms'], '--step-ms', 0, 86_400_000);
   const { rateLimits, ...vendors } = config as { datadog?: Record<string, unknown>; rateLimits?: RateLimitRule[] };
-  const running = await serve({
+  const options: ServeOptions = {
     port,
     host: values.host,
     ...(fixtures ? { fixtures } : {}),
@@ -58,8 +61,16 @@ async function main(argv: string[]): Promise<number> {
     ...(values['validate-responses']
       ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) }
       : {}),
+  };
+  // Opened last, and closed on a failed start: an open Redis connection would keep the process alive.
+  const store = await openStore(values.store);
+  const running = await serve({ ...options, store }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
+  const { kind, location, fresh } = store.info;
   console.log(`flowtwin ${VERSION} listening on ${running.url}`);
+  console.log(`store: ${kind} ${location}${fresh ? '' : ' (existing data kept, fixtures not loaded)'}`);
   await new Promise<void>((resolve) => {
     const shutdown = () => void running.stop().then(resolve);
     process.once('SIGTERM', shutdown);

@@ -1,28 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../src/serve.js';
+import { cli, killChildren } from './support/cli.js';
 
-const children: ChildProcess[] = [];
-afterEach(() => children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d));
-  child.stderr!.on('data', (d: Buffer) => (err += d));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => out.includes('\n') && resolve(out.split('\n')[0]!));
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  firstLine.catch(() => undefined); // awaited only by tests that expect the server to start
-  return { child, firstLine, output: () => ({ out, err }) };
-}
+afterEach(killChildren);
 
 describe('flowtwin serve', () => {
   it('prints one line with the URL when ready, serves the fixtures, and exits 0 on SIGTERM', async () => {

@@ -68,7 +68,8 @@ export function controlRouter(deps: ControlDeps): Router {
   };
 
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', version: deps.version, vendors: deps.vendors.map((v) => v.name), clock: clockState() });
+    const { kind, location, durable, shared } = deps.store.info;
+    res.json({ status: 'ok', version: deps.version, vendors: deps.vendors.map((v) => v.name), clock: clockState(), store: { kind, location, durable, shared } });
   });
 
   router.post('/reset', async (req, res) => {

@@ -12,7 +12,7 @@ export class MemoryStore implements Store {
   /** tenant|key -> count and the wall time it expires. */
   private readonly counters = new Map<string, { count: number; expires: number }>();
   private readonly channels = new LocalChannels();
-  readonly info: StoreInfo = { kind: 'memory', location: 'this process', durable: false, shared: false, fresh: true };
+  readonly info: StoreInfo = { kind: 'memory', location: 'in-process', durable: false, shared: false, fresh: true };
 
   constructor(private readonly wallClock: () => number = Date.now) {}
 

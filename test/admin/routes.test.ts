@@ -7,7 +7,7 @@ describe('control plane', () => {
     const ft = await testFlowtwin();
     const res = conforms('GetHealth', await ft.http.get('/__flowtwin/health'));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', vendors: ['datadog', 'secmaster', 'huawei-iam'], clock: { now: T0, frozen: true, speed: 1 } });
+    expect(res.body).toMatchObject({ status: 'ok', vendors: ['datadog', 'secmaster', 'huawei-iam'], clock: { now: T0, frozen: true, speed: 1 }, store: { kind: 'memory', durable: false, shared: false } });
   });
 
   it('advances, freezes, resumes and speeds up the virtual clock', async () => {
