@@ -111,10 +111,12 @@ describe('SQLite store in a process', () => {
     const deadline = Date.now() + 10_000;
     while (acknowledged.length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(acknowledged.length, `only ${acknowledged.length} writes acknowledged; others: ${other.slice(0, 3).join(' | ')}`).toBeGreaterThanOrEqual(40);
+    // Listen before killing: the exit event may come before a later listener would be added.
+    const exited = once(first.child, 'exit');
     first.child.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
-    await once(first.child, 'exit').catch(() => undefined);
+    await exited;
 
     const second = cli(['serve', '--port', '0', '--store', `sqlite:${file}`]);
     const again = await second.url();
