@@ -2,13 +2,14 @@
 // specs offline, and reports per operation what the spec says and what was seen.
 import { loadSpec } from '../spec/load.js';
 import { compileSpec, type CompiledSpec, type OperationSpec } from '../spec/operations.js';
-import { validateResponse } from '../spec/validate-response.js';
+import { validateResponse, type ResponseViolation } from '../spec/validate-response.js';
 import type { ContractReport, Finding } from './types.js';
 import { undocumentedFields } from './undocumented.js';
 
 export const HAR_SPECS = ['datadog-workflow-automation.yaml', 'huawei-secmaster-playbooks.yaml', 'huawei-iam.yaml'];
 
-interface HarEntry {
+/** The part of a HAR 1.2 entry verify-har reads. */
+export interface HarEntry {
   request: { method: string; url: string };
   response: { status: number; content?: { mimeType?: string; text?: string; encoding?: string }; headers?: { name: string; value: string }[] };
 }
@@ -38,7 +39,7 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
   for (const [index, entry] of entries.entries()) {
     const url = new URL(entry.request.url);
     const request = `${entry.request.method.toUpperCase()} ${url.pathname}${url.search}`;
-    const found = match(specs, entry.request.method, url.pathname);
+    const found = matchOperation(specs, entry.request.method, url.pathname);
     if (!found) {
       unmatched.push(request);
       continue;
@@ -50,7 +51,7 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
     summary.seen[status] = (summary.seen[status] ?? 0) + 1;
     const contentType = entry.response.content?.mimeType || header(entry, 'content-type');
     const body = parseBody(entry);
-    const violations = validateResponse(op, entry.response.status, body === undefined ? undefined : contentType, body);
+    const { violations, undocumented: extra } = checkResponse(spec, op, entry.response.status, body === undefined ? undefined : contentType, body);
     const caseName = `entry ${index + 1}: ${op.operationId}`;
     for (const v of violations) {
       const check = v.kind === 'status' ? 'conformance.status-declared' : v.kind === 'media-type' ? 'conformance.content-type' : 'conformance.schema';
@@ -59,8 +60,6 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
     }
     if (violations.length === 0) {
       findings.push({ check: 'conformance.response', case: caseName, outcome: 'pass', message: `${op.operationId} ${status} as declared`, request });
-      const pointer = op.responses.get(status)?.schemas.get((contentType ?? '').split(';')[0]!.trim().toLowerCase());
-      const extra = pointer ? undocumentedFields(spec.document, pointer, body) : [];
       if (extra.length > 0) {
         findings.push({ check: 'conformance.undocumented-fields', case: caseName, outcome: options.strictFields ? 'fail' : 'warn', message: `${op.operationId} ${status} carries fields the spec does not describe`, request, seen: extra.join(', ') });
         for (const f of extra) if (!summary.undocumented.includes(f)) summary.undocumented.push(f);
@@ -81,7 +80,21 @@ export function driftTable(report: HarReport): string {
   return lines.join('\n');
 }
 
-function match(specs: CompiledSpec[], method: string, path: string): { spec: CompiledSpec; op: OperationSpec } | undefined {
+export interface ResponseCheck {
+  violations: ResponseViolation[];
+  /** Fields the schema does not describe; looked for only when the response keeps the spec's promises. */
+  undocumented: string[];
+}
+
+/** One response against its operation, as verify-har and the proxy both judge it. */
+export function checkResponse(spec: CompiledSpec, op: OperationSpec, status: number, contentType: string | undefined, body: unknown): ResponseCheck {
+  const violations = validateResponse(op, status, contentType, body);
+  if (violations.length > 0) return { violations, undocumented: [] };
+  const pointer = op.responses.get(String(status))?.schemas.get((contentType ?? '').split(';')[0]!.trim().toLowerCase());
+  return { violations, undocumented: pointer ? undocumentedFields(spec.document, pointer, body) : [] };
+}
+
+export function matchOperation(specs: CompiledSpec[], method: string, path: string): { spec: CompiledSpec; op: OperationSpec } | undefined {
   for (const spec of specs) {
     // Literal segments win over parameters, as the vendors route (e.g. /playbooks/instances).
     const candidates = spec.operations.filter((o) => o.method === method.toLowerCase() && o.pathPattern.test(path));

@@ -39,6 +39,8 @@ export interface JournalFilter {
 const SECRET_KEY = /pass(word)?|secret|token|^sk$|api_?key|app_?key|authorization/i;
 const MASK = '***';
 
+export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
+
 /** A copy with every value under a secret-looking key replaced, at any depth. */
 export function maskSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 64) return value;
