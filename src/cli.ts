@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// flowtwin's command line. `serve` today; contract, verify-har, proxy and seed join it later.
+// flowtwin's command line: serve, contract, verify-har, proxy and the control verbs.
 import { parseArgs } from 'node:util';
 import { CONTROL_USAGE, ControlUsageError, controlCommand } from './admin/cli.js';
 import { CONTRACT_USAGE, ContractUsageError, contractCommand, VERIFY_HAR_USAGE, verifyHarCommand } from './contract/cli.js';
+import { PROXY_USAGE, ProxyUsageError, proxyCommand } from './proxy/cli.js';
 import { DEFAULT_FIXTURES, readJsonFile, serve, type ServeOptions } from './serve.js';
 import { openStore } from './store/open.js';
 import type { RateLimitRule } from './http/rate-limits.js';
@@ -16,6 +17,7 @@ Usage:
                  [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
   ${CONTRACT_USAGE.replace(/\n/g, '\n  ')}
   ${VERIFY_HAR_USAGE}
+  ${PROXY_USAGE.replace(/\n/g, '\n  ')}
   ${CONTROL_USAGE}
   flowtwin --version | --help
 `;
@@ -23,6 +25,7 @@ Usage:
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'contract') return contractCommand(argv.slice(1));
   if (argv[0] === 'verify-har') return verifyHarCommand(argv.slice(1));
+  if (argv[0] === 'proxy') return proxyCommand(argv.slice(1));
   if (['clock', 'fault', 'scenario', 'reset', 'events'].includes(argv[0] ?? '')) return controlCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
@@ -100,7 +103,7 @@ function fail(message: string): number {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    const usage = err instanceof UsageError || err instanceof ContractUsageError || err instanceof ControlUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = err instanceof UsageError || err instanceof ContractUsageError || err instanceof ProxyUsageError || err instanceof ControlUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.exitCode = fail((err as Error).message) && (usage ? 2 : 1);
   },
 );
