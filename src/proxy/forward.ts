@@ -18,7 +18,7 @@ export interface Forwarded {
  * upstream's host, not the proxy's.)
  */
 export function forward(upstream: URL, method: string, target: string, rawHeaders: string[], body: Buffer): Forwarded {
-  const headers = [...endToEnd(rawHeaders, ['host']), 'Host', upstream.host];
+  const headers = withHost(endToEnd(rawHeaders), upstream.host);
   const client = upstream.protocol === 'https:' ? https : http;
   const request = client.request({
     protocol: upstream.protocol,
@@ -35,4 +35,16 @@ export function forward(upstream: URL, method: string, target: string, rawHeader
   });
   request.end(body.length > 0 ? body : undefined);
   return { headers, response, abort: () => request.destroy() };
+}
+
+/** Host replaced where the client put it, so the header order stays the client's. */
+function withHost(raw: string[], host: string): string[] {
+  const out = [...raw];
+  let found = false;
+  for (let i = 0; i < out.length; i += 2) {
+    if (out[i]!.toLowerCase() !== 'host') continue;
+    out[i + 1] = host;
+    found = true;
+  }
+  return found ? out : [...out, 'Host', host];
 }
