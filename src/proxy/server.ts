@@ -104,13 +104,18 @@ async function exchange(req: IncomingMessage, res: ServerResponse, upstream: URL
   const url = new URL(`${upstream.origin}${target}`);
   const requestBody = await readAll(req);
   const sent = forward(upstream, method, target, req.rawHeaders, requestBody);
+  let clientGone = false;
   res.once('close', () => {
-    if (!res.writableFinished) sent.abort();
+    if (res.writableFinished) return;
+    clientGone = true;
+    sent.abort();
   });
   let upstreamRes: IncomingMessage;
   try {
     upstreamRes = await sent.response;
   } catch (err) {
+    // The abort above, not the upstream's doing: nobody is left to answer or to warn.
+    if (clientGone) return;
     const reason = (err as Error).message || String((err as NodeJS.ErrnoException).code);
     log(`upstream unreachable: ${method} ${url.pathname}: ${reason}`);
     if (res.headersSent || res.destroyed) return;
@@ -170,5 +175,6 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+    req.once('close', () => req.complete || reject(new Error('the client went away before sending the whole request')));
   });
 }

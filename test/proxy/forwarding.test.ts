@@ -1,10 +1,11 @@
 // What goes through the proxy arrives as it left: request line, header case, order and repeats,
 // body bytes (a Huawei AK/SK signature still verifies upstream), and the upstream's status line,
 // headers and body back. And when the upstream cannot answer, the client gets a 502, not a crash.
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseAuthorization, sign, signatureMatches } from '../../src/vendors/huawei-iam/signer.js';
 import { vendorOfHost } from '../../src/proxy/vendors.js';
 import { endToEndOnly, PROJECT, proxyTo, send, SM_BASE, standIn, type Received } from './support.js';
@@ -103,6 +104,23 @@ describe('flowtwin proxy forwarding', () => {
     const lines = await proxy.settledLines();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^upstream unreachable: GET \/api\/v2\/workflows: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+  });
+
+  it('drops the upstream request when the client goes away first, and blames nobody', async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const upstream = await standIn((_req, res) => {
+      res.on('close', upstreamClosed);
+      return undefined; // never answers
+    });
+    const proxy = await proxyTo(upstream.url, { vendor: 'datadog' });
+    const req = http.request(`${proxy.url}/api/v2/workflows`, { agent: false });
+    req.on('error', () => undefined);
+    req.end();
+    await vi.waitFor(() => expect(upstream.received).toHaveLength(1));
+    req.destroy();
+    await closed;
+    expect(await proxy.settledLines()).toEqual([]);
   });
 
   it('cuts the client off when the upstream breaks off its answer mid-body, and logs it', async () => {
