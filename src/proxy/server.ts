@@ -138,6 +138,7 @@ async function exchange(req: IncomingMessage, res: ServerResponse, upstream: URL
     upstreamRes.on('error', () => resolve(false));
   });
   if (!complete) {
+    if (clientGone) return;
     // Headers are gone already: cutting the client off is the only honest way to pass on a broken answer.
     log(`upstream broke off the response: ${method} ${url.pathname} ${status}`);
     res.destroy();

@@ -123,6 +123,24 @@ describe('flowtwin proxy forwarding', () => {
     expect(await proxy.settledLines()).toEqual([]);
   });
 
+  it('drops the upstream answer when the client goes away while it streams, and blames nobody', async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const upstream = await standIn((_req, res) => {
+      res.on('close', upstreamClosed);
+      res.writeHead(200, ['Content-Type', 'application/json', 'Transfer-Encoding', 'chunked']);
+      res.write('{"count": 1,');
+      return undefined; // never finishes
+    });
+    const proxy = await proxyTo(upstream.url, { vendor: 'secmaster' });
+    const req = http.request(`${proxy.url}${SM_BASE}/instances?limit=10&offset=0`, { agent: false });
+    req.on('error', () => undefined);
+    req.on('response', (res) => res.once('data', () => req.destroy()));
+    req.end();
+    await closed;
+    expect(await proxy.settledLines()).toEqual([]);
+  });
+
   it('cuts the client off when the upstream breaks off its answer mid-body, and logs it', async () => {
     const upstream = await standIn((_req, res) => {
       // Chunked, so only the missing last chunk tells the client its answer is incomplete.
