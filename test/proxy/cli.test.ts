@@ -74,7 +74,8 @@ describe('flowtwin proxy (CLI)', () => {
     expect(((await workflow.json()) as { data: { attributes: { name: string } } }).data.attributes.name).toBe('Via the CLI proxy');
     const instance = await fetch(`${replay}/api/v2/workflows/${wf}/instances/${runId}`, { headers: FIXTURE_KEYS });
     expect(((await instance.json()) as { data: { attributes: { instanceStatus: { detailsKind: string } } } }).data.attributes.instanceStatus.detailsKind).toBe('IN_PROGRESS');
-  });
+    // Three CLI processes start one after another; under a loaded full run that outlasts the default 20 s.
+  }, 60_000);
 
   it('on SIGTERM writes what it has and exits 0', async () => {
     const up = await upstream();
