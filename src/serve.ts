@@ -1,10 +1,10 @@
 // Starts flowtwin on a port: the programmatic form of `flowtwin serve`.
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFlowtwin, type Flowtwin, type FlowtwinOptions } from './http/app.js';
+import { drain, listen } from './http/listen.js';
 
 export const DEFAULT_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'default.json');
 
@@ -37,19 +37,10 @@ export function readJsonFile(path: string, what: string): Record<string, unknown
 export async function serve(options: ServeOptions = {}): Promise<RunningFlowtwin> {
   const flowtwin = await createFlowtwin(options);
   const server = createServer(flowtwin.app);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4010, options.host ?? '127.0.0.1', () => resolveListen());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, options.port ?? 4010, options.host ?? '127.0.0.1');
   const stop = async (): Promise<void> => {
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), 5000);
-    await closed;
-    clearTimeout(timer);
+    await drain(server);
     await flowtwin.close();
   };
-  return { ...flowtwin, server, url: `http://${host}:${address.port}`, stop };
+  return { ...flowtwin, server, url, stop };
 }

@@ -2,7 +2,7 @@
 // answer breaks its spec, and optionally records the traffic (HAR) and what it showed (fixtures).
 // The client always gets the upstream's answer unchanged: the proxy observes, it never corrects.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { drain, listen } from '../http/listen.js';
 import { judge } from './check.js';
 import type { Exchange } from './exchange.js';
 import { forward } from './forward.js';
@@ -75,25 +75,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4011, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, options.port ?? 4011, options.host ?? '127.0.0.1');
   const settled = async (): Promise<void> => {
     await Promise.all([...pending]);
     await recorder?.flush();
   };
   const stop = async (): Promise<void> => {
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), 5000);
-    await closed;
-    clearTimeout(timer);
+    await drain(server);
     await settled();
   };
-  return { url: `http://${host}:${address.port}`, upstream, ...(vendor ? { vendor } : {}), ...(recorder ? { recorder } : {}), settled, stop };
+  return { url, upstream, ...(vendor ? { vendor } : {}), ...(recorder ? { recorder } : {}), settled, stop };
 }
 
 async function exchange(req: IncomingMessage, res: ServerResponse, upstream: URL, log: (line: string) => void, finished: (e: Exchange) => void): Promise<void> {
