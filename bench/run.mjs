@@ -1,0 +1,156 @@
+// npm run bench [-- --smoke] [--duration s] [--connections n] [--stores memory,sqlite,redis]
+//   [--sizes 1000,100000] [--json path] [--from dist|src] [--no-prism] [--profile dir]
+// Starts every server as a child on loopback, drives each with autocannon, prints the table and,
+// for a full run, saves bench/results/<date>.json and rewrites bench/RESULTS.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { createPool, drive } from './drive.mjs';
+import { machine } from './machine.mjs';
+import { answers, freePort, saidReady, startChild } from './proc.mjs';
+import { onPath, startRedis } from './redis.mjs';
+import { formatTable, writeResultsMd } from './report.mjs';
+import { DD_HEADERS, executeLong, get, requestsFor, WORKLOADS } from './workloads.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '40' },
+    stores: { type: 'string' },
+    sizes: { type: 'string' },
+    json: { type: 'string' },
+    from: { type: 'string', default: 'dist' },
+    'no-prism': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+  },
+});
+const duration = Number(opt.duration ?? (opt.smoke ? 2 : 8));
+const connections = Number(opt.connections);
+const sizes = (opt.sizes ?? (opt.smoke ? '1000' : '1000,100000')).split(',').map(Number);
+const stores = (opt.stores ?? (opt.smoke ? 'memory' : 'memory,sqlite,redis')).split(',');
+const fromSrc = opt.from === 'src';
+// Under tsx the children run the TypeScript sources, so the test needs no build.
+const nodeArgs = fromSrc ? ['--import', 'tsx'] : [];
+const env = { ...process.env, FLOWTWIN_BENCH_FROM: fromSrc ? 'src' : 'dist' };
+const log = (...a) => console.error('[bench]', ...a);
+
+const rows = [];
+const work = mkdtempSync(join(tmpdir(), 'flowtwin-bench-'));
+const started = Date.now();
+try {
+  const { startupMs, bodyFile } = await startup(opt.smoke ? 1 : 3);
+  const reference = {};
+  for (const [name, args, ready] of baselines()) {
+    const port = await freePort();
+    const server = await startChild(process.execPath, args(bodyFile, String(port)), { port, ready, env });
+    try {
+      await drive(server.url, [get], { duration: Math.min(1, duration), connections });
+      const r = await drive(server.url, [get], { duration, connections });
+      reference[name] = r.rps;
+      rows.push({ server: name, store: '-', size: 0, workload: 'get', ...r, rssMb: server.rssMb() });
+      log(name, Math.round(r.rps), 'req/s');
+    } finally {
+      await server.stop();
+    }
+  }
+  let redis;
+  for (const store of stores) {
+    if (store === 'redis' && !redis) {
+      if (!onPath('redis-server')) {
+        log('redis-server not on PATH: Redis runs skipped');
+        continue;
+      }
+      redis = await startRedis();
+    }
+    for (const size of sizes) {
+      // Writes at 100k are measured once (memory); on sqlite and redis the size run is reads only.
+      const workloads = store !== 'memory' && size > 1000 ? ['get', 'list'] : WORKLOADS;
+      rows.push(...(await flowtwinRuns(store, size, workloads, redis)));
+    }
+  }
+  await redis?.stop();
+  for (const row of rows) {
+    row.xExpress = reference.express ? row.rps / reference.express : undefined;
+    row.xNode = reference['node:http'] ? row.rps / reference['node:http'] : undefined;
+  }
+  const result = { date: new Date().toISOString(), smoke: opt.smoke, duration, connections, machine: machine(), startupMs, resetMs: rows.find((r) => r.resetMs)?.resetMs, rows, totalSeconds: (Date.now() - started) / 1000 };
+  console.log(formatTable(result));
+  const jsonPath = opt.json ?? (opt.smoke ? undefined : here(`./results/${result.date.slice(0, 10)}.json`));
+  if (jsonPath && !opt.json) mkdirSync(here('./results'), { recursive: true });
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
+  if (!opt.smoke && !opt.json) writeResultsMd(here('./RESULTS.md'), result);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function startup(times) {
+  const cli = fromSrc ? [...nodeArgs, here('../src/cli.ts')] : [here('../dist/cli.js')];
+  const samples = [];
+  const bodyFile = join(work, 'instance.json');
+  for (let i = 0; i < times; i++) {
+    const port = await freePort();
+    const t0 = performance.now();
+    const server = await startChild(process.execPath, [...cli, 'serve', '--port', String(port)], { port, env, ready: (url) => answers(url, '/__flowtwin/health').then(() => true) });
+    samples.push(performance.now() - t0);
+    if (i === 0) {
+      const res = await fetch(server.url + get.path, { headers: DD_HEADERS });
+      if (res.status !== 200) throw new Error(`GET instance answered ${res.status}`);
+      writeFileSync(bodyFile, Buffer.from(await res.arrayBuffer()));
+    }
+    await server.stop();
+  }
+  samples.sort((a, b) => a - b);
+  return { startupMs: samples[Math.floor(samples.length / 2)], bodyFile };
+}
+
+function baselines() {
+  const list = [
+    ['node:http', (body, port) => [here('./servers/node-http.mjs'), body, port], saidReady],
+    ['express', (body, port) => [here('./servers/express.mjs'), body, port], saidReady],
+  ];
+  const prism = here('../node_modules/@stoplight/prism-cli/dist/index.js');
+  if (!opt['no-prism'] && existsSync(prism)) {
+    // Static mode (the spec's examples, no state); its log goes to a pipe the driver drains.
+    const spec = here('../specs/datadog-workflow-automation.yaml');
+    list.push(['prism static', (_body, port) => [prism, 'mock', '-h', '127.0.0.1', '-p', port, spec], (url) => answers(url, get.path, DD_HEADERS)]);
+  } else log('Prism not installed or --no-prism: its row is left out');
+  return list;
+}
+
+async function flowtwinRuns(store, size, workloads, redis) {
+  const spec = store === 'memory' ? 'memory' : store === 'sqlite' ? `sqlite:${join(work, `bench-${size}.db`)}` : `${redis.url}?prefix=bench-${size}-${Date.now()}:`;
+  const port = await freePort();
+  const prof = opt.profile ? ['--cpu-prof', '--cpu-prof-dir', opt.profile, '--cpu-prof-name', `flowtwin-${store}-${size}.cpuprofile`] : [];
+  const t0 = performance.now();
+  const server = await startChild(process.execPath, [...nodeArgs, ...prof, here('./servers/flowtwin.mjs'), '--store', spec, '--port', String(port), '--seed', String(size)], { port, env, ready: saidReady, timeoutMs: 600_000 });
+  log(`flowtwin ${store} ${size}: seeded in ${Math.round(performance.now() - t0)} ms`);
+  const out = [];
+  try {
+    await drive(server.url, [get], { duration: Math.min(2, duration), connections });
+    let executeRps = 1000;
+    for (const workload of workloads) {
+      let pool = [];
+      if (workload === 'cancel') {
+        // Each cancel needs a running instance of its own; made over HTTP, outside the timed run.
+        pool = await createPool(server.url, executeLong, Math.min(60_000, Math.ceil(executeRps * duration * 1.5) + 500), connections);
+      }
+      const r = await drive(server.url, requestsFor(workload, pool), { duration, connections });
+      if (workload === 'execute') executeRps = r.rps;
+      out.push({ server: 'flowtwin', store, size, workload, ...r, rssMb: server.rssMb(), ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}) });
+      log(`flowtwin ${store} ${size} ${workload}: ${Math.round(r.rps)} req/s p50 ${r.p50} ms`);
+    }
+    const resetStart = performance.now();
+    const res = await fetch(server.url + '/__flowtwin/reset', { method: 'POST' });
+    const resetMs = performance.now() - resetStart;
+    if (res.status >= 300) throw new Error(`reset answered ${res.status}`);
+    out[out.length - 1].resetMs = resetMs;
+    for (const row of out) row.resetMs = resetMs;
+  } finally {
+    await server.stop();
+  }
+  return out;
+}
