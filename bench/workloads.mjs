@@ -18,7 +18,15 @@ export const smList = {
 export const executeLong = { method: 'POST', path: `/api/v2/workflows/${dd.longWorkflowId}/instances`, headers: DD_HEADERS, body: '{}' };
 export const cancelPath = (id) => `/api/v2/workflows/${dd.longWorkflowId}/instances/${id}/cancel`;
 
-export const WORKLOADS = ['get', 'execute', 'list', 'cancel', 'sm-list', 'mixed'];
+// Lists run before execute adds instances to the listed workflow, so a size run lists that size.
+export const WORKLOADS = ['get', 'list', 'list-1c', 'sm-list', 'sm-list-1c', 'execute', 'cancel', 'mixed'];
+// Lists cost O(instances) today: at 100k one takes seconds, so 40 in flight only measure the queue
+// (and time out). One connection measures the service time, which is what "flat as it grows" means.
+export const LARGE_WORKLOADS = ['get', 'list-1c', 'sm-list-1c', 'execute', 'cancel'];
+export const LARGE_READS = ['get', 'list-1c'];
+
+/** "-1c" workloads run on a single connection. */
+export const connectionsFor = (name, connections) => (name.endsWith('-1c') ? 1 : connections);
 
 /** autocannon `requests` for a workload; `pool` holds running instance ids for cancel. */
 export function requestsFor(name, pool) {
@@ -28,8 +36,10 @@ export function requestsFor(name, pool) {
     case 'execute':
       return [execute];
     case 'list':
+    case 'list-1c':
       return [list];
     case 'sm-list':
+    case 'sm-list-1c':
       return [smList];
     case 'mixed':
       // Read-heavy, as a test suite polling for a run's end is: 3 reads, 1 list, 1 execute, 1 SecMaster list.
