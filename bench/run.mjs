@@ -1,6 +1,6 @@
 // npm run bench [-- --smoke] [--duration s] [--connections n] [--stores memory,sqlite,redis]
 //   [--sizes 1000,100000] (1M is not in the default: seeding and its lists exceed the 10-minute budget)
-//   [--json path] [--from dist|src] [--no-prism] [--profile dir]
+//   [--json path] [--from dist|src] [--no-prism] [--profile dir] [--workloads get,list-1c]
 // Starts every server as a child on loopback, drives each with autocannon, prints the table and,
 // for a full run, saves bench/results/<date>.json and rewrites bench/RESULTS.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -27,6 +27,7 @@ const { values: opt } = parseArgs({
     from: { type: 'string', default: 'dist' },
     'no-prism': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    workloads: { type: 'string' },
   },
 });
 const duration = Number(opt.duration ?? (opt.smoke ? 2 : 6));
@@ -69,7 +70,9 @@ try {
     }
     for (const size of sizes) {
       // Writes at 100k are measured once (memory); on sqlite and redis the size run is reads only.
-      const workloads = size <= 1000 ? WORKLOADS : store === 'memory' ? LARGE_WORKLOADS : LARGE_READS;
+      const planned = size <= 1000 ? WORKLOADS : store === 'memory' ? LARGE_WORKLOADS : LARGE_READS;
+      // A profile of one workload is readable; of all of them it is mostly lists.
+      const workloads = opt.workloads ? planned.filter((w) => opt.workloads.split(',').includes(w)) : planned;
       rows.push(...(await flowtwinRuns(store, size, workloads, redis)));
     }
   }
