@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DD_KEYS, DD_OTHER_ORG, T0, testFlowtwin } from '../support/flowtwin.js';
 import { conforms } from './control-spec.js';
+import { createFlowtwin } from '../../src/http/app.js';
 
 const RULE = { vendor: 'datadog', name: 'workflows_list', limit: 2, period: 60, operations: ['ListWorkflows'] };
 
@@ -59,5 +60,10 @@ describe('control plane: rate limits', () => {
       expect(res.body.detail).toMatch(detail);
     }
     expect((await ft.http.get('/__flowtwin/rate-limits')).body.rules).toEqual([RULE]);
+  });
+
+  it('refuses bad rules given at start (config) with the same message, instead of starting without them', async () => {
+    await expect(createFlowtwin({ rateLimits: [{ ...RULE, limit: -1 }] })).rejects.toThrow(/rules\[0\]\.limit must be an integer from 0 to 1000000/);
+    await expect(createFlowtwin({ rateLimits: [RULE, RULE] })).rejects.toThrow(/rule names must be unique per vendor/);
   });
 });
