@@ -327,6 +327,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__flowtwin/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every vendor's instances across tenants, newest first, with their status now
+         * @description The instances of every vendor that runs them (Datadog workflow instances, SecMaster playbook
+         *     instances) and every tenant, each with its status projected at its tenant's clock, newest
+         *     first. With a vendor's credentials on the call, only that tenant's. Unknown query keys, an
+         *     unknown vendor or a bad limit are refused with 400.
+         */
+        get: operations["ListInstances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowtwin/instances/{vendor}/{tenant}/{instance_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One instance's steps (or actions) over time, its transitions and the operations it allows now
+         * @description The instance projected at its tenant's clock: every planned step with its phase and times
+         *     (pending ones with their planned duration), every transition, and the operations the vendor's
+         *     state machine allows now, each with the vendor API call that applies it (to be sent with the
+         *     tenant's own credentials). 404 when the vendor runs no instances or the tenant has no such
+         *     instance.
+         */
+        get: operations["GetInstance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowtwin/ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard, a web page over this control plane and the vendor APIs
+         * @description Plain HTML, ES modules and CSS served from the package's `ui/` folder; everything it fetches
+         *     is same-origin (this control plane, `/__flowtwin/events` and the vendor APIs). Also served at
+         *     `/__flowtwin/ui/`.
+         */
+        get: operations["GetDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowtwin/ui/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script or style sheet of the dashboard */
+        get: operations["GetDashboardAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -430,6 +516,66 @@ export interface components {
             requestBody?: unknown;
             /** @description The response body, secrets masked. */
             responseBody?: unknown;
+        };
+        InstanceSummary: {
+            vendor: string;
+            tenant: string;
+            id: string;
+            /** @description The workflow (Datadog) or workspace (SecMaster). */
+            parentId: string;
+            /** @description The workflow's name (Datadog) or the instance's (SecMaster). */
+            name: string;
+            /** @description The vendor's own status: IN_PROGRESS, SUCCEEDED, FAILED, CANCELED; RUNNING, FINISHED, FAILED, RETRYING, TERMINATING, TERMINATED. */
+            status: string;
+            /** @description Still moves without a new operation: a run going on, or a state settling. */
+            active: boolean;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description The latest transition.
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the latest run stopped; absent while active.
+             */
+            endedAt?: string;
+        };
+        InstanceDetail: components["schemas"]["InstanceSummary"] & {
+            /**
+             * Format: date-time
+             * @description The tenant's virtual time the projection was made at.
+             */
+            now: string;
+            /** @description Every planned step (action) in plan order; a rerun's steps replace the failed run's. */
+            steps: {
+                name: string;
+                /** @enum {unknown} */
+                phase: "pending" | "running" | "succeeded" | "failed" | "stopped";
+                /** Format: date-time */
+                startedAt?: string;
+                /** Format: date-time */
+                endedAt?: string;
+                plannedMs: number;
+            }[];
+            transitions: {
+                from: string | null;
+                to: string;
+                /** Format: date-time */
+                at: string;
+                /** @description 'start', 'plan' (the run ended), 'settle', or the operation. */
+                cause: string;
+            }[];
+            /** @description What the vendor's state machine allows now, each with the vendor API call that applies it. */
+            operations: {
+                /** @example cancel */
+                name: string;
+                /** @example POST */
+                method: string;
+                path: string;
+                body?: Record<string, never>;
+            }[];
         };
         Problem: {
             type: string;
@@ -1024,6 +1170,114 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    ListInstances: {
+        parameters: {
+            query?: {
+                /** @example datadog */
+                vendor?: string;
+                tenant?: string;
+                /** @description The vendor's own status, e.g. IN_PROGRESS or TERMINATED. */
+                status?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching instances (at most `limit`), and how many matched in all. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        total: number;
+                        instances: components["schemas"]["InstanceSummary"][];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    GetInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example secmaster */
+                vendor: string;
+                /** @example 0123456789abcdef0123456789abcdef */
+                tenant: string;
+                instance_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceDetail"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    GetDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    GetDashboardAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example app.js */
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                    "text/html": string;
+                };
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
