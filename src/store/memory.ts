@@ -1,6 +1,7 @@
 // In-memory store: the default. Records are treated as immutable values; writers replace them.
 import { LocalChannels } from './local-channels.js';
-import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { BoundedLog, SortedIndex } from './memory-index.js';
+import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 type Bucket = Map<string, StoredRecord>;
 
@@ -11,6 +12,10 @@ export class MemoryStore implements Store {
   private readonly children = new Map<string, string[]>();
   /** tenant|key -> count and the wall time it expires. */
   private readonly counters = new Map<string, { count: number; expires: number }>();
+  /** index|tenant|name -> sorted index. */
+  private readonly indexes = new Map<string, SortedIndex>();
+  /** log|tenant|name -> bounded log. */
+  private readonly logs = new Map<string, BoundedLog<unknown>>();
   private readonly channels = new LocalChannels();
   readonly info: StoreInfo = { kind: 'memory', location: 'in-process', durable: false, shared: false, fresh: true };
 
@@ -87,6 +92,33 @@ export class MemoryStore implements Store {
     return 1;
   }
 
+  async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
+    for (const { index, member, score } of changes) {
+      const key = `index\u0000${tenant}\u0000${index}`;
+      let sorted = this.indexes.get(key);
+      if (!sorted) {
+        if (score === null) continue;
+        this.indexes.set(key, (sorted = new SortedIndex()));
+      }
+      sorted.set(member, score);
+    }
+  }
+
+  async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
+    return indexes.map((index) => this.indexes.get(`index\u0000${tenant}\u0000${index}`)?.countUpTo(max) ?? 0);
+  }
+
+  async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
+    const key = `log\u0000${tenant}\u0000${log}`;
+    let bounded = this.logs.get(key);
+    if (!bounded) this.logs.set(key, (bounded = new BoundedLog()));
+    return bounded.append(entry, Math.max(1, keep));
+  }
+
+  async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
+    return (this.logs.get(`log\u0000${tenant}\u0000${log}`)?.read() ?? []) as LogEntry<T>[];
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     this.channels.publish(channel, message);
   }
@@ -100,9 +132,11 @@ export class MemoryStore implements Store {
       this.buckets.clear();
       this.children.clear();
       this.counters.clear();
+      this.indexes.clear();
+      this.logs.clear();
       return;
     }
-    for (const map of [this.buckets, this.children, this.counters] as Map<string, unknown>[]) {
+    for (const map of [this.buckets, this.children, this.counters, this.indexes, this.logs] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (key.split('\u0000')[1] === tenant) map.delete(key);
     }
   }

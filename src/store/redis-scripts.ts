@@ -10,6 +10,9 @@
 //   P t:T:i:K           ZSET of ids of a kind, scored by seq
 //   P t:T:c:K:<parent>  ZSET of a parent's child ids, scored by seq
 //   P t:T:n:<key>       counter
+//   P t:T:x:<name>      ZSET: a sorted index (member -> score)
+//   P t:T:l:<name>      LIST: a bounded log, each item "<seq> <entry JSON>"
+//   P t:T:ls:<name>     the log's sequence
 
 /** KEYS: record, kind index, registry, seq, tenants[, child index]; ARGV: id, createdAt, data, tenant, parentId. */
 export const CREATE = `
@@ -99,4 +102,14 @@ end
 local left = redis.call('ZCARD', KEYS[1])
 if left == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
 return left
+`;
+
+/** KEYS: sequence, list, registry, tenants; ARGV: entry JSON, keep, tenant. */
+export const APPEND = `
+local seq = redis.call('INCR', KEYS[1])
+redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+redis.call('ZADD', KEYS[3], 'inf', KEYS[1], 'inf', KEYS[2])
+redis.call('SADD', KEYS[4], ARGV[3])
+return seq
 `;

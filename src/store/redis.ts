@@ -1,9 +1,9 @@
 // Redis store: one Redis shared by many flowtwin processes. Every write is a Lua script, so the
 // compare-and-set has exactly one winner whichever process or connection the callers use.
 import { Redis } from 'ioredis';
-import { CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
+import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
-import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_PREFIX = 'flowtwin:';
@@ -23,6 +23,7 @@ interface Scripts {
   ftPage(key: string, ...args: Arg[]): Promise<(string | number | null)[]>;
   ftIncrement(...args: Arg[]): Promise<number>;
   ftResetBatch(...args: Arg[]): Promise<number>;
+  ftAppend(...args: Arg[]): Promise<number>;
 }
 
 export class RedisStore implements Store {
@@ -67,7 +68,7 @@ export class RedisStore implements Store {
     }
     try {
       const fresh = await withDeadline(checkSchema(redis, `${prefix}schema`, location), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
-      for (const [name, lua] of Object.entries({ ftCreate: CREATE, ftUpdate: UPDATE, ftDelete: DELETE, ftPage: PAGE, ftIncrement: INCREMENT, ftResetBatch: RESET_BATCH })) {
+      for (const [name, lua] of Object.entries({ ftCreate: CREATE, ftUpdate: UPDATE, ftDelete: DELETE, ftPage: PAGE, ftIncrement: INCREMENT, ftResetBatch: RESET_BATCH, ftAppend: APPEND })) {
         redis.defineCommand(name, { lua, numberOfKeys: KEY_COUNTS[name] });
       }
       opened = true;
@@ -124,6 +125,46 @@ export class RedisStore implements Store {
   async increment(tenant: string, key: string, ttlMs: number): Promise<number> {
     const counter = `${this.tenantPrefix(tenant)}n:${key}`;
     return this.redis.ftIncrement(counter, this.registry(tenant), `${this.prefix}tenants`, Math.max(1, Math.ceil(ttlMs)), tenant);
+  }
+
+  async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    // MULTI: the request's changes land together, registered so a reset finds the index.
+    const multi = this.redis.multi();
+    const keys = new Set<string>();
+    for (const { index, member, score } of changes) {
+      const key = this.indexKey(tenant, index);
+      if (score === null) multi.zrem(key, member);
+      else multi.zadd(key, score, member);
+      keys.add(key);
+    }
+    multi.zadd(this.registry(tenant), ...[...keys].flatMap((key) => ['inf', key]));
+    multi.sadd(`${this.prefix}tenants`, tenant);
+    for (const [err] of (await multi.exec()) ?? []) if (err) throw err;
+  }
+
+  async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
+    if (indexes.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indexes) pipeline.zcount(this.indexKey(tenant, index), '-inf', max);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, count]) => {
+      if (err) throw err;
+      return Number(count);
+    });
+  }
+
+  async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
+    const base = this.tenantPrefix(tenant);
+    return this.redis.ftAppend(`${base}ls:${log}`, `${base}l:${log}`, this.registry(tenant), `${this.prefix}tenants`, toJson(entry), Math.max(1, keep), tenant);
+  }
+
+  async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
+    const items = await this.redis.lrange(`${this.tenantPrefix(tenant)}l:${log}`, 0, -1);
+    return items.map((item) => {
+      const space = item.indexOf(' ');
+      return { seq: Number(item.slice(0, space)), entry: JSON.parse(item.slice(space + 1)) as T };
+    });
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -223,6 +264,9 @@ export class RedisStore implements Store {
   private childIndexPrefix(kind: string, tenant: string): string {
     return `${this.tenantPrefix(tenant)}c:${encode(kind)}:`;
   }
+  private indexKey(tenant: string, index: string): string {
+    return `${this.tenantPrefix(tenant)}x:${index}`;
+  }
   private channelName(channel: string): string {
     // Pub/sub ignores the db number, so the prefix is what keeps two stores on one Redis apart.
     return `${this.prefix}ch:${channel}`;
@@ -230,7 +274,7 @@ export class RedisStore implements Store {
 }
 
 /** Keys each script takes; create's count varies (a child index only when there is a parent), so it passes its own. */
-const KEY_COUNTS: Record<string, number | undefined> = { ftUpdate: 1, ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2 };
+const KEY_COUNTS: Record<string, number | undefined> = { ftUpdate: 1, ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 4 };
 
 function withDeadline<T>(work: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,7 @@ import { StoreOpenError, newerSchemaError } from './open.js';
 
 /** "FlTw" as a big-endian int32, so `file` and other tools can tell a flowtwin store apart. */
 export const APPLICATION_ID = 0x466c5477;
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -33,6 +33,25 @@ const SCHEMA = `
   ) WITHOUT ROWID;
 `;
 
+/** Added in schema 2: sorted indexes and bounded logs. Run on a new file and to upgrade a version 1 file. */
+const SCHEMA_2 = `
+  CREATE TABLE index_members (
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    member TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (tenant, name, member)
+  ) WITHOUT ROWID;
+  CREATE INDEX index_members_by_score ON index_members (tenant, name, score);
+  CREATE TABLE logs (
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (tenant, name, seq)
+  ) WITHOUT ROWID;
+`;
+
 /** Creates the schema in an empty file or checks an existing one; returns whether it was created. */
 export function openSchema(db: Database.Database, location: string): boolean {
   // IMMEDIATE: two processes opening one new file must not both decide it is empty and create it.
@@ -47,7 +66,7 @@ export function openSchema(db: Database.Database, location: string): boolean {
       const what = applicationId !== 0 ? `application_id ${applicationId}` : `tables ${tables.join(', ')}`;
       throw new StoreOpenError(`${location} is a SQLite database but not a flowtwin store (it has ${what}); flowtwin will not write to it: give another path`);
     }
-    db.exec(SCHEMA);
+    db.exec(SCHEMA + SCHEMA_2);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
     db.pragma(`application_id = ${APPLICATION_ID}`);
     return true;
@@ -63,4 +82,9 @@ function checkVersion(db: Database.Database, location: string, tables: string[])
     throw new StoreOpenError(`${location} is marked as a flowtwin store but has no valid schema version (${raw ?? 'none'}); it may be damaged`);
   }
   if (version > SCHEMA_VERSION) throw newerSchemaError(location, version, SCHEMA_VERSION);
+  // Older files are upgraded in place: each version only adds tables, so nothing stored is touched.
+  if (version === 1) {
+    db.exec(SCHEMA_2);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+  }
 }

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
-import { DuplicateRecordError, type ListPage, type ListQuery, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 const COLUMNS = 'id, parent_id AS parentId, created_at AS createdAt, version, data';
 const BY_KIND = 'tenant = @tenant AND kind = @kind';
@@ -31,10 +31,22 @@ export const SQL = {
                 expires_at = CASE WHEN expires_at > @now THEN expires_at ELSE excluded.expires_at END
               RETURNING count`,
   pruneCounters: 'DELETE FROM counters WHERE expires_at <= @now',
+  indexSet: `INSERT INTO index_members (tenant, name, member, score) VALUES (@tenant, @name, @member, @score)
+             ON CONFLICT (tenant, name, member) DO UPDATE SET score = excluded.score`,
+  indexRemove: 'DELETE FROM index_members WHERE tenant = @tenant AND name = @name AND member = @member',
+  indexCount: 'SELECT COUNT(*) FROM index_members WHERE tenant = @tenant AND name = @name AND score <= @max',
+  logNext: 'SELECT COALESCE(MAX(seq), 0) + 1 FROM logs WHERE tenant = @tenant AND name = @name',
+  logInsert: 'INSERT INTO logs (tenant, name, seq, data) VALUES (@tenant, @name, @seq, @data)',
+  logTrim: 'DELETE FROM logs WHERE tenant = @tenant AND name = @name AND seq <= @below',
+  logRead: 'SELECT seq, data FROM logs WHERE tenant = @tenant AND name = @name ORDER BY seq',
   resetRecords: 'DELETE FROM records WHERE tenant = @tenant',
   resetCounters: 'DELETE FROM counters WHERE tenant = @tenant',
+  resetIndexes: 'DELETE FROM index_members WHERE tenant = @tenant',
+  resetLogs: 'DELETE FROM logs WHERE tenant = @tenant',
   resetAllRecords: 'DELETE FROM records',
   resetAllCounters: 'DELETE FROM counters',
+  resetAllIndexes: 'DELETE FROM index_members',
+  resetAllLogs: 'DELETE FROM logs',
 } as const;
 
 /** Expired counters are only garbage (keys carry their window), so they are swept now and then, not on every call. */
@@ -65,6 +77,8 @@ export class SqliteStore implements Store {
   /** One read transaction, so a page and its total come from the same snapshot. */
   private readonly readPage: (byParent: boolean, params: Record<string, unknown>) => { rows: Row[]; total: number };
   private readonly resetIn: (tenant: string | undefined) => void;
+  private readonly writeIndexIn: (tenant: string, changes: IndexChange[]) => void;
+  private readonly appendIn: (tenant: string, name: string, data: string, keep: number) => number;
 
   /** Opens or creates the store at `file` (":memory:" for a throwaway one); throws StoreOpenError. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -79,7 +93,7 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = NORMAL');
       const open = db;
       this.sql = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, open.prepare(text)])) as Statements;
-      for (const single of [this.sql.countOfKind, this.sql.countOfParent, this.sql.increment]) single.pluck();
+      for (const single of [this.sql.countOfKind, this.sql.countOfParent, this.sql.increment, this.sql.indexCount, this.sql.logNext]) single.pluck();
       this.db = db;
       this.readPage = db.transaction((byParent: boolean, params: Record<string, unknown>) => ({
         rows: (byParent ? this.sql.pageOfParent : this.sql.pageOfKind).all(params) as Row[],
@@ -87,12 +101,23 @@ export class SqliteStore implements Store {
       }));
       this.resetIn = db.transaction((tenant: string | undefined) => {
         if (tenant === undefined) {
-          this.sql.resetAllRecords.run();
-          this.sql.resetAllCounters.run();
+          for (const all of [this.sql.resetAllRecords, this.sql.resetAllCounters, this.sql.resetAllIndexes, this.sql.resetAllLogs]) all.run();
         } else {
-          this.sql.resetRecords.run({ tenant });
-          this.sql.resetCounters.run({ tenant });
+          for (const one of [this.sql.resetRecords, this.sql.resetCounters, this.sql.resetIndexes, this.sql.resetLogs]) one.run({ tenant });
         }
+      });
+      // One transaction each: a request's index changes, or an append and its trim, are one commit.
+      this.writeIndexIn = db.transaction((tenant: string, changes: IndexChange[]) => {
+        for (const { index: name, member, score } of changes) {
+          if (score === null) this.sql.indexRemove.run({ tenant, name, member });
+          else this.sql.indexSet.run({ tenant, name, member, score });
+        }
+      });
+      this.appendIn = db.transaction((tenant: string, name: string, data: string, keep: number) => {
+        const seq = this.sql.logNext.get({ tenant, name }) as number;
+        this.sql.logInsert.run({ tenant, name, seq, data });
+        this.sql.logTrim.run({ tenant, name, below: seq - keep });
+        return seq;
       });
       this.info = { kind: 'sqlite', location, durable: location !== ':memory:', shared: false, fresh };
     } catch (err) {
@@ -142,6 +167,23 @@ export class SqliteStore implements Store {
     const now = this.wallClock();
     if (++this.increments % PRUNE_EVERY === 0) this.sql.pruneCounters.run({ now });
     return this.sql.increment.get({ tenant, key, now, expires: now + ttlMs }) as number;
+  }
+
+  async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
+    if (changes.length > 0) this.writeIndexIn(tenant, changes);
+  }
+
+  async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
+    return indexes.map((name) => this.sql.indexCount.get({ tenant, name, max }) as number);
+  }
+
+  async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
+    return this.appendIn(tenant, log, toJson(entry), Math.max(1, keep));
+  }
+
+  async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
+    const rows = this.sql.logRead.all({ tenant, name: log }) as { seq: number; data: string }[];
+    return rows.map((row) => ({ seq: row.seq, entry: JSON.parse(row.data) as T }));
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -27,6 +27,19 @@ export interface ListPage<T> {
   total: number;
 }
 
+/** One change to a sorted index: a member takes a new score, or leaves (null). */
+export interface IndexChange {
+  index: string;
+  member: string;
+  score: number | null;
+}
+
+export interface LogEntry<T = unknown> {
+  /** 1, 2, 3, ... in append order, across every process sharing the store; restarts after a reset. */
+  seq: number;
+  entry: T;
+}
+
 export class DuplicateRecordError extends Error {
   constructor(readonly kind: string, readonly id: string) {
     super(`${kind} ${id} already exists`);
@@ -50,11 +63,25 @@ export interface Store {
    * after its first increment (callers put the window in the key, so expiry is only cleanup).
    */
   increment(tenant: string, key: string, ttlMs: number): Promise<number>;
+  /**
+   * Sorted indexes of a tenant (member -> score, like Redis sorted sets): what lets a query count
+   * by time without reading every record. A member is in an index at most once.
+   */
+  writeIndex(tenant: string, changes: IndexChange[]): Promise<void>;
+  /** For each index, how many of its members score at most `max`. */
+  countIndex(tenant: string, indexes: string[], max: number): Promise<number[]>;
+  /**
+   * Appends to a tenant's bounded log in one atomic step: numbers the entry and drops the oldest
+   * beyond `keep`. Returns the entry's number.
+   */
+  append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number>;
+  /** A log's entries, oldest first. */
+  readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]>;
   /** Delivers a message to the subscribers of a channel in every process sharing this store, this one included. */
   publish(channel: string, message: string): Promise<void>;
   /** Resolves once subscribed; the returned function unsubscribes. */
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
-  /** Removes everything (records and counters), or everything of one tenant. */
+  /** Removes everything (records, counters, indexes and logs), or everything of one tenant. */
   reset(tenant?: string): Promise<void>;
   /** What this store is, for /health and the logs. */
   readonly info: StoreInfo;

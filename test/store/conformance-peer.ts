@@ -25,6 +25,16 @@ export function runPeerConformance(
       expect(peer.info.fresh).toBe(false);
     });
 
+    it('shares indexes and one log numbering between both', async () => {
+      const [store, peer] = await pair();
+      await store.writeIndex('t1', [{ index: 'i', member: 'a', score: 1 }]);
+      await peer.writeIndex('t1', [{ index: 'i', member: 'b', score: 2 }]);
+      expect(await peer.countIndex('t1', ['i'], 5)).toEqual([2]);
+      const seqs = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? store : peer).append('t1', 'log', i, 100)));
+      expect(new Set(seqs).size).toBe(30);
+      expect(await store.readLog('t1', 'log')).toHaveLength(30);
+    });
+
     it('reads and updates through one what was created through the other', async () => {
       const [store, peer] = await pair();
       await store.create({ ...rec('a'), parentId: 'p' });

@@ -189,6 +189,70 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect(other.got).toEqual([]);
     });
 
+    it('counts an index’s members up to a score, and follows moves and removals', async () => {
+      const store = await makeStore();
+      await store.writeIndex('t1', [
+        { index: 'done', member: 'a', score: 10 },
+        { index: 'done', member: 'b', score: 20 },
+        { index: 'done', member: 'c', score: 30 },
+        { index: 'other', member: 'a', score: 5 },
+      ]);
+      expect(await store.countIndex('t1', ['done', 'other', 'never'], 20)).toEqual([2, 1, 0]);
+      expect(await store.countIndex('t1', ['done'], 9)).toEqual([0]);
+      await store.writeIndex('t1', [
+        { index: 'done', member: 'a', score: 25 },
+        { index: 'done', member: 'b', score: null },
+        { index: 'done', member: 'gone', score: null },
+      ]);
+      expect(await store.countIndex('t1', ['done'], 20)).toEqual([0]);
+      expect(await store.countIndex('t1', ['done'], 30)).toEqual([2]);
+    });
+
+    it('keeps indexes per tenant and resets them with the tenant', async () => {
+      const store = await makeStore();
+      await store.writeIndex('t1', [{ index: 'i', member: 'a', score: 1 }]);
+      await store.writeIndex('t2', [{ index: 'i', member: 'a', score: 1 }, { index: 'i', member: 'b', score: 2 }]);
+      expect(await store.countIndex('t1', ['i'], 10)).toEqual([1]);
+      await store.reset('t1');
+      expect(await store.countIndex('t1', ['i'], 10)).toEqual([0]);
+      expect(await store.countIndex('t2', ['i'], 10)).toEqual([2]);
+      await store.reset();
+      expect(await store.countIndex('t2', ['i'], 10)).toEqual([0]);
+    });
+
+    it('numbers a log’s entries and keeps only the newest', async () => {
+      const store = await makeStore();
+      const seqs = [];
+      for (let i = 1; i <= 5; i++) seqs.push(await store.append('t1', 'log', { i }, 3));
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.readLog('t1', 'log')).toEqual([
+        { seq: 3, entry: { i: 3 } },
+        { seq: 4, entry: { i: 4 } },
+        { seq: 5, entry: { i: 5 } },
+      ]);
+      expect(await store.readLog('t2', 'log')).toEqual([]);
+    });
+
+    it('gives concurrent appends distinct numbers and loses none within the bound', async () => {
+      const store = await makeStore();
+      const seqs = await Promise.all(Array.from({ length: 40 }, (_, i) => store.append('t1', 'log', { i }, 100)));
+      expect(new Set(seqs).size).toBe(40);
+      const log = await store.readLog<{ i: number }>('t1', 'log');
+      expect(log.map((e) => e.seq)).toEqual([...seqs].sort((a, b) => a - b));
+    });
+
+    it('empties logs on reset and numbers from 1 again', async () => {
+      const store = await makeStore();
+      await store.append('t1', 'log', 'x', 10);
+      await store.append('t2', 'log', 'y', 10);
+      await store.reset('t1');
+      expect(await store.readLog('t1', 'log')).toEqual([]);
+      expect(await store.readLog('t2', 'log')).toHaveLength(1);
+      await store.reset();
+      expect(await store.readLog('t2', 'log')).toEqual([]);
+      expect(await store.append('t2', 'log', 'z', 10)).toBe(1);
+    });
+
     it('describes itself', async () => {
       const store = await makeStore();
       expect(store.info).toMatchObject({ ...options.info, fresh: true });

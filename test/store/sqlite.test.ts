@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreOpenError } from '../../src/store/open.js';
 import { SQL, SqliteStore } from '../../src/store/sqlite.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { runStoreConformance } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowtwin-sqlite-'));
@@ -115,9 +116,28 @@ describe('sqlite store on disk', () => {
     const file = newFile();
     await new SqliteStore(file).close();
     const db = new Database(file);
-    db.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION + 1));
     db.close();
-    expect(openError(file).message).toBe(`${file}: this store was written by a newer flowtwin (schema 2); this flowtwin reads schema 1`);
+    expect(openError(file).message).toBe(`${file}: this store was written by a newer flowtwin (schema ${SCHEMA_VERSION + 1}); this flowtwin reads schema ${SCHEMA_VERSION}`);
+  });
+
+  it('upgrades a schema 1 store in place, keeping its records', async () => {
+    const file = newFile();
+    const old = new SqliteStore(file);
+    await old.create({ kind: 'k', tenant: 't', id: 'a', createdAt: 1, version: 1, data: { kept: true } });
+    await old.close();
+    // What flowtwin 0.1 wrote: no index or log tables, schema_version 1.
+    const db = new Database(file);
+    db.exec("DROP TABLE index_members; DROP TABLE logs; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    db.close();
+    const store = new SqliteStore(file);
+    expect(store.info.fresh).toBe(false);
+    expect(await store.get('k', 't', 'a')).toMatchObject({ data: { kept: true } });
+    expect(await store.append('t', 'log', 'x', 5)).toBe(1);
+    await store.close();
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
+    check.close();
   });
 
   it('refuses a directory and a path whose directory does not exist', () => {
