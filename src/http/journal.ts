@@ -1,12 +1,11 @@
 // The request journal: what came in to the vendor APIs and what went out, newest last, bounded,
-// with secrets masked, so a test can ask "exactly 2 cancels of instance X?". Entries live in the
-// store, numbered by a shared counter, so every replica sees every replica's requests.
+// with secrets masked, so a test can ask "exactly 2 cancels of instance X?". Entries live in a
+// bounded log in the store, numbered by it, so every replica sees every replica's requests.
 import type { Store } from '../store/store.js';
 
-const KIND = 'flowtwin.journal';
+const LOG = 'flowtwin.journal';
 /** Entries of every tenant share one log (a global query must not visit every tenant). */
-const LOG = '';
-const SEQ_TTL_MS = 100 * 365 * 24 * 3600_000;
+const GLOBAL = '';
 
 export interface JournalEntry {
   seq: number;
@@ -41,16 +40,36 @@ const MASK = '***';
 
 export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
 
-/** A copy with every value under a secret-looking key replaced, at any depth. */
+/**
+ * The value with every value under a secret-looking key replaced, at any depth. Copies only what
+ * holds a secret: most bodies hold none and come back as they are (this runs on every request).
+ */
 export function maskSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 64) return value;
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__') continue;
-    out[k] = SECRET_KEY.test(k) ? MASK : maskSecrets(v, depth + 1);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const masked = maskSecrets(value[i], depth + 1);
+      if (masked !== value[i]) (out ??= value.slice())[i] = masked;
+    }
+    return out ?? value;
   }
-  return out;
+  let out: Record<string, unknown> | undefined;
+  const object = value as Record<string, unknown>;
+  for (const k in object) {
+    if (!Object.hasOwn(object, k)) continue;
+    const v = object[k];
+    const masked = SECRET_KEY.test(k) ? MASK : maskSecrets(v, depth + 1);
+    if (masked !== v) (out ??= copyOf(object))[k] = masked;
+  }
+  return out ?? value;
+}
+
+/** A plain copy that keeps a `__proto__` key as data, never as the prototype. */
+function copyOf(object: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(object)) Object.defineProperty(copy, k, { value: object[k], enumerable: true, writable: true, configurable: true });
+  return copy;
 }
 
 export class Journal {
@@ -59,19 +78,17 @@ export class Journal {
     readonly limit = 1000,
   ) {}
 
+  /** The bodies must not change afterwards: the memory store keeps them by reference. */
   async record(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
-    const seq = await this.store.increment(LOG, 'journal-seq', SEQ_TTL_MS);
-    const data: JournalEntry = { ...entry, seq, requestBody: maskSecrets(entry.requestBody), responseBody: maskSecrets(entry.responseBody) };
-    await this.store.create({ kind: KIND, tenant: LOG, id: entryId(seq), createdAt: seq, version: 1, data });
-    // Numbered entries make the bound O(1): the one that falls out has a known id.
-    if (seq > this.limit) await this.store.delete(KIND, LOG, entryId(seq - this.limit));
+    const masked = { ...entry, requestBody: maskSecrets(entry.requestBody), responseBody: maskSecrets(entry.responseBody) };
+    await this.store.append(GLOBAL, LOG, masked, this.limit);
   }
 
   /** Matching entries, oldest first. */
   async query(filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    const records = await this.store.scan<JournalEntry>(KIND, LOG);
-    return records
-      .map((r) => r.data)
+    const log = await this.store.readLog<Omit<JournalEntry, 'seq'>>(GLOBAL, LOG);
+    return log
+      .map(({ seq, entry }) => ({ seq, ...entry }))
       .filter(
         (e) =>
           (filter.vendor === undefined || e.vendor === filter.vendor) &&
@@ -80,9 +97,6 @@ export class Journal {
           (filter.status === undefined || e.status === filter.status) &&
           (filter.since === undefined || e.at >= filter.since) &&
           Object.entries(filter.params ?? {}).every(([k, v]) => e.params[k] === v),
-      )
-      .sort((a, b) => a.seq - b.seq);
+      );
   }
 }
-
-const entryId = (seq: number): string => String(seq).padStart(16, '0');

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { Journal, maskSecrets } from '../../src/http/journal.js';
+import { MemoryStore } from '../../src/store/memory.js';
+
+describe('maskSecrets', () => {
+  it('masks secret-looking keys at any depth without touching the original', () => {
+    const body = { auth: { identity: { password: { user: { name: 'u', password: 'hunter2' } } } }, list: [{ api_key: 'k' }, { ok: 1 }] };
+    const copy = structuredClone(body);
+    expect(maskSecrets(body)).toEqual({ auth: { identity: { password: '***' } }, list: [{ api_key: '***' }, { ok: 1 }] });
+    expect(body).toEqual(copy);
+  });
+
+  it('hands back a body without secrets as it is, and shares the parts a masked copy did not change', () => {
+    const body = { data: { attributes: { steps: [{ name: 'a' }] } }, meta: { token: 't' } };
+    expect(maskSecrets({ data: body.data })).toEqual({ data: body.data });
+    const plain = { data: body.data };
+    expect(maskSecrets(plain)).toBe(plain);
+    const masked = maskSecrets(body) as typeof body;
+    expect(masked).not.toBe(body);
+    expect(masked.data).toBe(body.data);
+  });
+
+  it('keeps a "__proto__" key as data in a masked copy', () => {
+    const body = JSON.parse('{"__proto__": {"x": 1}, "secret": "s"}') as Record<string, unknown>;
+    const masked = maskSecrets(body) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
+    expect(JSON.stringify(masked)).toBe('{"__proto__":{"x":1},"secret":"***"}');
+  });
+});
+
+describe('Journal', () => {
+  const entry = (path: string) => ({ at: '2026-01-01T00:00:00.000Z', vendor: 'datadog', operationId: 'Op', method: 'GET', path, params: {}, query: {}, status: 200, durationMs: 1 });
+
+  it('numbers entries from 1, keeps the newest `limit` of them, oldest first', async () => {
+    const journal = new Journal(new MemoryStore(), 3);
+    for (let i = 1; i <= 5; i++) await journal.record(entry(`/p${i}`));
+    expect((await journal.query()).map((e) => [e.seq, e.path])).toEqual([
+      [3, '/p3'],
+      [4, '/p4'],
+      [5, '/p5'],
+    ]);
+  });
+});
