@@ -13,6 +13,7 @@ import type { FaultBook } from '../http/faults.js';
 import type { RateLimiter } from '../http/rate-limits.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
+import { mountInstances } from './instances-routes.js';
 import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
@@ -114,6 +115,7 @@ export function controlRouter(deps: ControlDeps): Router {
 
   mountJournal(router, deps.journal, tenantOf);
   mountEvents(router, deps.events, tenantOf);
+  mountInstances(router, deps.vendors, tenantOf);
   router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');

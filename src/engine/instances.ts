@@ -6,6 +6,7 @@ import { IllegalOperation, InstanceNotFound, UnknownOperation, WriteConflict } f
 import type { Outcome, Plan, PlanChange } from './plan.js';
 import { project, STEER, type OperationEvent, type Projection } from './project.js';
 import type { StateMachine } from './state-machine.js';
+import type { TenantIndex } from './tenant-index.js';
 
 export interface InstanceData<A> {
   plan: Plan;
@@ -29,6 +30,8 @@ export interface InstanceEngineOptions {
   kind: string;
   /** Told of every write: `fresh` for a new instance, false for a restored or updated one. */
   onWrite?: (record: InstanceRecord<unknown>, fresh: boolean) => void;
+  /** Where the tenants with instances are kept, for listings across tenants; none when absent. */
+  tenants?: TenantIndex;
 }
 
 const MAX_CAS_ATTEMPTS = 16;
@@ -52,6 +55,7 @@ export class InstanceEngine<A> {
       data: { plan, operations: [], attrs },
     };
     await store.create(record);
+    await this.options.tenants?.add(kind, tenant);
     this.options.onWrite?.(record, true);
     return this.view(record);
   }
@@ -59,7 +63,13 @@ export class InstanceEngine<A> {
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
     await this.options.store.create(record);
+    await this.options.tenants?.add(this.options.kind, record.tenant);
     this.options.onWrite?.(record, false);
+  }
+
+  /** Every tenant that has had instances of this kind (empty without a tenant index). */
+  async tenants(): Promise<string[]> {
+    return (await this.options.tenants?.tenants(this.options.kind)) ?? [];
   }
 
   async get(tenant: string, id: string): Promise<InstanceView<A> | undefined> {

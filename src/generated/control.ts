@@ -571,10 +571,13 @@ export interface components {
             operations: {
                 /** @example cancel */
                 name: string;
-                /** @example POST */
+                /** @example PUT */
                 method: string;
                 path: string;
-                body?: Record<string, never>;
+                /** @description The JSON body of the call. */
+                body?: {
+                    [key: string]: unknown;
+                };
             }[];
         };
         Problem: {

@@ -15,6 +15,7 @@ import { EventHub } from '../engine/events.js';
 import { CONTROL_CHANNEL, ControlState } from '../engine/control-state.js';
 import { ScenarioBook } from '../engine/scenarios.js';
 import { seededRandom } from '../engine/random.js';
+import { TenantIndex } from '../engine/tenant-index.js';
 import { FaultBook } from './faults.js';
 import { RateLimiter, type RateLimitRule } from './rate-limits.js';
 import { Journal } from './journal.js';
@@ -71,7 +72,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
   const events = new EventHub(clocks);
-  const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events }, options.vendors);
+  const tenants = new TenantIndex(store);
+  const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events, tenants }, options.vendors);
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -92,10 +94,12 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   // Another replica changed the clock or the rules: adopt it now, and report runs a clock move finished.
   const unsubscribe = await store.subscribe(CONTROL_CHANNEL, () => void control.refresh().then(() => events.tick(), () => undefined));
   await events.connect(store);
+  await tenants.connect();
 
   const reset = async ({ seed: reseed = true }: { seed?: boolean } = {}): Promise<void> => {
     await store.reset();
     await events.cleared();
+    await tenants.cleared();
     // The stored control state went with the store: the parts fall back to their defaults.
     await control.change(() => {
       faults.clear();
@@ -139,6 +143,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const close = async (): Promise<void> => {
     await unsubscribe();
     await events.disconnect();
+    await tenants.disconnect();
     await store.close();
   };
   return { app, clock, clocks, control, store, journal, reset, close };

@@ -1,6 +1,7 @@
 // What every vendor folder provides. The HTTP layer routes by the vendor's spec and calls these;
 // a vendor never sees express, and the engine never sees a vendor.
 import type { ScenarioSpec } from '../engine/scenarios.js';
+import type { InstanceCatalog } from './instance-catalog.js';
 import type { OperationSpec } from '../spec/operations.js';
 import type { RequestViolation, ValidRequest } from '../spec/validate-request.js';
 
@@ -85,6 +86,8 @@ export interface Vendor<P = unknown> {
   /** Last touch on every reply of this vendor, errors included (e.g. a request-id header). */
   finalize?(reply: Reply): Reply;
   control?: ControlCall[];
+  /** The vendor's instances across tenants, for GET /__flowtwin/instances; absent for a vendor that runs none. */
+  catalog?: InstanceCatalog;
   /** The vendor's scenario body (POST /__flowtwin/scenarios) as a neutral spec; ControlInputError if bad. */
   parseScenario(raw: Record<string, unknown>): ScenarioSpec;
   /** Applies a scenario with an `instance` to that running instance of the tenant (ControlInputError 404 / 409 when it cannot). */

@@ -4,6 +4,7 @@ import type { Clock } from '../../engine/clock.js';
 import { InstanceEngine } from '../../engine/instances.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
+import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { Store } from '../../store/store.js';
 import type { DatadogUser } from './auth.js';
 import { datadogMachine } from './state-machine.js';
@@ -33,7 +34,7 @@ export interface DatadogContext {
   scenarios: ScenarioBook;
 }
 
-export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, options: DatadogOptions): DatadogContext {
+export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }, options: DatadogOptions): DatadogContext {
   deps.events.register('datadog', datadogMachine);
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,

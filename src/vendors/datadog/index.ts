@@ -5,10 +5,12 @@ import type { OperationSpec } from '../../spec/operations.js';
 import type { RequestViolation } from '../../spec/validate-request.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
+import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput, steerInstance } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { createDatadogAuth, type DatadogAuthConfig, type DatadogPrincipal } from './auth.js';
+import { datadogCatalog } from './catalog.js';
 import { createDatadogContext, type DatadogOptions } from './context.js';
 import { ddErrors } from './errors.js';
 import { loadDatadogFixtures, type DatadogFixtures } from './fixtures.js';
@@ -21,7 +23,7 @@ export interface DatadogConfig extends Partial<DatadogOptions> {
 
 const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
 
-export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
+export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
   const auth = createDatadogAuth(config.auth);
   return {
@@ -59,6 +61,7 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
         durationsField: 'stepDurationsMs',
       }),
     steer: (tenant, spec) => steerInstance(ctx.instances, tenant, spec),
+    catalog: datadogCatalog(ctx),
   };
 }
 

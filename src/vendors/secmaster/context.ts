@@ -6,6 +6,7 @@ import { InstanceEngine, type InstanceView } from '../../engine/instances.js';
 import { changePlan, type Outcome, type PlanChange } from '../../engine/plan.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
+import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
 import { INSTANCE_KIND, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type SecMasterInstanceAttrs, type StoredPlaybook, type StoredVersion } from './model.js';
@@ -25,7 +26,7 @@ export interface SecMasterContext {
   scenarios: ScenarioBook;
 }
 
-export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }): SecMasterContext {
+export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }): SecMasterContext {
   deps.events.register('secmaster', secmasterMachine);
   const instances = new InstanceEngine<SecMasterInstanceAttrs>({
     ...deps,

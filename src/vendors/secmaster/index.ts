@@ -3,11 +3,13 @@ import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
 import type { Clock } from '../../engine/clock.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
+import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput, steerInstance } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { auditHandlers } from './audit.js';
 import { createSecMasterAuth, type SecMasterAuthConfig, type SecMasterPrincipal } from './auth.js';
+import { secmasterCatalog } from './catalog.js';
 import { byActionIds, createSecMasterContext } from './context.js';
 import { smErrors } from './errors.js';
 import { findToken } from '../huawei-iam/tokens.js';
@@ -20,7 +22,7 @@ export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
 }
 
-export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
+export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
   const ctx = createSecMasterContext(deps);
   // Documented form: request_uuid-timestamp-hostname.
   const requestId = () => `${deps.ids()}-${deps.wallClock.now()}-flowtwin`;
@@ -54,6 +56,7 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
       return { ...reply, headers: { ...reply.headers, 'X-request-id': id } };
     },
     control: [triggerCall(ctx)],
+    catalog: secmasterCatalog(ctx),
     // A token names its project; a signature says it in X-Project-Id.
     async tenantOf(headers) {
       const one = (name: string) => (Array.isArray(headers[name]) ? headers[name]![0] : (headers[name] as string | undefined));
