@@ -6,6 +6,7 @@ import { IllegalOperation, InstanceNotFound, UnknownOperation, WriteConflict } f
 import type { Outcome, Plan, PlanChange } from './plan.js';
 import { project, STEER, type OperationEvent, type Projection } from './project.js';
 import type { StateMachine } from './state-machine.js';
+import { StateIndex, type IndexedInstance } from './state-index.js';
 import type { TenantIndex } from './tenant-index.js';
 
 export interface InstanceData<A> {
@@ -30,6 +31,8 @@ export interface InstanceEngineOptions {
   kind: string;
   /** Told of every write: `fresh` for a new instance, false for a restored or updated one. */
   onWrite?: (record: InstanceRecord<unknown>, fresh: boolean) => void;
+  /** Keep a state index per parent, so `countByState` needs no scan (costs an index write per instance write). */
+  indexStates?: boolean;
   /** Where the tenants with instances are kept, for listings across tenants; none when absent. */
   tenants?: TenantIndex;
 }
@@ -37,7 +40,11 @@ export interface InstanceEngineOptions {
 const MAX_CAS_ATTEMPTS = 16;
 
 export class InstanceEngine<A> {
-  constructor(private readonly options: InstanceEngineOptions) {}
+  private readonly index: StateIndex | undefined;
+
+  constructor(private readonly options: InstanceEngineOptions) {
+    if (options.indexStates) this.index = new StateIndex(options.store, options.kind, options.machine);
+  }
 
   get machine(): StateMachine {
     return this.options.machine;
@@ -55,6 +62,7 @@ export class InstanceEngine<A> {
       data: { plan, operations: [], attrs },
     };
     await store.create(record);
+    await this.index?.write(indexed(record));
     await this.options.tenants?.add(kind, tenant);
     this.options.onWrite?.(record, true);
     return this.view(record);
@@ -63,6 +71,7 @@ export class InstanceEngine<A> {
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
     await this.options.store.create(record);
+    await this.index?.write(indexed(record));
     await this.options.tenants?.add(this.options.kind, record.tenant);
     this.options.onWrite?.(record, false);
   }
@@ -81,6 +90,13 @@ export class InstanceEngine<A> {
     const page = await this.options.store.list<InstanceData<A>>({ kind: this.options.kind, tenant, parentId, offset, limit });
     const now = this.options.clock.now(tenant);
     return { items: page.items.map((r) => this.view(r, now)), total: page.total };
+  }
+
+  /** How many of a parent's instances are in each state now; needs `indexStates`. */
+  async countByState(tenant: string, parentId: string, states: readonly string[]): Promise<Record<string, number>> {
+    if (!this.index) throw new Error(`${this.options.kind}: countByState needs indexStates`);
+    const backfill = async () => (await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant, parentId)).map(indexed);
+    return this.index.count(tenant, parentId, states, this.options.clock.now(tenant), backfill);
   }
 
   async all(tenant: string, parentId?: string): Promise<InstanceView<A>[]> {
@@ -115,6 +131,7 @@ export class InstanceEngine<A> {
       if (!allowed(current.state)) throw new IllegalOperation(id, name, current.state);
       const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event(at)] } };
       if (await store.update(next, record.version)) {
+        await this.index?.write(indexed(next), indexed(record));
         this.options.onWrite?.(next, false);
         return this.view({ ...next, version: record.version + 1 }, at);
       }
@@ -126,3 +143,10 @@ export class InstanceEngine<A> {
     return { record, projection: project({ createdAt: record.createdAt, ...record.data }, this.options.machine, now) };
   }
 }
+
+const indexed = <A>(record: InstanceRecord<A>): IndexedInstance => ({
+  tenant: record.tenant,
+  id: record.id,
+  parentId: record.parentId,
+  history: { createdAt: record.createdAt, ...record.data },
+});

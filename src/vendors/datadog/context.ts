@@ -40,6 +40,8 @@ export function createDatadogContext(deps: { store: Store; clock: Clock; ids: ()
     ...deps,
     machine: datadogMachine,
     kind: INSTANCE_KIND,
+    // ListWorkflowInstances reports counts by state over all of a workflow's instances.
+    indexStates: true,
     onWrite: (record, fresh) => deps.events.written('datadog', record, fresh),
   });
   return { ...deps, options, instances };

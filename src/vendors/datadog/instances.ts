@@ -8,6 +8,9 @@ import { instanceDocument, instanceListItem } from './instance-shape.js';
 import { buildPlan } from './plan.js';
 import { SPEC_VERSION_KIND, WORKFLOW_KIND, type StoredSpecVersion, type StoredWorkflow } from './workflow-model.js';
 
+/** The states ListWorkflowInstances counts in its meta. */
+const COUNTED = ['CANCELED', 'FAILED', 'SUCCEEDED'] as const;
+
 type Req = VendorRequest<DatadogPrincipal>;
 
 export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<DatadogPrincipal>> {
@@ -31,19 +34,21 @@ export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<Da
       const workflow = await workflowOf(req);
       const size = Number(req.query['page[size]'] ?? 10);
       const number = Number(req.query['page[number]'] ?? 0);
-      // The counters cover every instance of the workflow, so all are projected once.
-      const all = await instances.all(req.caller.tenant, workflow.id);
-      const count = (state: string) => all.filter((v) => v.projection.state === state).length;
+      // The counters cover every instance of the workflow: they come from the state index, not a scan.
+      const [page, counts] = await Promise.all([
+        instances.list(req.caller.tenant, workflow.id, number * size, size),
+        instances.countByState(req.caller.tenant, workflow.id, COUNTED),
+      ]);
       return {
         status: 200,
         contentType: JSON_TYPE,
         body: {
-          data: all.slice(number * size, number * size + size).map(instanceListItem),
+          data: page.items.map(instanceListItem),
           meta: {
-            canceledCount: count('CANCELED'),
-            failedCount: count('FAILED'),
-            page: { totalCount: all.length, totalFilteredCount: all.length },
-            succeededCount: count('SUCCEEDED'),
+            canceledCount: counts.CANCELED,
+            failedCount: counts.FAILED,
+            page: { totalCount: page.total, totalFilteredCount: page.total },
+            succeededCount: counts.SUCCEEDED,
           },
         },
       };

@@ -1,0 +1,98 @@
+// The state index must give, at every time, the counts a projection of every instance gives.
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/engine/clock.js';
+import { InstanceEngine, type InstanceData } from '../../src/engine/instances.js';
+import type { Outcome, Plan } from '../../src/engine/plan.js';
+import { seededRandom } from '../../src/engine/random.js';
+import type { StateMachine } from '../../src/engine/state-machine.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import type { Store } from '../../src/store/store.js';
+import { secmasterMachine } from '../../src/vendors/secmaster/state-machine.js';
+import { datadogMachine } from '../../src/vendors/datadog/state-machine.js';
+
+function setup(machine: StateMachine, store: Store = new MemoryStore()) {
+  const clock = new VirtualClock(() => 0);
+  clock.freeze();
+  let n = 0;
+  const engine = new InstanceEngine<object>({ store, clock, ids: () => `i${++n}`, machine, kind: 'test.instance', indexStates: true });
+  return { clock, engine, store };
+}
+
+const plan = (ms: number, outcome: Outcome): Plan => ({
+  steps: [
+    { name: 'a', durationMs: ms, after: [] },
+    { name: 'b', durationMs: ms, after: ['a'] },
+  ],
+  outcome,
+});
+
+/** What counting the projections of every instance says, the slow way the index replaces. */
+async function projected(engine: InstanceEngine<object>, parent: string, states: readonly string[]) {
+  const all = await engine.all('t', parent);
+  return Object.fromEntries(states.map((s) => [s, all.filter((v) => v.projection.state === s).length]));
+}
+
+describe('StateIndex', () => {
+  for (const machine of [datadogMachine, secmasterMachine]) {
+    it(`agrees with the projections at every step of a random history (${machine.name})`, async () => {
+      const random = seededRandom(7);
+      const { clock, engine } = setup(machine);
+      const ops = Object.keys(machine.operations);
+      const outcomes: Outcome[] = [{ kind: 'succeed' }, { kind: 'fail', step: 'b' }, { kind: 'hang', step: 'a' }];
+      const ids: string[] = [];
+      for (let round = 0; round < 300; round++) {
+        const roll = random();
+        if (roll < 0.35 || ids.length === 0) {
+          const started = await engine.start('t', random() < 0.8 ? 'p' : 'q', plan(1 + Math.floor(random() * 500), outcomes[Math.floor(random() * 3)]!), {});
+          ids.push(started.record.id);
+        } else if (roll < 0.7) {
+          const id = ids[Math.floor(random() * ids.length)]!;
+          const op = ops[Math.floor(random() * ops.length)]!;
+          // Illegal operations are refused and must leave the index as it was.
+          await engine.operate('t', id, op, outcomes[Math.floor(random() * 2)]).catch(() => undefined);
+        } else {
+          clock.advance(Math.floor(random() * 400));
+        }
+        if (round % 10 === 0) {
+          for (const parent of ['p', 'q']) {
+            expect(await engine.countByState('t', parent, machine.states)).toEqual(await projected(engine, parent, machine.states));
+          }
+        }
+      }
+      clock.advance(10_000);
+      expect(await engine.countByState('t', 'p', machine.states)).toEqual(await projected(engine, 'p', machine.states));
+    });
+  }
+
+  it('counts what the clock has not reached yet as still running, and moves it when it does', async () => {
+    const { clock, engine } = setup(datadogMachine);
+    await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
+    await engine.start('t', 'p', plan(100, { kind: 'fail', step: 'b' }), {});
+    const states = ['IN_PROGRESS', 'SUCCEEDED', 'FAILED'];
+    expect(await engine.countByState('t', 'p', states)).toEqual({ IN_PROGRESS: 2, SUCCEEDED: 0, FAILED: 0 });
+    clock.advance(199);
+    expect(await engine.countByState('t', 'p', states)).toEqual({ IN_PROGRESS: 2, SUCCEEDED: 0, FAILED: 0 });
+    clock.advance(1);
+    expect(await engine.countByState('t', 'p', states)).toEqual({ IN_PROGRESS: 0, SUCCEEDED: 1, FAILED: 1 });
+  });
+
+  it('indexes, on first count, instances a store holds from before the index existed', async () => {
+    const store = new MemoryStore();
+    const data: InstanceData<object> = { plan: plan(100, { kind: 'succeed' }), operations: [], attrs: {} };
+    for (const id of ['old1', 'old2']) await store.create({ kind: 'test.instance', tenant: 't', id, parentId: 'p', createdAt: 0, version: 1, data });
+    const { clock, engine } = setup(datadogMachine, store);
+    clock.advance(500);
+    await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
+    expect(await engine.countByState('t', 'p', ['SUCCEEDED', 'IN_PROGRESS'])).toEqual({ SUCCEEDED: 2, IN_PROGRESS: 1 });
+  });
+
+  it('keeps parents and tenants apart', async () => {
+    const { clock, engine } = setup(datadogMachine);
+    await engine.start('t', 'p', plan(1, { kind: 'succeed' }), {});
+    await engine.start('u', 'p', plan(1, { kind: 'succeed' }), {});
+    await engine.start('t', 'q', plan(1, { kind: 'succeed' }), {});
+    clock.advance(10);
+    expect(await engine.countByState('t', 'p', ['SUCCEEDED'])).toEqual({ SUCCEEDED: 1 });
+    expect(await engine.countByState('t', 'other', ['SUCCEEDED'])).toEqual({ SUCCEEDED: 0 });
+  });
+});
