@@ -39,9 +39,9 @@ const rawPathChar = fc.integer({ min: 0x21, max: 0x7e }).filter((c) => c !== 0x3
 const MALFORMED_ESCAPES = ['%', '%zz', '%E0%A4', '%C0%AF', '%25', '%2F', '%2e%2e', '..', '.', '%FF%FE', '%u0041'];
 
 /** A path segment: mostly one of the given (valid, known) values, else garbage in several encodings. */
-export function segment(valid: string[]): fc.Arbitrary<string> {
+export function segment(valid: string[], validWeight = 8): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom(...valid) },
+    { weight: validWeight, arbitrary: fc.constantFrom(...valid) },
     { weight: 3, arbitrary: weirdString.map(encodeURIComponent) },
     { weight: 1, arbitrary: fc.uuid().map(String) },
     { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_ESCAPES) },

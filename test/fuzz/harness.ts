@@ -72,6 +72,8 @@ export interface RawResponse {
 export interface FuzzServer {
   flowtwin: Flowtwin;
   store: InspectableStore;
+  /** host:port, as a Host header (and a Huawei signature) names it. */
+  host: string;
   /** Spec violations the response hook saw since the last `takeViolations`. */
   takeViolations(): string[];
   /** How many answers of each operation and status the fuzzing saw. */
@@ -141,6 +143,7 @@ export async function startFuzzServer(options: FlowtwinOptions = {}): Promise<Fu
   return {
     flowtwin,
     store,
+    host: `127.0.0.1:${port}`,
     takeViolations: () => violations.splice(0),
     tally,
     report(name) {
