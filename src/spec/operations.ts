@@ -1,6 +1,7 @@
-// Compiles an OpenAPI document once, at startup, into per-operation validators: parameters,
-// request body and responses. Routing, request validation, response validation and the
-// contract suite all use this one compiled form.
+// Compiles an OpenAPI document into per-operation validators: parameters, request body and
+// responses. Routing, request validation, response validation and the contract suite all use this
+// one compiled form. Each validator is compiled by ajv on its first use: compiling all of them up
+// front was most of flowtwin's start-up, and a process rarely uses more than a few operations.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { JsonObject, OpenApiDocument } from './load.js';
@@ -55,11 +56,13 @@ export interface CompiledSpec {
 }
 
 let counter = 0;
+const sharedAjv: { strict?: Ajv2020; coercing?: Ajv2020 } = {};
 
 export function compileSpec(document: OpenApiDocument): CompiledSpec {
   const key = `spec${++counter}`;
-  const strictAjv = newAjv(false);
-  const coercingAjv = newAjv('array');
+  // Two ajv instances for every spec: each new instance costs its own set-up of the 2020 vocabulary.
+  const strictAjv = (sharedAjv.strict ??= newAjv(false));
+  const coercingAjv = (sharedAjv.coercing ??= newAjv('array'));
   strictAjv.addSchema(document, key);
   coercingAjv.addSchema(document, key);
   const ref = (pointer: string): JsonObject => ({ $ref: `${key}#${pointer}` });
@@ -79,7 +82,7 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
         name: p.value.name as string,
         in: p.value.in as ParameterSpec['in'],
         required: p.value.required === true,
-        validate: coercingAjv.compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } }),
+        validate: lazily(() => coercingAjv.compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } })),
       }));
       const { pattern, names } = pathMatcher(path);
       operations.push({
@@ -108,7 +111,7 @@ function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, aj
   return {
     required: body.value.required === true,
     mediaTypes,
-    validate: ajv.compile(schemaPointer ? ref(schemaPointer) : {}),
+    validate: lazily(() => ajv.compile(schemaPointer ? ref(schemaPointer) : {})),
   };
 }
 
@@ -123,7 +126,7 @@ function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: strin
       if (!media.schema) continue;
       const pointer = `${response.pointer}/content/${escapePointer(mediaType)}/schema`;
       schemas.set(mediaType, pointer);
-      validators.set(mediaType, ajv.compile(ref(pointer)));
+      validators.set(mediaType, lazily(() => ajv.compile(ref(pointer))));
     }
     out.set(status, { status, mediaTypes: Object.keys(content), validators, schemas });
   }
@@ -171,8 +174,22 @@ function pathMatcher(template: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${source}/?$`), names };
 }
 
+/** A validator that compiles on its first call, then behaves as the compiled one (its `errors` included). */
+function lazily(compile: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = function (this: unknown, data: unknown, ...rest: unknown[]) {
+    compiled ??= compile();
+    const ok = (compiled as (...args: unknown[]) => boolean).call(this, data, ...rest);
+    validate.errors = compiled.errors;
+    return ok;
+  } as ValidateFunction;
+  return validate;
+}
+
 function newAjv(coerceTypes: false | 'array'): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes, useDefaults: false, validateFormats: true });
+  // validateSchema off: checking each spec against the JSON Schema meta-schema cost a compile of the
+  // meta-schema per instance at start-up; the specs are linted (npm run lint:spec) and tested instead.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes, useDefaults: false, validateFormats: true, validateSchema: false });
   addFormats(ajv);
   return ajv;
 }
