@@ -36,3 +36,14 @@ if (sm.status !== 200 || !(smBody.count > 0) || !sm.headers.get('x-request-id'))
   process.exit(1);
 }
 console.log(`smoke: SecMaster serves ${smBody.count} seeded playbook instances`);
+
+// The dashboard ships as plain files next to dist/: the built server must find them.
+for (const [path, type] of [['/__flowtwin/ui', 'text/html'], ['/__flowtwin/ui/app.js', 'text/javascript'], ['/__flowtwin/ui/style.css', 'text/css']]) {
+  const page = await fetch(`${base}${path}`);
+  if (page.status !== 200 || !page.headers.get('content-type')?.startsWith(type)) {
+    console.error(`smoke: expected ${path} as ${type}, got ${page.status} ${page.headers.get('content-type')}`);
+    process.exit(1);
+  }
+}
+const listed = await (await fetch(`${base}/__flowtwin/instances`)).json();
+console.log(`smoke: the dashboard is served at ${base}/__flowtwin/ui (${listed.total} instances listed)`);

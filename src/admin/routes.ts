@@ -14,6 +14,7 @@ import type { RateLimiter } from '../http/rate-limits.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
 import { mountInstances } from './instances-routes.js';
+import { mountDashboard } from './dashboard-routes.js';
 import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
@@ -116,6 +117,7 @@ export function controlRouter(deps: ControlDeps): Router {
   mountJournal(router, deps.journal, tenantOf);
   mountEvents(router, deps.events, tenantOf);
   mountInstances(router, deps.vendors, tenantOf);
+  mountDashboard(router);
   router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');
