@@ -24,6 +24,14 @@ export class ControlState {
   private version = -1;
   /** Which write that version was: after a reset, versions count from 1 again. */
   private stamp: unknown;
+  /**
+   * Whether the stored record may have moved since it was last read. Only trusted once connected to
+   * a store no other process shares: there every change is announced synchronously in-process
+   * (LocalChannels), so a request reads the record only after one was. A shared store's
+   * announcements arrive later than a request may, so there every refresh reads.
+   */
+  private stale = true;
+  private listening = false;
 
   constructor(
     private readonly store: Store,
@@ -32,6 +40,8 @@ export class ControlState {
 
   /** Adopts the stored state if it changed since this replica last looked. Cheap when it did not. */
   async refresh(): Promise<void> {
+    if (this.listening && !this.stale && !this.store.info.shared) return;
+    this.stale = false;
     const record = await this.store.get<Record<string, unknown>>(KIND, TENANT, ID);
     const version = record?.version ?? 0;
     if (version === this.version && record?.data.stamp === this.stamp) return;
@@ -60,7 +70,7 @@ export class ControlState {
         return result;
       }
       // The live parts hold a change that was not stored: forget them, adopt the winner's.
-      this.version = -1;
+      this.invalidate();
     }
     throw new WriteConflict('control state');
   }
@@ -68,5 +78,19 @@ export class ControlState {
   /** Forgets what was adopted, e.g. after the store was emptied underneath. */
   invalidate(): void {
     this.version = -1;
+    this.stale = true;
+  }
+
+  /** Hears every replica's changes (this one's included); `onChange` runs after each is adopted. */
+  async connect(onChange: () => void): Promise<() => Promise<void>> {
+    const unsubscribe = await this.store.subscribe(CONTROL_CHANNEL, () => {
+      this.stale = true;
+      void this.refresh().then(onChange, () => undefined);
+    });
+    this.listening = true;
+    return async () => {
+      this.listening = false;
+      await unsubscribe();
+    };
   }
 }

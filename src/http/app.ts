@@ -12,7 +12,7 @@ import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
 import { EventHub } from '../engine/events.js';
-import { CONTROL_CHANNEL, ControlState } from '../engine/control-state.js';
+import { ControlState } from '../engine/control-state.js';
 import { ScenarioBook } from '../engine/scenarios.js';
 import { seededRandom } from '../engine/random.js';
 import { TenantIndex } from '../engine/tenant-index.js';
@@ -92,7 +92,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   scenarios.commit = faults.commit = (mutate) => control.change(mutate);
   await control.refresh();
   // Another replica changed the clock or the rules: adopt it now, and report runs a clock move finished.
-  const unsubscribe = await store.subscribe(CONTROL_CHANNEL, () => void control.refresh().then(() => events.tick(), () => undefined));
+  const unsubscribe = await control.connect(() => events.tick());
   await events.connect(store);
   await tenants.connect();
 

@@ -58,3 +58,37 @@ describe('control state shared through a store', () => {
     expect(b.notes.list().map((n) => n.text)).toEqual(['new']);
   });
 });
+
+describe('control state on a store no other process shares', () => {
+  it('reads the stored record only after a change was announced, and still sees every change', async () => {
+    const store = new MemoryStore();
+    const a = replica(store, () => 1000);
+    const b = replica(store, () => 1000);
+    await a.control.connect(() => undefined);
+    await b.control.connect(() => undefined);
+    await a.control.refresh();
+    await b.control.refresh();
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = (async (...args: Parameters<MemoryStore['get']>) => {
+      reads++;
+      return get(...args);
+    }) as MemoryStore['get'];
+    for (let i = 0; i < 5; i++) await b.control.refresh();
+    expect(reads).toBe(0);
+    await a.control.change(() => a.clocks.of('t1').advance(5000));
+    await b.control.refresh();
+    expect(b.clocks.now('t1')).toBe(6000);
+    expect(reads).toBeGreaterThan(0);
+  });
+
+  it('reads on every refresh when not connected, since nothing would tell it of a change', async () => {
+    const store = new MemoryStore();
+    const a = replica(store, () => 1000);
+    const b = replica(store, () => 1000);
+    await b.control.refresh();
+    await a.control.change(() => a.clocks.of('t1').advance(5000));
+    await b.control.refresh();
+    expect(b.clocks.now('t1')).toBe(6000);
+  });
+});
