@@ -91,7 +91,10 @@ export function controlRouter(deps: ControlDeps): Router {
   function mountRuleList(into: Router, name: 'scenarios' | 'faults', rules: RuleList<Rule>): void {
     into.get(`/${name}`, async (req, res) => void res.json({ [name]: rules.list(await tenantOf(req)) }));
     into.delete(`/${name}/:id`, async (req, res) => {
-      if (!(await deps.control.change(() => rules.remove(req.params.id)))) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${req.params.id}`);
+      const { id } = req.params;
+      // An unknown id writes nothing: a refused call must not touch the shared control state.
+      const known = () => rules.list().some((r) => r.id === id);
+      if (!known() || !(await deps.control.change(() => known() && rules.remove(id)))) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${id}`);
       res.status(204).end();
     });
   }
