@@ -3,6 +3,7 @@
 import type { Outcome } from '../../engine/plan.js';
 import { ControlInputError, type ControlCall } from '../vendor.js';
 import { materializeTimers, startInstance, type SecMasterContext } from './context.js';
+import type { StoredRecord } from '../../store/store.js';
 import { instanceInfo, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
 
 // The API's own path rules, so a triggered run is always reachable through the API.
@@ -26,12 +27,14 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       const body = (raw ?? {}) as TriggerBody;
       const tenant = idField(body.project_id, 'project_id', SCOPE_ID, '32-36 letters, digits or dashes');
       const workspaceId = idField(body.workspace_id, 'workspace_id', SCOPE_ID, '32-36 letters, digits or dashes');
-      await materializeTimers(ctx, tenant, workspaceId);
-      const { playbook, version } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'));
+      // Every check comes before the first write: a refused trigger creates no playbook and no run.
+      const { playbook, version, fresh } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : { ...(await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'))), fresh: false };
       const outcome = outcomeOf(body, version.data.actions.map((a) => a.name), version.data.actions.map((a) => a.id));
       const dataobject = dataobjectOf(body.dataobject);
+      await materializeTimers(ctx, tenant, workspaceId);
+      const made = fresh ? await createDefault(ctx, tenant, workspaceId, playbook, version) : { playbook, version };
       // Without an outcome in the call, a scenario (or success) decides.
-      const view = await startInstance(ctx, tenant, playbook, version, { ...(outcome ? { outcome } : {}), ...(dataobject ? { dataobject } : {}) });
+      const view = await startInstance(ctx, tenant, made.playbook, made.version, { ...(outcome ? { outcome } : {}), ...(dataobject ? { dataobject } : {}) });
       return { status: 201, body: instanceInfo(view) };
     },
   };
@@ -72,10 +75,11 @@ async function namedPlaybook(ctx: SecMasterContext, tenant: string, workspaceId:
   return { playbook, version };
 }
 
+/** The workspace's default playbook and version: stored, or (`fresh`) built but not yet stored. */
 async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceId: string) {
   const id = uuidFrom(`default-playbook/${tenant}/${workspaceId}`);
   const existing = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, tenant, id);
-  if (existing) return namedPlaybook(ctx, tenant, workspaceId, id);
+  if (existing) return { ...(await namedPlaybook(ctx, tenant, workspaceId, id)), fresh: false };
   const at = ctx.clock.now(tenant);
   const versionId = uuidFrom(`default-version/${tenant}/${workspaceId}`);
   const dataclass = { id: uuidFrom('dataclass/Alert'), name: 'Alert' };
@@ -89,11 +93,15 @@ async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceI
   }));
   const playbook = { kind: PLAYBOOK_KIND, tenant, id, parentId: workspaceId, createdAt: at, version: 1, data: { workspaceId, name: 'flowtwin-default-playbook', description: 'Created by flowtwin on the first trigger without playbook_id', enabled: true, activeVersionId: versionId, version: 'v1', dataclass, ownerId: 'flowtwin', createdAt: at, updatedAt: at } satisfies StoredPlaybook };
   const version = { kind: VERSION_KIND, tenant, id: versionId, parentId: id, createdAt: at, version: 1, data: { workspaceId, playbookId: id, version: 'v1', description: '', enabled: true, status: 'PUBLISHED', versionType: 1, triggerType: 'EVENT', dataclass, actions, creatorId: 'flowtwin', createdAt: at, updatedAt: at } satisfies StoredVersion };
+  return { playbook, version, fresh: true };
+}
+
+async function createDefault(ctx: SecMasterContext, tenant: string, workspaceId: string, playbook: StoredRecord<StoredPlaybook>, version: StoredRecord<StoredVersion>) {
   try {
     await ctx.store.create(playbook);
     await ctx.store.create(version);
   } catch {
     // Another request created it first; use theirs.
   }
-  return namedPlaybook(ctx, tenant, workspaceId, id);
+  return namedPlaybook(ctx, tenant, workspaceId, playbook.id);
 }
