@@ -23,6 +23,8 @@ export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Reque
     // With a vendor's credentials, only that tenant's transitions: one suite cannot watch another's.
     const tenant = await tenantOf(req);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // HEAD has no body to stream: Node would hold the headers back until an end that never came.
+    if (req.method === 'HEAD') return void res.end();
     res.write(': flowtwin transition events\n\n');
     let seq = 0;
     const send = (e: TransitionEvent) => {
