@@ -189,6 +189,16 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect(other.got).toEqual([]);
     });
 
+    it('keeps what was stored whatever the caller later does to the objects it gave or got', async () => {
+      const store = await makeStore();
+      const given = rec('a', { data: { list: [1] } });
+      await store.create(given);
+      (given.data as { list: number[] }).list.push(2);
+      const got = await store.get<{ list: number[] }>('test.thing', 't1', 'a');
+      got!.data.list.push(3);
+      expect((await store.get('test.thing', 't1', 'a'))!.data).toEqual({ list: [1] });
+    });
+
     it('counts an index’s members up to a score, and follows moves and removals', async () => {
       const store = await makeStore();
       await store.writeIndex('t1', [
