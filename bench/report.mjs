@@ -35,6 +35,7 @@ export function targets(result) {
     judge('GET (memory) >= 70% of bare express', memGet, express, (a, b) => a.rps >= 0.7 * b.rps, (a, b) => `${n(a.rps)} vs ${n(b.rps)} req/s = ${n((100 * a.rps) / b.rps)}%`),
     judge('GET (memory) >= 3x Prism static', memGet, prism, (a, b) => a.rps >= 3 * b.rps, (a, b) => `${n(a.rps)} vs ${n(b.rps)} req/s = ${(a.rps / b.rps).toFixed(2)}x`),
     judge(`list p50 flat, one connection (${big?.size ?? '?'} within 2x of ${small?.size ?? '?'})`, small !== big ? small : undefined, big, (a, b) => b.p50 <= 2 * Math.max(a.p50, 1), (a, b) => `p50 ${n(a.p50, 1)} ms at ${a.size}, ${n(b.p50, 1)} ms at ${b.size}`),
+    judge('1M instances (memory) in under 1 GB RSS', find(rows, 'flowtwin', 'memory', 1_000_000, 'get'), {}, (a) => a.seededRssMb < 1024, (a) => `${n(a.seededRssMb)} MB RSS once seeded (${n(a.rssMb)} MB after the GET run)`),
     judge('startup < 500 ms', result.startupMs !== undefined ? {} : undefined, {}, () => result.startupMs < 500, () => `${n(result.startupMs)} ms`),
     judge('SQLite GET >= 50% of memory', get('sqlite'), memGet, (a, b) => a.rps >= 0.5 * b.rps, (a, b) => `${n(a.rps)} vs ${n(b.rps)} req/s = ${n((100 * a.rps) / b.rps)}%`),
     judge('Redis GET >= 30% of memory', get('redis'), memGet, (a, b) => a.rps >= 0.3 * b.rps, (a, b) => `${n(a.rps)} vs ${n(b.rps)} req/s = ${n((100 * a.rps) / b.rps)}%`),
