@@ -17,7 +17,11 @@ export async function listen(server: Server, port: number, host: string): Promis
 export async function drain(server: Server, graceMs = 5000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // A keep-alive connection whose request was in flight stays open once answered, until its client
+  // lets go (seconds for a pooled client): close each one as soon as it is idle instead.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
 }
