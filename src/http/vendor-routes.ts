@@ -7,6 +7,7 @@ import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
+import { StoreUnavailable } from '../store/store.js';
 import type { Clock } from '../engine/clock.js';
 import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
@@ -66,6 +67,8 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
 
   function failure(op: OperationSpec, err: unknown): Reply {
     if (err instanceof PayloadTooLarge) return vendor.payloadTooLarge(op, options.bodyLimitBytes);
+    // The vendor's own 503, as when its backend is down: a client's retry policy knows what to do.
+    if (err instanceof StoreUnavailable) return vendor.faultReply(op, 503);
     if (err instanceof UnreadableBody) {
       return vendor.rejectRequest(op, { location: 'body', name: '', problem: 'not-json', reason: 'cannot be read', message: `the request body cannot be read (${err.message})` });
     }
@@ -121,8 +124,9 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   for (const op of spec.operations) {
     router[op.method](expressPath(op.path), (req: Request, res: Response) => {
       handle(op, req, res).catch((err: unknown) => {
-        // Only a failing listener or socket lands here; the client still gets an answer.
-        if (!res.headersSent) writeReply(res, finalize(vendor.mapError(op, err)));
+        // A store that cannot be reached (control state, faults), a failing listener or socket lands
+        // here; the client still gets an answer.
+        if (!res.headersSent) writeReply(res, finalize(failure(op, err)));
       });
     });
   }

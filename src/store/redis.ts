@@ -3,11 +3,13 @@
 import { Redis } from 'ioredis';
 import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
-import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, StoreUnavailable, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_PREFIX = 'flowtwin:';
 const RESET_BATCH_SIZE = 500;
+/** Far above any one command's time (a reset works in batches, a list reads one page). */
+const COMMAND_TIMEOUT_MS = 10_000;
 
 export interface RedisStoreOptions {
   /** Put before every key and channel name; defaults to "flowtwin:". */
@@ -37,6 +39,8 @@ export class RedisStore implements Store {
     private readonly redis: Redis & Scripts,
     private readonly prefix: string,
     readonly info: StoreInfo,
+    /** Passes a call's result through; a connection failure (not a Redis error reply) becomes StoreUnavailable. */
+    private readonly io: <T>(call: Promise<T>) => Promise<T>,
   ) {}
 
   /** Connects, checks or writes the schema marker; throws StoreOpenError instead of retrying forever. */
@@ -51,6 +55,11 @@ export class RedisStore implements Store {
       disconnectTimeout: 200,
       // Once open, ride out a Redis restart; before that, an unreachable Redis is the user's mistake to hear about now.
       retryStrategy: (times) => (opened ? Math.min(times * 200, 2000) : null),
+      // While Redis is down a command waits for one reconnection attempt, not the default 20 (about
+      // 30 s): it fails within two retry delays (at most 4 s), and a blip of one attempt is ridden out.
+      maxRetriesPerRequest: 1,
+      // A Redis that accepts the connection but never answers (stopped, a half-open link) fails the call too.
+      commandTimeout: COMMAND_TIMEOUT_MS,
     });
     // Failures reach callers as rejected commands; without a listener ioredis would also print each one.
     // The first one is kept because connect() itself only says "Connection is closed".
@@ -72,7 +81,7 @@ export class RedisStore implements Store {
         redis.defineCommand(name, { lua, numberOfKeys: KEY_COUNTS[name] });
       }
       opened = true;
-      return new RedisStore(redis as Redis & Scripts, prefix, { kind: 'redis', location, durable: true, shared: true, fresh });
+      return new RedisStore(redis as Redis & Scripts, prefix, { kind: 'redis', location, durable: true, shared: true, fresh }, unavailable(location));
     } catch (err) {
       redis.disconnect();
       if (err instanceof StoreOpenError) throw err;
@@ -81,7 +90,7 @@ export class RedisStore implements Store {
   }
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const [v, c, d, p] = await this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p');
+    const [v, c, d, p] = await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p'));
     if (v === null || v === undefined) return undefined;
     return toRecord<T>(kind, tenant, id, v, c!, d!, p ?? null);
   }
@@ -91,26 +100,26 @@ export class RedisStore implements Store {
     const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant), `${this.prefix}seq`, `${this.prefix}tenants`];
     if (parentId !== undefined) keys.push(this.childIndexPrefix(kind, tenant) + parentId);
     const args = [id, record.createdAt, toJson(record.data), tenant, parentId ?? ''];
-    if ((await this.redis.ftCreate(keys.length, ...keys, ...args)) === 0) throw new DuplicateRecordError(kind, id);
+    if ((await this.io(this.redis.ftCreate(keys.length, ...keys, ...args))) === 0) throw new DuplicateRecordError(kind, id);
   }
 
   async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
     const key = this.recordKey(record.kind, record.tenant, record.id);
-    return (await this.redis.ftUpdate(key, expectedVersion, record.createdAt, toJson(record.data))) === 1;
+    return (await this.io(this.redis.ftUpdate(key, expectedVersion, record.createdAt, toJson(record.data)))) === 1;
   }
 
   async delete(kind: string, tenant: string, id: string): Promise<boolean> {
     const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant)];
-    return (await this.redis.ftDelete(...keys, id, this.childIndexPrefix(kind, tenant))) === 1;
+    return (await this.io(this.redis.ftDelete(...keys, id, this.childIndexPrefix(kind, tenant)))) === 1;
   }
 
   async list<T>(query: ListQuery): Promise<ListPage<T>> {
     const { kind, tenant, parentId, offset, limit } = query;
     const index = parentId === undefined ? this.kindIndex(kind, tenant) : this.childIndexPrefix(kind, tenant) + parentId;
-    if (limit === 0) return { items: [], total: await this.redis.zcard(index) };
+    if (limit === 0) return { items: [], total: await this.io(this.redis.zcard(index)) };
     // A negative limit means "to the end", which is how scan asks for everything.
     const stop = limit < 0 ? -1 : offset + limit - 1;
-    const [total, ...flat] = await this.redis.ftPage(index, this.recordKeyPrefix(kind, tenant), offset, stop);
+    const [total, ...flat] = await this.io(this.redis.ftPage(index, this.recordKeyPrefix(kind, tenant), offset, stop));
     const items: StoredRecord<T>[] = [];
     for (let i = 0; i < flat.length; i += 5) {
       items.push(toRecord<T>(kind, tenant, String(flat[i]), String(flat[i + 1]), String(flat[i + 2]), String(flat[i + 3]), (flat[i + 4] as string | null) ?? null));
@@ -124,7 +133,7 @@ export class RedisStore implements Store {
 
   async increment(tenant: string, key: string, ttlMs: number): Promise<number> {
     const counter = `${this.tenantPrefix(tenant)}n:${key}`;
-    return this.redis.ftIncrement(counter, this.registry(tenant), `${this.prefix}tenants`, Math.max(1, Math.ceil(ttlMs)), tenant);
+    return this.io(this.redis.ftIncrement(counter, this.registry(tenant), `${this.prefix}tenants`, Math.max(1, Math.ceil(ttlMs)), tenant));
   }
 
   async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
@@ -140,27 +149,24 @@ export class RedisStore implements Store {
     }
     multi.zadd(this.registry(tenant), ...[...keys].flatMap((key) => ['inf', key]));
     multi.sadd(`${this.prefix}tenants`, tenant);
-    for (const [err] of (await multi.exec()) ?? []) if (err) throw err;
+    await this.io(multi.exec().then(firstError));
   }
 
   async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
     if (indexes.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const index of indexes) pipeline.zcount(this.indexKey(tenant, index), '-inf', max);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, count]) => {
-      if (err) throw err;
-      return Number(count);
-    });
+    const results = await this.io(pipeline.exec().then(firstError));
+    return results.map(([, count]) => Number(count));
   }
 
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
     const base = this.tenantPrefix(tenant);
-    return this.redis.ftAppend(`${base}ls:${log}`, `${base}l:${log}`, this.registry(tenant), `${this.prefix}tenants`, toJson(entry), Math.max(1, keep), tenant);
+    return this.io(this.redis.ftAppend(`${base}ls:${log}`, `${base}l:${log}`, this.registry(tenant), `${this.prefix}tenants`, toJson(entry), Math.max(1, keep), tenant));
   }
 
   async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
-    const items = await this.redis.lrange(`${this.tenantPrefix(tenant)}l:${log}`, 0, -1);
+    const items = await this.io(this.redis.lrange(`${this.tenantPrefix(tenant)}l:${log}`, 0, -1));
     return items.map((item) => {
       const space = item.indexOf(' ');
       return { seq: Number(item.slice(0, space)), entry: JSON.parse(item.slice(space + 1)) as T };
@@ -168,7 +174,7 @@ export class RedisStore implements Store {
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.redis.publish(this.channelName(channel), message);
+    await this.io(this.redis.publish(this.channelName(channel), message));
   }
 
   async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
@@ -180,7 +186,7 @@ export class RedisStore implements Store {
       // Listed before SUBSCRIBE is sent: a message can arrive in the same read as the acknowledgement.
       this.listeners.set(name, (set = new Set([own])));
       try {
-        await (await this.subscriberConnection()).subscribe(name);
+        await this.io((await this.subscriberConnection()).subscribe(name));
       } catch (err) {
         this.listeners.delete(name);
         throw err;
@@ -204,7 +210,7 @@ export class RedisStore implements Store {
     // SSCAN, not SMEMBERS: the set of tenants is not bounded by anything flowtwin controls.
     let cursor = '0';
     do {
-      const [next, tenants] = await this.redis.sscan(`${this.prefix}tenants`, cursor, 'COUNT', 100);
+      const [next, tenants] = await this.io(this.redis.sscan(`${this.prefix}tenants`, cursor, 'COUNT', 100));
       for (const t of tenants) await this.resetTenant(t);
       cursor = next;
     } while (cursor !== '0');
@@ -217,7 +223,7 @@ export class RedisStore implements Store {
   }
 
   private async resetTenant(tenant: string): Promise<void> {
-    while ((await this.redis.ftResetBatch(this.registry(tenant), `${this.prefix}tenants`, RESET_BATCH_SIZE, tenant)) > 0);
+    while ((await this.io(this.redis.ftResetBatch(this.registry(tenant), `${this.prefix}tenants`, RESET_BATCH_SIZE, tenant))) > 0);
   }
 
   private async subscriberConnection(): Promise<Redis> {
@@ -275,6 +281,20 @@ export class RedisStore implements Store {
 
 /** Keys each script takes; create's count varies (a child index only when there is a parent), so it passes its own. */
 const KEY_COUNTS: Record<string, number | undefined> = { ftUpdate: 1, ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 4 };
+
+/** Redis answered with an error (a script's, a wrong type) is a fault of the call; anything else is the connection's. */
+function unavailable(location: string) {
+  return <T>(call: Promise<T>): Promise<T> =>
+    call.catch((err: unknown) => {
+      throw err instanceof Error && err.name !== 'ReplyError' ? new StoreUnavailable(location, err) : err;
+    });
+}
+
+/** A MULTI's or a pipeline's results, or the first of its commands' errors thrown. */
+function firstError<R extends [Error | null, unknown][] | null>(results: R): NonNullable<R> {
+  for (const [err] of results ?? []) if (err) throw err;
+  return (results ?? []) as NonNullable<R>;
+}
 
 function withDeadline<T>(work: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

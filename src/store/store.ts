@@ -46,6 +46,17 @@ export class DuplicateRecordError extends Error {
   }
 }
 
+/**
+ * The store could not be reached in time (a Redis server down or not answering). The operation may
+ * or may not have been applied; callers answer 503 rather than hang or blame the request.
+ */
+export class StoreUnavailable extends Error {
+  override readonly name = 'StoreUnavailable';
+  constructor(location: string, cause: Error) {
+    super(`the store at ${location} is unavailable: ${cause.message}`, { cause });
+  }
+}
+
 export interface Store {
   get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined>;
   /** Inserts a new record (version 1); throws DuplicateRecordError when the id is taken. */

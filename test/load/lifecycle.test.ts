@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, killChildren } from '../support/cli.js';
 import { DD_KEYS, workflowBody } from '../support/flowtwin.js';
+import { ownRedisSkipReason, startOwnRedis, type OwnRedis } from '../support/redis.js';
 
 afterEach(killChildren);
 
 const JSON_HEADERS = { ...DD_KEYS, 'content-type': 'application/json' };
 const CONTROL = { 'content-type': 'application/json' };
+const SM = { project: '0123456789abcdef0123456789abcdef', workspace: '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b' };
+const SM_HEADERS = { 'X-Auth-Token': 'flowtwin-lifecycle-token', 'content-type': 'application/json' };
 
 interface Answer {
   status: number;
@@ -100,4 +103,60 @@ describe('SIGTERM', () => {
     const verify = await call(`${again}/__flowtwin/journal/verify`, 'POST', { operation: 'CreateWorkflowInstance', status: 200, count: 9 }, CONTROL);
     expect(verify.status, JSON.stringify(verify.body)).toBe(200);
   }, 40_000);
+});
+
+const skip = ownRedisSkipReason();
+describe.skipIf(skip !== undefined)(`Redis going away under a running flowtwin${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let redis: OwnRedis | undefined;
+  afterEach(async () => {
+    await redis?.stop();
+    redis = undefined;
+  });
+
+  it("answers in the vendors' own 5xx shapes and the control plane's problem+json 503 within seconds, and serves again once Redis is back", async () => {
+    redis = await startOwnRedis();
+    const run = cli(['serve', '--port', '0', '--store', redis.url]);
+    const url = await run.url();
+    const wf = await call(`${url}/api/v2/workflows`, 'POST', workflowBody({ sleepSeconds: 3600 }));
+    const instances = `${url}/api/v2/workflows/${wf.body.data.id}/instances`;
+    const created = await call(instances, 'POST', {});
+    expect(created.status).toBe(200);
+    const smList = `${url}/v1/${SM.project}/workspaces/${SM.workspace}/soc/playbooks/instances?limit=10&offset=0`;
+    expect((await call(smList, 'GET', undefined, SM_HEADERS)).status).toBe(200);
+
+    await redis.kill();
+    const down = await Promise.all([
+      call(`${instances}/${created.body.data.id}`),
+      call(instances, 'POST', {}),
+      call(smList, 'GET', undefined, SM_HEADERS),
+      call(`${url}/__flowtwin/clock`, 'GET', undefined, CONTROL),
+      call(`${url}/__flowtwin/faults`, 'POST', { vendor: 'datadog', status: 500 }, CONTROL),
+    ]);
+    const [get, execute, sm, clock, fault] = down;
+    for (const dd of [get, execute]) {
+      expect({ status: dd.status, type: dd.type, body: dd.body }).toEqual({ status: 503, type: expect.stringMatching(/^application\/json/), body: { errors: ['Service Unavailable'] } });
+    }
+    expect(sm.status).toBe(503);
+    expect(sm.type).toMatch(/^application\/json/);
+    expect(sm.body).toEqual({ code: expect.stringMatching(/^SecMaster\./), message: expect.any(String) });
+    for (const control of [clock, fault]) {
+      expect(control.status).toBe(503);
+      expect(control.type).toMatch(/^application\/problem\+json/);
+      expect(control.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    }
+    for (const a of down) expect(a.ms, 'answered within a bounded time').toBeLessThan(8000);
+
+    await redis.start();
+    // ioredis reconnects within its retry delay (at most 2 s); then everything works again.
+    await expect.poll(async () => (await call(`${instances}/${created.body.data.id}`)).status, { timeout: 10_000, interval: 250 }).toBe(200);
+    expect((await call(instances, 'POST', {})).status).toBe(200);
+    expect((await call(smList, 'GET', undefined, SM_HEADERS)).status).toBe(200);
+    expect((await call(`${url}/__flowtwin/clock`, 'GET', undefined, CONTROL)).status).toBe(200);
+    // The outage wrote nothing half-way: the list holds the two runs that were answered with 200.
+    expect((await call(instances)).body.meta.page.totalCount).toBe(2);
+
+    const exited = once(run.child, 'exit');
+    run.child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+  }, 45_000);
 });

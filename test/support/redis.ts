@@ -2,8 +2,9 @@
 // port with persistence off. Tests keep apart by key prefix (pub/sub ignores db numbers).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 
@@ -62,6 +63,57 @@ export async function startTestRedis(): Promise<TestRedis> {
       } finally {
         await redis.quit();
       }
+    },
+  };
+}
+
+/** Why a test that kills and restarts its own redis-server cannot run here. Throws when CI demands Redis. */
+export function ownRedisSkipReason(): string | undefined {
+  if (onPath('redis-server')) return undefined;
+  const reason = 'no redis-server on PATH (this test stops and restarts its own)';
+  if (process.env.FLOWTWIN_REQUIRE_REDIS === '1') throw new Error(`FLOWTWIN_REQUIRE_REDIS=1 but ${reason}: install redis-server`);
+  return reason;
+}
+
+export interface OwnRedis {
+  url: string;
+  /** SIGKILL, as a crash or an OOM kill would; what it acknowledged is in its append-only file. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of this test's own, on a free port, persisting every write (AOF, fsync always) in a temporary directory. */
+export async function startOwnRedis(): Promise<OwnRedis> {
+  const binary = onPath('redis-server');
+  if (!binary) throw new Error('no redis-server on PATH');
+  const dir = mkdtempSync(join(tmpdir(), 'flowtwin-redis-'));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    const next = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = next;
+    try {
+      await ready(next);
+    } catch (err) {
+      await stopServer(next);
+      throw err;
+    }
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    start,
+    async kill() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child) await stopServer(child);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
