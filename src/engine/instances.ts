@@ -95,7 +95,8 @@ export class InstanceEngine<A> {
   /** How many of a parent's instances are in each state now; needs `indexStates`. */
   async countByState(tenant: string, parentId: string, states: readonly string[]): Promise<Record<string, number>> {
     if (!this.index) throw new Error(`${this.options.kind}: countByState needs indexStates`);
-    const backfill = async () => (await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant, parentId)).map(indexed);
+    const { store, kind } = this.options;
+    const backfill = async (offset: number, limit: number) => (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed);
     return this.index.count(tenant, parentId, states, this.options.clock.now(tenant), backfill);
   }
 

@@ -14,6 +14,11 @@ export interface IndexedInstance {
   history: InstanceHistory;
 }
 
+/** Yields a parent's instances a page at a time, newest first. */
+export type Backfill = (offset: number, limit: number) => Promise<IndexedInstance[]>;
+
+const BACKFILL_PAGE = 1000;
+
 /** Marks a parent whose instances are all indexed; older stores have instances written before the index existed. */
 const BUILT = '@built';
 
@@ -26,7 +31,31 @@ export class StateIndex {
 
   /** Moves an instance's index entries from its previous timeline (none for a new one) to its current one. */
   async write(current: IndexedInstance, previous?: IndexedInstance): Promise<void> {
-    if (current.parentId === undefined) return;
+    await this.store.writeIndex(current.tenant, this.changes(current, previous));
+  }
+
+  /**
+   * How many of a parent's instances are in each state at `at`. `backfill` yields the parent's
+   * instances when the parent was never indexed (data written by an older flowtwin).
+   */
+  async count(tenant: string, parentId: string, states: readonly string[], at: number, backfill: Backfill): Promise<Record<string, number>> {
+    const keys = [this.name(parentId, BUILT), ...states.flatMap((s) => [this.name(parentId, `in:${s}`), this.name(parentId, `out:${s}`)])];
+    let counts = await this.store.countIndex(tenant, keys, at);
+    if (counts[0] === 0) {
+      // A page at a time: holding every instance of a large parent at once would take gigabytes.
+      for (let offset = 0; ; offset += BACKFILL_PAGE) {
+        const page = await backfill(offset, BACKFILL_PAGE);
+        await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
+        if (page.length < BACKFILL_PAGE) break;
+      }
+      await this.store.writeIndex(tenant, [{ index: this.name(parentId, BUILT), member: BUILT, score: Number.MIN_SAFE_INTEGER }]);
+      counts = await this.store.countIndex(tenant, keys, at);
+    }
+    return Object.fromEntries(states.map((s, i) => [s, counts[1 + 2 * i]! - counts[2 + 2 * i]!]));
+  }
+
+  private changes(current: IndexedInstance, previous?: IndexedInstance): IndexChange[] {
+    if (current.parentId === undefined) return [];
     const next = this.entries(current);
     const before = previous ? this.entries(previous) : new Map<string, IndexChange>();
     const changes: IndexChange[] = [];
@@ -37,22 +66,7 @@ export class StateIndex {
       const old = before.get(slot);
       if (old?.index !== entry.index || old.score !== entry.score) changes.push(entry);
     }
-    await this.store.writeIndex(current.tenant, changes);
-  }
-
-  /**
-   * How many of a parent's instances are in each state at `at`. `backfill` yields the parent's
-   * instances when the parent was never indexed (data written by an older flowtwin).
-   */
-  async count(tenant: string, parentId: string, states: readonly string[], at: number, backfill: () => Promise<IndexedInstance[]>): Promise<Record<string, number>> {
-    const keys = [this.name(parentId, BUILT), ...states.flatMap((s) => [this.name(parentId, `in:${s}`), this.name(parentId, `out:${s}`)])];
-    let counts = await this.store.countIndex(tenant, keys, at);
-    if (counts[0] === 0) {
-      for (const instance of await backfill()) await this.write(instance);
-      await this.store.writeIndex(tenant, [{ index: this.name(parentId, BUILT), member: BUILT, score: Number.MIN_SAFE_INTEGER }]);
-      counts = await this.store.countIndex(tenant, keys, at);
-    }
-    return Object.fromEntries(states.map((s, i) => [s, counts[1 + 2 * i]! - counts[2 + 2 * i]!]));
+    return changes;
   }
 
   /** Slot ("<id>#<transition number>:in|out") -> its entry; transitions only ever append, so slots are stable. */

@@ -79,11 +79,12 @@ describe('StateIndex', () => {
   it('indexes, on first count, instances a store holds from before the index existed', async () => {
     const store = new MemoryStore();
     const data: InstanceData<object> = { plan: plan(100, { kind: 'succeed' }), operations: [], attrs: {} };
-    for (const id of ['old1', 'old2']) await store.create({ kind: 'test.instance', tenant: 't', id, parentId: 'p', createdAt: 0, version: 1, data });
+    // More than one backfill page (1000), so the paging is exercised.
+    for (let i = 0; i < 2501; i++) await store.create({ kind: 'test.instance', tenant: 't', id: `old${i}`, parentId: 'p', createdAt: 0, version: 1, data });
     const { clock, engine } = setup(datadogMachine, store);
     clock.advance(500);
     await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
-    expect(await engine.countByState('t', 'p', ['SUCCEEDED', 'IN_PROGRESS'])).toEqual({ SUCCEEDED: 2, IN_PROGRESS: 1 });
+    expect(await engine.countByState('t', 'p', ['SUCCEEDED', 'IN_PROGRESS'])).toEqual({ SUCCEEDED: 2501, IN_PROGRESS: 1 });
   });
 
   it('keeps parents and tenants apart', async () => {
