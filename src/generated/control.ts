@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Is flowtwin up, which vendors it serves, and what time it is */
+        /**
+         * Is flowtwin up, which vendors it serves, and what time it is
+         * @description Never needs the control token, so load balancers and readiness probes can call it.
+         */
         get: operations["GetHealth"];
         put?: never;
         post?: never;
@@ -385,7 +388,9 @@ export interface paths {
          * The dashboard, a web page over this control plane and the vendor APIs
          * @description Plain HTML, ES modules and CSS served from the package's `ui/` folder; everything it fetches
          *     is same-origin (this control plane, `/__flowtwin/events` and the vendor APIs). Also served at
-         *     `/__flowtwin/ui/`.
+         *     `/__flowtwin/ui/`. With a control token in force, open it once as `/__flowtwin/ui?token=<t>`:
+         *     the answer sets the token as an HttpOnly, SameSite=Strict cookie and redirects (303) to the
+         *     page without the query, so the token stays out of the address bar and history.
          */
         get: operations["GetDashboard"];
         put?: never;
@@ -617,6 +622,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A control token is in force and the call did not carry it (or carried another); the detail names the header and the cookie expected, never the token. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -680,6 +694,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     GetClock: {
@@ -693,6 +708,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     FreezeClock: {
@@ -706,6 +722,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     ResumeClock: {
@@ -719,6 +736,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     AdvanceClock: {
@@ -743,6 +761,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     SetClockSpeed: {
@@ -767,6 +786,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     TriggerSecMasterPlaybook: {
@@ -826,6 +846,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     ListJournal: {
@@ -862,6 +883,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     VerifyJournal: {
@@ -911,6 +933,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             /** @description Another number matched; the body says how many and shows the last 20. */
             409: {
                 headers: {
@@ -955,6 +978,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     ListScenarios: {
@@ -978,6 +1002,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     AddScenario: {
@@ -1026,6 +1051,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
         };
@@ -1049,6 +1075,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
         };
     };
@@ -1063,6 +1090,7 @@ export interface operations {
         responses: {
             200: components["responses"]["RateLimits"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     SetRateLimits: {
@@ -1098,6 +1126,7 @@ export interface operations {
         responses: {
             200: components["responses"]["RateLimits"];
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     ListFaults: {
@@ -1121,6 +1150,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     AddFault: {
@@ -1154,6 +1184,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     DeleteFault: {
@@ -1175,6 +1206,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
         };
     };
@@ -1208,6 +1240,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     GetInstance: {
@@ -1235,12 +1268,16 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
         };
     };
     GetDashboard: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The control token, traded for the cookie. */
+                token?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1256,7 +1293,19 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description The token was right; the cookie is set and the page is at Location. */
+            303: {
+                headers: {
+                    /** @description The page without the token. */
+                    Location?: "/__flowtwin/ui";
+                    /** @description `flowtwin_control=<t>; Path=/__flowtwin; HttpOnly; SameSite=Strict`. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     GetDashboardAsset: {
@@ -1283,6 +1332,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
         };
     };
