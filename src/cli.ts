@@ -15,6 +15,11 @@ Usage:
   flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
                  [--store memory | sqlite:<path> | redis://host:port/db]
                  [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
+                 [--control-token <token> | none]
+    --control-token  every /__flowtwin call but GET /__flowtwin/health must then carry it, as the
+                     X-Flowtwin-Control-Token header (or the dashboard's cookie: open /__flowtwin/ui?token=<token>).
+                     Default: $FLOWTWIN_CONTROL_TOKEN; else none on a loopback --host, and on any other host a
+                     generated token, printed at start. "none": no token wherever flowtwin listens (a warning).
   ${CONTRACT_USAGE.replace(/\n/g, '\n  ')}
   ${VERIFY_HAR_USAGE}
   ${PROXY_USAGE.replace(/\n/g, '\n  ')}
@@ -40,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       'body-limit': { type: 'string' },
       'step-ms': { type: 'string' },
       'validate-responses': { type: 'boolean', default: false },
+      'control-token': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -54,11 +60,14 @@ async function main(argv: string[]): Promise<number> {
   const fixtures = values['no-seed'] ? undefined : readJsonFile(values.seed ?? DEFAULT_FIXTURES, 'fixtures file');
   const stepMs = values['step-ms'] === undefined ? undefined : integer(values['step-ms'], '--step-ms', 0, 86_400_000);
   const { rateLimits, ...vendors } = config as { datadog?: Record<string, unknown>; rateLimits?: RateLimitRule[] };
+  // A blank variable counts as unset (compose's `FLOWTWIN_CONTROL_TOKEN=`): off loopback a token is still made up.
+  const controlToken = controlTokenOption(values['control-token'] ?? (process.env.FLOWTWIN_CONTROL_TOKEN || undefined));
   const options: ServeOptions = {
     port,
     host: values.host,
     ...(fixtures ? { fixtures } : {}),
     ...(rateLimits ? { rateLimits } : {}),
+    ...(controlToken !== undefined ? { controlToken } : {}),
     ...(values['body-limit'] ? { bodyLimitBytes: integer(values['body-limit'], '--body-limit', 1, 1 << 30) } : {}),
     vendors: { ...vendors, datadog: { ...vendors.datadog, ...(stepMs !== undefined ? { defaultStepMs: stepMs } : {}) } },
     ...(values['validate-responses']
@@ -74,12 +83,23 @@ async function main(argv: string[]): Promise<number> {
   const { kind, location, fresh } = store.info;
   console.log(`flowtwin ${VERSION} listening on ${running.url}`);
   console.log(`store: ${kind} ${location}${fresh ? '' : ' (existing data kept, fixtures not loaded)'}`);
+  // Shown once, here: the only place a generated token can be read.
+  if (running.controlTokenGenerated) console.log(`control token: ${running.controlToken} (set --control-token to choose it)`);
+  if (controlToken === false) console.error(`warning: the control plane (${running.url}/__flowtwin) is open to anyone who can reach ${values.host} (--control-token none)`);
   await new Promise<void>((resolve) => {
     const shutdown = () => void running.stop().then(resolve);
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
   return 0;
+}
+
+/** "none" opts out of protection; an empty --control-token is a mistake, not a choice. */
+function controlTokenOption(raw: string | undefined): string | false | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'none') return false;
+  if (raw.trim() === '') throw new UsageError('--control-token must not be empty; "none" leaves the control plane open');
+  return raw;
 }
 
 function integer(raw: string, flag: string, min: number, max: number): number {

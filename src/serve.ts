@@ -3,14 +3,20 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateControlToken, isLoopbackHost } from './admin/control-auth.js';
 import { createFlowtwin, type Flowtwin, type FlowtwinOptions } from './http/app.js';
 import { drain, listen } from './http/listen.js';
 
 export const DEFAULT_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'default.json');
 
-export interface ServeOptions extends FlowtwinOptions {
+export interface ServeOptions extends Omit<FlowtwinOptions, 'controlToken'> {
   port?: number;
   host?: string;
+  /**
+   * The control plane's token. Absent: none on a loopback host, a generated one on any other (the
+   * control plane is never open to the network by default). `false`: none, wherever it listens.
+   */
+  controlToken?: string | false;
 }
 
 export interface RunningFlowtwin extends Flowtwin {
@@ -18,6 +24,10 @@ export interface RunningFlowtwin extends Flowtwin {
   url: string;
   /** Stops accepting, lets in-flight requests finish (bounded), then closes the store. */
   stop(): Promise<void>;
+  /** What control calls must carry (X-Flowtwin-Control-Token); undefined when the control plane is open. */
+  controlToken: string | undefined;
+  /** True when flowtwin made the token up (non-loopback host, none given): the caller should show it. */
+  controlTokenGenerated: boolean;
 }
 
 export function readJsonFile(path: string, what: string): Record<string, unknown> {
@@ -35,12 +45,17 @@ export function readJsonFile(path: string, what: string): Record<string, unknown
 }
 
 export async function serve(options: ServeOptions = {}): Promise<RunningFlowtwin> {
-  const flowtwin = await createFlowtwin(options);
+  const host = options.host ?? '127.0.0.1';
+  const { controlToken: given, ...rest } = options;
+  if (given === '') throw new Error('the control token must not be empty (false, or "none" on the command line, leaves the control plane open)');
+  const controlTokenGenerated = given === undefined && !isLoopbackHost(host);
+  const controlToken = controlTokenGenerated ? generateControlToken() : given || undefined;
+  const flowtwin = await createFlowtwin({ ...rest, ...(controlToken !== undefined ? { controlToken } : {}) });
   const server = createServer(flowtwin.app);
-  const url = await listen(server, options.port ?? 4010, options.host ?? '127.0.0.1');
+  const url = await listen(server, options.port ?? 4010, host);
   const stop = async (): Promise<void> => {
     await drain(server);
     await flowtwin.close();
   };
-  return { ...flowtwin, server, url, stop };
+  return { ...flowtwin, server, url, stop, controlToken, controlTokenGenerated };
 }

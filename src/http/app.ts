@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
 import { sendProblem } from '../admin/problem.js';
+import { controlAuth } from '../admin/control-auth.js';
 import { ClockBook, type TimeSource, type VirtualClock } from '../engine/clock.js';
 import { checkFixtures } from '../spec/fixtures.js';
 import { loadSpec } from '../spec/load.js';
@@ -37,6 +38,11 @@ export interface FlowtwinOptions {
   rateLimits?: RateLimitRule[];
   /** Requests kept in the journal (oldest dropped first). */
   journalLimit?: number;
+  /**
+   * Every control call but GET /__flowtwin/health must carry it (header X-Flowtwin-Control-Token or
+   * the dashboard's cookie); the control plane is open when absent. The vendor APIs never need it.
+   */
+  controlToken?: string;
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
   onResponseViolation?: ViolationListener;
   vendors?: VendorsConfig;
@@ -119,6 +125,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  app.use(CONTROL_PREFIX, controlAuth(options.controlToken));
   app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
   for (const vendor of vendors) {
     mountVendor(app, vendor, specs.get(vendor.name)!, {
