@@ -3,21 +3,31 @@ import { parseArgs } from 'node:util';
 
 export const CONTROL_USAGE = `flowtwin clock [show | freeze | resume | advance <ms> | speed <factor>] [--url <flowtwin URL>]
   flowtwin fault [list | add '<json>' | rm <id>] [--url]     flowtwin scenario [list | add '<json>' | rm <id>] [--url]
-  flowtwin reset [--no-seed] [--url]                          flowtwin events [--vendor <v>] [--instance <id>] [--url]`;
+  flowtwin reset [--no-seed] [--url]                          flowtwin events [--vendor <v>] [--instance <id>] [--url]
+    each takes --control-token <token> (default $FLOWTWIN_CONTROL_TOKEN) for a flowtwin that has one`;
 
 export class ControlUsageError extends Error {}
 
 type Out = (line: string) => void;
 
-async function call(url: string, method: string, path: string, body: unknown, out: Out): Promise<number> {
+interface Target {
+  url: string;
+  /** Sent as X-Flowtwin-Control-Token when set. */
+  token: string | undefined;
+}
+
+const tokenHeader = (token: string | undefined): Record<string, string> => (token ? { 'x-flowtwin-control-token': token } : {});
+
+async function call({ url, token }: Target, method: string, path: string, body: unknown, out: Out): Promise<number> {
   const res = await fetch(`${url}/__flowtwin${path}`, {
     method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    headers: { ...tokenHeader(token), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   if (!res.ok) {
     const detail = text ? ((JSON.parse(text) as { detail?: string }).detail ?? text) : res.statusText;
-    throw new Error(`${res.status}: ${detail}`);
+    throw new Error(`${res.status}: ${detail}${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`);
   }
   if (text) out(JSON.stringify(JSON.parse(text), null, 2));
   return 0;
@@ -37,9 +47,9 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string', default: 'http://127.0.0.1:4010' }, vendor: { type: 'string' }, instance: { type: 'string' }, 'no-seed': { type: 'boolean', default: false } },
+    options: { url: { type: 'string', default: 'http://127.0.0.1:4010' }, 'control-token': { type: 'string' }, vendor: { type: 'string' }, instance: { type: 'string' }, 'no-seed': { type: 'boolean', default: false } },
   });
-  const url = values.url.replace(/\/$/, '');
+  const url: Target = { url: values.url.replace(/\/$/, ''), token: values['control-token'] ?? (process.env.FLOWTWIN_CONTROL_TOKEN || undefined) };
   const [verb, action = verb === 'clock' ? 'show' : 'list', arg] = positionals;
   switch (verb) {
     case 'clock': {
@@ -65,10 +75,10 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
   throw new ControlUsageError(`unknown control command "${positionals.join(' ')}"\n\n${CONTROL_USAGE}`);
 }
 
-async function tailEvents(url: string, vendor: string | undefined, instance: string | undefined, out: Out): Promise<number> {
+async function tailEvents({ url, token }: Target, vendor: string | undefined, instance: string | undefined, out: Out): Promise<number> {
   const query = new URLSearchParams({ ...(vendor ? { vendor } : {}), ...(instance ? { instance } : {}) });
-  const res = await fetch(`${url}/__flowtwin/events?${query}`);
-  if (!res.ok || !res.body) throw new Error(`${res.status}: cannot open the event stream`);
+  const res = await fetch(`${url}/__flowtwin/events?${query}`, { headers: tokenHeader(token) });
+  if (!res.ok || !res.body) throw new Error(`${res.status}: cannot open the event stream${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`);
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of res.body) {

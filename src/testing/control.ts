@@ -113,9 +113,17 @@ function parseProblem(text: string): Problem | undefined {
   }
 }
 
+export interface ControlClientOptions {
+  credentials?: Credentials;
+  /** The flowtwin's control token (`--control-token`), sent as X-Flowtwin-Control-Token on every call. */
+  controlToken?: string;
+}
+
 /** A client of the flowtwin at `base` (its URL), or of a fetch-like transport. */
-export function controlClient(base: string | Fetcher, options: { credentials?: Credentials } = {}): ControlClient {
-  const fetcher: Fetcher = typeof base === 'string' ? (target, init) => fetch(new URL(target, base), init) : base;
+export function controlClient(base: string | Fetcher, options: ControlClientOptions = {}): ControlClient {
+  const send: Fetcher = typeof base === 'string' ? (target, init) => fetch(new URL(target, base), init) : base;
+  const token = options.controlToken;
+  const fetcher: Fetcher = token === undefined ? send : (target, init) => send(target, { ...init, headers: { ...init.headers, 'x-flowtwin-control-token': token } });
   return makeClient(fetcher, options.credentials, new Set());
 }
 

@@ -121,7 +121,7 @@ export async function interceptVendors(options: InterceptOptions = {}): Promise<
   }
   netConnect(nock, options);
 
-  const control = controlClient(http.fetch);
+  const control = controlClient(http.fetch, options.controlToken !== undefined ? { controlToken: options.controlToken } : {});
   let restoring: Promise<void> | undefined;
   const interception: Interception = {
     flowtwin,

@@ -6,9 +6,14 @@ import { serve, type RunningFlowtwin } from '../serve.js';
 import { controlClient, type ControlClient } from './control.js';
 import { prepare, type TestFlowtwinOptions } from './options.js';
 
-export interface StartOptions extends TestFlowtwinOptions {
+export interface StartOptions extends Omit<TestFlowtwinOptions, 'controlToken'> {
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * The control plane's token; `control` sends it. Absent: none on loopback, a generated one on any
+   * other host (read it from `controlToken`). `false`: none wherever it listens.
+   */
+  controlToken?: string | false;
 }
 
 export interface StartedFlowtwin extends AsyncDisposable {
@@ -21,6 +26,8 @@ export interface StartedFlowtwin extends AsyncDisposable {
   /** The endpoint of the fake Huawei IAM (same server). */
   iamUrl: string;
   control: ControlClient;
+  /** What control calls must carry as X-Flowtwin-Control-Token; undefined when the control plane is open. */
+  controlToken: string | undefined;
   /** The running server and its parts (clock, journal, store), for what the control plane does not offer. */
   flowtwin: RunningFlowtwin;
   /** Closes the control client's event streams, then stops the server. Safe to call twice. */
@@ -30,15 +37,15 @@ export interface StartedFlowtwin extends AsyncDisposable {
 const running = new Set<StartedFlowtwin>();
 
 export async function startFlowtwin(options: StartOptions = {}): Promise<StartedFlowtwin> {
-  const { host = '127.0.0.1', ...rest } = options;
+  const { host = '127.0.0.1', controlToken, ...rest } = options;
   const prepared = prepare(rest);
-  const flowtwin = await serve({ ...prepared.options, host, port: 0 });
+  const flowtwin = await serve({ ...prepared.options, host, port: 0, ...(controlToken !== undefined ? { controlToken } : {}) });
   await prepared.started(flowtwin);
   // A forgotten server must not hold the process open: neither it nor its connections keep the loop alive.
   flowtwin.server.unref();
   flowtwin.server.on('connection', (socket) => socket.unref());
 
-  const control = controlClient(flowtwin.url);
+  const control = controlClient(flowtwin.url, flowtwin.controlToken !== undefined ? { controlToken: flowtwin.controlToken } : {});
   let closing: Promise<void> | undefined;
   const started: StartedFlowtwin = {
     url: flowtwin.url,
@@ -46,6 +53,7 @@ export async function startFlowtwin(options: StartOptions = {}): Promise<Started
     secmasterUrl: flowtwin.url,
     iamUrl: flowtwin.url,
     control,
+    controlToken: flowtwin.controlToken,
     flowtwin,
     close: () =>
       (closing ??= (async () => {
