@@ -6,4 +6,6 @@ RUN npm ci
 COPY . .
 RUN npm run build
 EXPOSE 4010
+# On 0.0.0.0 the control plane (/__flowtwin) needs a token: pass one with -e FLOWTWIN_CONTROL_TOKEN=...,
+# or read the generated one from the log ("control token: ..."). GET /__flowtwin/health stays open.
 CMD ["node", "dist/cli.js", "serve", "--host", "0.0.0.0", "--port", "4010"]
