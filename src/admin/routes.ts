@@ -92,8 +92,10 @@ export function controlRouter(deps: ControlDeps): Router {
     into.get(`/${name}`, async (req, res) => void res.json({ [name]: rules.list(await tenantOf(req)) }));
     into.delete(`/${name}/:id`, async (req, res) => {
       const { id } = req.params;
+      // With credentials, only that tenant's rules and the global ones: another tenant's is unknown (404).
       // An unknown id writes nothing: a refused call must not touch the shared control state.
-      const known = () => rules.list().some((r) => r.id === id);
+      const tenant = await tenantOf(req);
+      const known = () => rules.list(tenant).some((r) => r.id === id);
       if (!known() || !(await deps.control.change(() => known() && rules.remove(id)))) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${id}`);
       res.status(204).end();
     });
