@@ -148,3 +148,23 @@ export const headerValue: fc.Arbitrary<string> = fc.oneof(
 export function method(right: string): fc.Arbitrary<string> {
   return fc.oneof({ weight: 12, arbitrary: fc.constant(right) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') });
 }
+
+/** A small valid Datadog workflow: API trigger -> Sleep(sleepSeconds) -> Notify. */
+export function validWorkflow(name = 'Restart service', sleepSeconds = 300) {
+  return {
+    data: {
+      type: 'workflows',
+      attributes: {
+        name,
+        tags: ['team:sre'],
+        spec: {
+          triggers: [{ startStepNames: ['Sleep'], apiTrigger: {} }],
+          steps: [
+            { name: 'Sleep', actionId: 'com.datadoghq.core.sleep', parameters: [{ name: 'durationSeconds', value: sleepSeconds }], outboundEdges: [{ nextStepName: 'Notify', branchName: 'main' }] },
+            { name: 'Notify', actionId: 'com.datadoghq.slack.send_simple_message', parameters: [] },
+          ],
+        },
+      },
+    },
+  };
+}

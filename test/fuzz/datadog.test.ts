@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { body, contentType, headerValue, method, numberish, queryString, segment, weirdString } from './arbitraries.js';
+import { body, contentType, headerValue, method, numberish, queryString, segment, validWorkflow, weirdString } from './arbitraries.js';
 import { datadogErrorShape, describeRequest, exchange, fuzzParameters, printable, specOf, startFuzzServer, type FuzzServer, type RawRequest } from './harness.js';
 
 const FIXTURES = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8')) as {
@@ -17,25 +17,6 @@ const TENANTS = {
   b: { 'DD-API-KEY': 'fuzz-api-key-b', 'DD-APPLICATION-KEY': 'fuzz-app-key-b' },
 };
 const spec = specOf('datadog-workflow-automation.yaml');
-
-export function validWorkflow(name = 'Restart service', sleepSeconds = 300) {
-  return {
-    data: {
-      type: 'workflows',
-      attributes: {
-        name,
-        tags: ['team:sre'],
-        spec: {
-          triggers: [{ startStepNames: ['Sleep'], apiTrigger: {} }],
-          steps: [
-            { name: 'Sleep', actionId: 'com.datadoghq.core.sleep', parameters: [{ name: 'durationSeconds', value: sleepSeconds }], outboundEdges: [{ nextStepName: 'Notify', branchName: 'main' }] },
-            { name: 'Notify', actionId: 'com.datadoghq.slack.send_simple_message', parameters: [] },
-          ],
-        },
-      },
-    },
-  };
-}
 
 let server: FuzzServer;
 type TenantName = keyof typeof TENANTS;

@@ -40,12 +40,12 @@ export class InspectableStore extends MemoryStore {
     return super.create(record);
   }
 
-  /** Every record of every tenant except the request journal (counters are not records), in a stable order. */
-  async dump(): Promise<string> {
+  /** Every record of every tenant (or those `only` keeps) except the request journal (counters are not records), in a stable order. */
+  async dump(only: (kind: string, tenant: string) => boolean = () => true): Promise<string> {
     const out: unknown[] = [];
     for (const key of [...this.seen].sort()) {
       const [kind, tenant] = key.split('\u0000') as [string, string];
-      if (kind === 'flowtwin.journal') continue;
+      if (kind === 'flowtwin.journal' || !only(kind, tenant)) continue;
       const records = await this.scan(kind, tenant);
       for (const r of records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) out.push([r.kind, r.tenant, r.id, r.parentId ?? null, r.version, r.data]);
     }
