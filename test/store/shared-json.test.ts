@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { SharedJson } from '../../src/store/shared-json.js';
+
+const long = (s: string) => s.repeat(20);
+
+describe('SharedJson', () => {
+  it('decodes to what JSON would give, for any value', () => {
+    const codec = new SharedJson(100, 8);
+    const values: unknown[] = [
+      null,
+      0,
+      'text',
+      [1, { a: undefined }],
+      {},
+      { a: 1, b: undefined, c: () => 1, d: { e: [long('x')], f: { g: long('y') } }, h: new Date(0) },
+      JSON.parse('{"__proto__": {"polluted": true}, "k": "v"}'),
+      { 'quote"key': 'line\nbreak', unicode: 'é✓😀' },
+      undefined,
+    ];
+    for (const value of values) {
+      expect(codec.decode(codec.encode(value))).toEqual(JSON.parse(JSON.stringify(value) ?? 'null'));
+    }
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('shares a long value between records and keeps short ones inline', () => {
+    const codec = new SharedJson();
+    const plan = { steps: Array.from({ length: 5 }, (_, i) => ({ name: `step-${i}`, durationMs: 1000 })) };
+    const a = codec.encode({ plan: structuredClone(plan), attrs: { id: 'a' } }) as string[];
+    const b = codec.encode({ plan: structuredClone(plan), attrs: { id: 'b' } }) as string[];
+    const sharedA = a.find((part) => part.includes('step-4'));
+    expect(sharedA).toBeDefined();
+    expect(b).toContain(sharedA);
+    // One text kept for both records' plans; the short attrs stay inline in each.
+    expect((codec as unknown as { texts: Map<string, string> }).texts.size).toBe(1);
+  });
+
+  it('stops adding to its table once full, and still round-trips', () => {
+    const codec = new SharedJson(2, 8);
+    for (let i = 0; i < 10; i++) {
+      const value = { v: long(`unique-${i}-`) };
+      expect(codec.decode(codec.encode(value))).toEqual(value);
+    }
+    expect((codec as unknown as { texts: Map<string, string> }).texts.size).toBe(2);
+  });
+});
