@@ -134,7 +134,9 @@ export interface paths {
         /**
          * A data object changed; start a SecMaster playbook run
          * @description Starts a run of the playbook (or, without playbook_id, of the workspace's default playbook,
-         *     created on first use) and answers with the instance as ShowPlaybookInstance gives it.
+         *     created on first use) and answers with the instance as ShowPlaybookInstance gives it. A project
+         *     that already has the configured maximum of instances (`--max-instances-per-tenant`, default
+         *     100000, counted since the last reset) gets 400 and no run starts.
          */
         post: operations["TriggerSecMasterPlaybook"];
         delete?: never;

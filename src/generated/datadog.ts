@@ -660,6 +660,22 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
             /** @description Too many requests. */
             429: {
                 headers: {
@@ -975,6 +991,22 @@ export interface operations {
                     "application/vnd.api+json": components["schemas"]["CrudErrorResponse"];
                 };
             };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
             /** @description Too many requests. */
             429: {
                 headers: {
@@ -1142,6 +1174,22 @@ export interface operations {
                     "application/vnd.api+json": components["schemas"]["CrudErrorResponse"];
                 };
             };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
             /** @description Too many requests. */
             429: {
                 headers: {
@@ -1259,6 +1307,22 @@ export interface operations {
                      *     }
                      */
                     "application/vnd.api+json": components["schemas"]["CrudErrorResponse"];
+                };
+            };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
             /** @description Too many requests. */
@@ -1460,6 +1524,22 @@ export interface operations {
                     "application/vnd.api+json": components["schemas"]["CrudErrorResponse"];
                 };
             };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
             /** @description Too many requests. */
             429: {
                 headers: {
@@ -1638,6 +1718,22 @@ export interface operations {
                     "application/json": components["schemas"]["InstanceErrorResponse"];
                 };
             };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
             /** @description Too many requests. */
             429: {
                 headers: {
@@ -1730,7 +1826,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowInstanceCreateResponse"];
                 };
             };
-            /** @description The workflow id is malformed or the body is invalid. */
+            /** @description The workflow id is malformed, the body is invalid, or the org has as many instances as flowtwin keeps. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,6 +1887,22 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["InstanceErrorResponse"];
+                };
+            };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
             /** @description Too many requests. */
@@ -2009,6 +2121,22 @@ export interface operations {
                     "application/json": components["schemas"]["InstanceErrorResponse"];
                 };
             };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
             /** @description Too many requests. */
             429: {
                 headers: {
@@ -2124,6 +2252,22 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["InstanceErrorResponse"];
+                };
+            };
+            /** @description The URL (path and query) is longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Request-URI Too Large: the URL is over 8192 bytes"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
             /** @description Too many requests. */

@@ -131,6 +131,24 @@ export interface components {
                 "application/json": components["schemas"]["IamError"];
             };
         };
+        /** @description The URL (path and query) is longer than flowtwin accepts. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": 414,
+                 *         "message": "Request URI too large: the URL is over 8192 bytes",
+                 *         "title": "Request-URI Too Long"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["IamError"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -164,6 +182,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            414: components["responses"]["UriTooLong"];
         };
     };
     KeystoneCreateUserTokenByPassword: {
@@ -219,6 +238,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            414: components["responses"]["UriTooLong"];
         };
     };
 }

@@ -555,6 +555,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
             /** @description The API gateway's throttling (flowtwin answers it when a rate-limit rule or a fault says so). */
             429: {
                 headers: {
@@ -705,6 +726,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
             /** @description The API gateway's throttling (flowtwin answers it when a rate-limit rule or a fault says so). */
             429: {
                 headers: {
@@ -792,6 +834,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -890,6 +953,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1014,6 +1098,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1169,6 +1274,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
             /** @description The API gateway's throttling (flowtwin answers it when a rate-limit rule or a fault says so). */
             429: {
                 headers: {
@@ -1306,6 +1432,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
             /** @description The API gateway's throttling (flowtwin answers it when a rate-limit rule or a fault says so). */
             429: {
                 headers: {
@@ -1419,6 +1566,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
@@ -1594,6 +1762,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
+            414: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_msg": "Request URI too large",
+                     *       "error_code": "APIGW.0201",
+                     *       "request_id": "3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };

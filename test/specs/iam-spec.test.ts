@@ -46,13 +46,16 @@ describe('huawei-iam.yaml', () => {
     expect(params.sort()).toEqual(['header X-Auth-Token true', 'header X-Subject-Token true']);
   });
 
-  it('answers every error with the Keystone-shaped error response', () => {
+  it('answers every error with the Keystone-shaped error response (a URL over the limit with its own, same schema)', () => {
     for (const { op } of operations(doc)) {
       for (const [status, response] of Object.entries(op.responses as JsonObject)) {
         if (status.startsWith('2')) continue;
-        expect(response, `${op.operationId} ${status}`).toEqual({ $ref: '#/components/responses/Error' });
+        expect(response, `${op.operationId} ${status}`).toEqual({ $ref: `#/components/responses/${status === '414' ? 'UriTooLong' : 'Error'}` });
       }
     }
+    const responses = (doc.components as JsonObject).responses as JsonObject;
+    const schemaOf = (name: string) => (((responses[name] as JsonObject).content as JsonObject)['application/json'] as JsonObject).schema;
+    expect(schemaOf('UriTooLong')).toEqual(schemaOf('Error'));
     const schemas = (doc.components as JsonObject).schemas as JsonObject;
     expect((schemas.IamError as JsonObject).required).toEqual(['error']);
   });
