@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateControlToken, isLoopbackHost } from './admin/control-auth.js';
 import { createFlowtwin, type Flowtwin, type FlowtwinOptions } from './http/app.js';
+import { DEFAULT_MAX_HEADER_SIZE } from './http/limits.js';
 import { drain, listen } from './http/listen.js';
 
 export const DEFAULT_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'default.json');
@@ -17,6 +18,8 @@ export interface ServeOptions extends Omit<FlowtwinOptions, 'controlToken'> {
    * control plane is never open to the network by default). `false`: none, wherever it listens.
    */
   controlToken?: string | false;
+  /** Request line and headers, in bytes: past it node answers 431 and closes the connection. */
+  maxHeaderSize?: number;
 }
 
 export interface RunningFlowtwin extends Flowtwin {
@@ -46,12 +49,12 @@ export function readJsonFile(path: string, what: string): Record<string, unknown
 
 export async function serve(options: ServeOptions = {}): Promise<RunningFlowtwin> {
   const host = options.host ?? '127.0.0.1';
-  const { controlToken: given, ...rest } = options;
+  const { controlToken: given, maxHeaderSize = DEFAULT_MAX_HEADER_SIZE, ...rest } = options;
   if (given === '') throw new Error('the control token must not be empty (false, or "none" on the command line, leaves the control plane open)');
   const controlTokenGenerated = given === undefined && !isLoopbackHost(host);
   const controlToken = controlTokenGenerated ? generateControlToken() : given || undefined;
   const flowtwin = await createFlowtwin({ ...rest, ...(controlToken !== undefined ? { controlToken } : {}) });
-  const server = createServer(flowtwin.app);
+  const server = createServer({ maxHeaderSize }, flowtwin.app);
   const url = await listen(server, options.port ?? 4010, host);
   const stop = async (): Promise<void> => {
     await drain(server);

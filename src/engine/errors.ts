@@ -24,6 +24,13 @@ export class UnknownOperation extends DomainError {
   }
 }
 
+/** The tenant already has as many instances as flowtwin keeps for one (--max-instances-per-tenant). */
+export class InstanceLimitReached extends DomainError {
+  constructor(readonly limit: number) {
+    super(`the tenant has reached the limit of ${limit} instances`);
+  }
+}
+
 /** Compare-and-set kept losing: the record changes faster than we can write it. */
 export class WriteConflict extends DomainError {
   constructor(readonly instanceId: string) {

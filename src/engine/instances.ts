@@ -2,7 +2,7 @@
 // against the vendor's table and written with compare-and-set.
 import type { Store, StoredRecord } from '../store/store.js';
 import type { Clock } from './clock.js';
-import { IllegalOperation, InstanceNotFound, UnknownOperation, WriteConflict } from './errors.js';
+import { IllegalOperation, InstanceLimitReached, InstanceNotFound, UnknownOperation, WriteConflict } from './errors.js';
 import type { Outcome, Plan, PlanChange } from './plan.js';
 import { project, STEER, type OperationEvent, type Projection } from './project.js';
 import type { StateMachine } from './state-machine.js';
@@ -35,9 +35,13 @@ export interface InstanceEngineOptions {
   indexStates?: boolean;
   /** Where the tenants with instances are kept, for listings across tenants; none when absent. */
   tenants?: TenantIndex;
+  /** `admit` refuses (InstanceLimitReached) once a tenant has this many, counted since the last reset. */
+  maxInstancesPerTenant?: number;
 }
 
 const MAX_CAS_ATTEMPTS = 16;
+/** A store counter per tenant and kind; only a reset ends it, the TTL (10 years) is a formality. */
+const COUNT_TTL_MS = 10 * 365 * 86_400_000;
 
 export class InstanceEngine<A> {
   private readonly index: StateIndex | undefined;
@@ -48,6 +52,17 @@ export class InstanceEngine<A> {
 
   get machine(): StateMachine {
     return this.options.machine;
+  }
+
+  /**
+   * Takes room for one more of the tenant's instances, or throws InstanceLimitReached. Callers admit
+   * before their first write (a scenario's hit, a default playbook), then `start`: a refused request
+   * changes nothing. Atomic in a shared store, so concurrent starts cannot overshoot; a refusal leaves
+   * the count above the limit, which refuses the same way until a reset.
+   */
+  async admit(tenant: string): Promise<void> {
+    const max = this.options.maxInstancesPerTenant;
+    if (max !== undefined && (await this.options.store.increment(tenant, `instances:${this.options.kind}`, COUNT_TTL_MS)) > max) throw new InstanceLimitReached(max);
   }
 
   async start(tenant: string, parentId: string, plan: Plan, attrs: A, at?: number): Promise<InstanceView<A>> {
@@ -70,6 +85,8 @@ export class InstanceEngine<A> {
 
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
+    // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
+    if (this.options.maxInstancesPerTenant !== undefined) await this.options.store.increment(record.tenant, `instances:${this.options.kind}`, COUNT_TTL_MS);
     await this.options.store.create(record);
     await this.index?.write(indexed(record));
     await this.options.tenants?.add(this.options.kind, record.tenant);

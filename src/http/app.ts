@@ -19,6 +19,7 @@ import { seededRandom } from '../engine/random.js';
 import { TenantIndex } from '../engine/tenant-index.js';
 import { FaultBook } from './faults.js';
 import { RateLimiter, type RateLimitRule } from './rate-limits.js';
+import { DEFAULT_MAX_INSTANCES_PER_TENANT, DEFAULT_MAX_URL_LENGTH, urlLimit } from './limits.js';
 import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
 import { mountVendor } from './vendor-routes.js';
@@ -32,6 +33,10 @@ export interface FlowtwinOptions {
   /** A fixtures document loaded at start and on every reset; none when absent. */
   fixtures?: Record<string, unknown>;
   bodyLimitBytes?: number;
+  /** Longest URL (path and query, bytes) answered; longer ones get the vendor's 414. */
+  maxUrlLength?: number;
+  /** Instances one tenant may have (since the last reset); the next start is refused in the vendor's shape. */
+  maxInstancesPerTenant?: number;
   /** Seed of the generator behind fault probabilities and jitter. */
   randomSeed?: number;
   /** Rate-limit rules in force from the start (and after every reset); off when absent. */
@@ -79,7 +84,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
   const events = new EventHub(clocks);
   const tenants = new TenantIndex(store);
-  const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events, tenants }, options.vendors);
+  const maxInstancesPerTenant = options.maxInstancesPerTenant ?? DEFAULT_MAX_INSTANCES_PER_TENANT;
+  const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events, tenants, maxInstancesPerTenant }, options.vendors);
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -125,6 +131,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  app.use(urlLimit(options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH, vendors, CONTROL_PREFIX));
   app.use(CONTROL_PREFIX, controlAuth(options.controlToken));
   app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
   for (const vendor of vendors) {

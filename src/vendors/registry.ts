@@ -19,6 +19,8 @@ export interface VendorDeps {
   events: EventHub;
   /** Records which tenants have instances, so the control plane can list them all. */
   tenants?: TenantIndex;
+  /** Instances one tenant may have (since the last reset); none when absent. */
+  maxInstancesPerTenant?: number;
 }
 
 export interface VendorsConfig {

@@ -71,6 +71,8 @@ export interface Vendor<P = unknown> {
   authenticate(operation: OperationSpec, request: IncomingRequest): Caller<P> | Reply | Promise<Caller<P> | Reply>;
   rejectRequest(operation: OperationSpec, violation: RequestViolation): Reply;
   payloadTooLarge(operation: OperationSpec, limitBytes: number): Reply;
+  /** A URL (path and query) over flowtwin's limit, answered as the vendor's gateway would, before auth. */
+  uriTooLong(limitBytes: number): Reply;
   routeNotFound(path: string): Reply;
   /** Headers a rate-limited vendor sends on every response (Datadog's X-RateLimit-*). */
   rateLimitHeaders?(state: { name: string; limit: number; period: number; remaining: number; reset: number }): Record<string, string>;

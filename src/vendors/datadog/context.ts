@@ -34,7 +34,7 @@ export interface DatadogContext {
   scenarios: ScenarioBook;
 }
 
-export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }, options: DatadogOptions): DatadogContext {
+export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, options: DatadogOptions): DatadogContext {
   deps.events.register('datadog', datadogMachine);
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,

@@ -54,6 +54,10 @@ export const ddErrors = {
   }),
   invalidListQuery: (name: string, reason: string): Reply => stringError(400, `invalid parameter "${name}" in "query"; ${LIST_QUERY_EXPECTED[name] ?? reason}`),
 
+  /** DD-ASSUME-26: the gateway's string dialect. */
+  uriTooLong: (limit: number): Reply => stringError(414, `Request-URI Too Large: the URL is over ${limit} bytes`),
+  /** DD-ASSUME-27: a count, so 400 (a 429 would be retried in vain). */
+  instanceLimit: (limit: number): Reply => instanceError(400, 'INSTANCE_LIMIT_EXCEEDED', `limit of ${limit} workflow instances per org reached`),
   instancePayloadTooLarge: (limit: number): Reply => instanceError(413, 'PAYLOAD_TOO_LARGE', tooLarge(limit)),
   workflowPayloadTooLarge: (limit: number): Reply => ({
     status: 413,

@@ -1,5 +1,5 @@
 // The Datadog Workflow Automation vendor: its spec, auth, handlers and error mapping.
-import { IllegalOperation, InstanceNotFound } from '../../engine/errors.js';
+import { IllegalOperation, InstanceLimitReached, InstanceNotFound } from '../../engine/errors.js';
 import type { Clock } from '../../engine/clock.js';
 import type { OperationSpec } from '../../spec/operations.js';
 import type { RequestViolation } from '../../spec/validate-request.js';
@@ -23,7 +23,7 @@ export interface DatadogConfig extends Partial<DatadogOptions> {
 
 const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
 
-export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
+export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
   const auth = createDatadogAuth(config.auth);
   return {
@@ -35,6 +35,7 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
     tenantOf: auth.tenantOf,
     rejectRequest,
     payloadTooLarge: (op, limit) => (INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit)),
+    uriTooLong: (limit) => ddErrors.uriTooLong(limit),
     routeNotFound: () => ddErrors.routeNotFound(),
     faultReply: (_op, status) => ddErrors.fault(status),
     rateLimitHeaders: (s) => ({
@@ -49,6 +50,7 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
       if (error instanceof VendorError) return error.reply;
       if (error instanceof InstanceNotFound) return ddErrors.instanceNotFound(error.instanceId);
       if (error instanceof IllegalOperation) return ddErrors.instanceNotRunning(error.instanceId, error.state);
+      if (error instanceof InstanceLimitReached) return ddErrors.instanceLimit(error.limit);
       return ddErrors.internal();
     },
     seed: (fixtures) => loadDatadogFixtures(ctx, fixtures as DatadogFixtures),

@@ -77,6 +77,7 @@ export function createIamVendor(deps: { store: Store; clock: Clock }, config: Ia
     },
     rejectRequest: (_op, v) => iamError(400, 'Bad Request', v.message),
     payloadTooLarge: (_op, limit) => iamError(400, 'Bad Request', `request body exceeds the limit of ${limit} bytes`),
+    uriTooLong: (limit) => iamError(414, 'Request-URI Too Long', `Request URI too large: the URL is over ${limit} bytes`),
     routeNotFound: () => iamError(404, 'Not Found', 'The resource could not be found.'),
     faultReply: (_op, status) => iamError(status, status === 429 ? 'Too Many Requests' : 'Error', 'injected by a flowtwin fault rule'),
     methodNotAllowed: () => iamError(404, 'Not Found', 'The resource could not be found.'),

@@ -26,7 +26,7 @@ export interface SecMasterContext {
   scenarios: ScenarioBook;
 }
 
-export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }): SecMasterContext {
+export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }): SecMasterContext {
   deps.events.register('secmaster', secmasterMachine);
   const instances = new InstanceEngine<SecMasterInstanceAttrs>({
     ...deps,

@@ -22,7 +22,7 @@ export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
 }
 
-export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
+export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
   const ctx = createSecMasterContext(deps);
   // Documented form: request_uuid-timestamp-hostname.
   const requestId = () => `${deps.ids()}-${deps.wallClock.now()}-flowtwin`;
@@ -39,6 +39,7 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
     },
     payloadTooLarge: (_op, limit) => smErrors.invalidParameters(`request body exceeds the limit of ${limit} bytes`),
     // The gateway has no 405: a known path with another method is an API it does not route either.
+    uriTooLong: () => smErrors.uriTooLong(requestId()),
     routeNotFound: () => smErrors.noSuchApi(requestId()),
     faultReply: (_op, status) => smErrors.fault(status, requestId()),
     methodNotAllowed: () => smErrors.noSuchApi(requestId()),

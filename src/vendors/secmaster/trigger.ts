@@ -1,6 +1,7 @@
 // POST /__flowtwin/secmaster/trigger: a data object of a playbook's dataclass changed, so the
 // playbook runs. Without playbook_id, the workspace's default playbook runs (created on first use).
 import type { Outcome } from '../../engine/plan.js';
+import { InstanceLimitReached } from '../../engine/errors.js';
 import { ControlInputError, type ControlCall } from '../vendor.js';
 import { materializeTimers, startInstance, type SecMasterContext } from './context.js';
 import type { StoredRecord } from '../../store/store.js';
@@ -31,6 +32,7 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       const { playbook, version, fresh } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : { ...(await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'))), fresh: false };
       const outcome = outcomeOf(body, version.data.actions.map((a) => a.name), version.data.actions.map((a) => a.id));
       const dataobject = dataobjectOf(body.dataobject);
+      await admit(ctx, tenant);
       await materializeTimers(ctx, tenant, workspaceId);
       const made = fresh ? await createDefault(ctx, tenant, workspaceId, playbook, version) : { playbook, version };
       // Without an outcome in the call, a scenario (or success) decides.
@@ -38,6 +40,16 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       return { status: 201, body: instanceInfo(view) };
     },
   };
+}
+
+/** The project's room for one more run, or a 400 saying it has as many as flowtwin keeps. */
+async function admit(ctx: SecMasterContext, tenant: string): Promise<void> {
+  try {
+    await ctx.instances.admit(tenant);
+  } catch (err) {
+    if (!(err instanceof InstanceLimitReached)) throw err;
+    throw new ControlInputError(`project ${tenant} has reached the limit of ${err.limit} playbook instances (flowtwin serve --max-instances-per-tenant); a reset frees it`);
+  }
 }
 
 function idField(value: unknown, name: string, pattern: RegExp, shape: string): string {
