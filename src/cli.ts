@@ -15,11 +15,19 @@ Usage:
   flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
                  [--store memory | sqlite:<path> | redis://host:port/db]
                  [--config <config.json>] [--body-limit <bytes>] [--step-ms <ms>] [--validate-responses]
-                 [--control-token <token> | none]
+                 [--control-token <token> | none] [--max-url-length <bytes>] [--max-header-size <bytes>]
+                 [--max-instances-per-tenant <n>] [--journal-limit <n>]
     --control-token  every /__flowtwin call but GET /__flowtwin/health must then carry it, as the
                      X-Flowtwin-Control-Token header (or the dashboard's cookie: open /__flowtwin/ui?token=<token>).
                      Default: $FLOWTWIN_CONTROL_TOKEN; else none on a loopback --host, and on any other host a
                      generated token, printed at start. "none": no token wherever flowtwin listens (a warning).
+    Limits (each refusal in the shape of whoever would refuse: the vendor's gateway, or problem+json):
+    --body-limit                request body, default 1048576: Datadog 413, SecMaster and IAM 400
+    --max-url-length            path and query, default 8192: 414 (Datadog string error, SecMaster APIGW.0201)
+    --max-header-size           request line and headers, default 16384: node's bare 431, connection closed
+    --max-instances-per-tenant  instances one org/project may have since the last reset, default 100000:
+                                Datadog execute 400 INSTANCE_LIMIT_EXCEEDED, SecMaster trigger 400
+    --journal-limit             requests the journal keeps, default 1000: the oldest are dropped
   ${CONTRACT_USAGE.replace(/\n/g, '\n  ')}
   ${VERIFY_HAR_USAGE}
   ${PROXY_USAGE.replace(/\n/g, '\n  ')}
@@ -46,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       'step-ms': { type: 'string' },
       'validate-responses': { type: 'boolean', default: false },
       'control-token': { type: 'string' },
+      'max-url-length': { type: 'string' },
+      'max-header-size': { type: 'string' },
+      'max-instances-per-tenant': { type: 'string' },
+      'journal-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -69,6 +81,11 @@ async function main(argv: string[]): Promise<number> {
     ...(rateLimits ? { rateLimits } : {}),
     ...(controlToken !== undefined ? { controlToken } : {}),
     ...(values['body-limit'] ? { bodyLimitBytes: integer(values['body-limit'], '--body-limit', 1, 1 << 30) } : {}),
+    // The URL is part of the head: a limit above --max-header-size would be cut by node's 431 first.
+    ...(values['max-url-length'] ? { maxUrlLength: integer(values['max-url-length'], '--max-url-length', 64, 1 << 20) } : {}),
+    ...(values['max-header-size'] ? { maxHeaderSize: integer(values['max-header-size'], '--max-header-size', 1024, 1 << 20) } : {}),
+    ...(values['max-instances-per-tenant'] ? { maxInstancesPerTenant: integer(values['max-instances-per-tenant'], '--max-instances-per-tenant', 1, 1e9) } : {}),
+    ...(values['journal-limit'] ? { journalLimit: integer(values['journal-limit'], '--journal-limit', 1, 1_000_000) } : {}),
     vendors: { ...vendors, datadog: { ...vendors.datadog, ...(stepMs !== undefined ? { defaultStepMs: stepMs } : {}) } },
     ...(values['validate-responses']
       ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) }
