@@ -256,7 +256,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a scenario */
+        /**
+         * Remove a scenario
+         * @description With a vendor's credentials on the call, only that tenant's scenarios and the global ones can be removed; another tenant's is not found (404).
+         */
         delete: operations["DeleteScenario"];
         options?: never;
         head?: never;
@@ -325,7 +328,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a fault rule */
+        /**
+         * Remove a fault rule
+         * @description With a vendor's credentials on the call, only that tenant's fault rules and the global ones can be removed; another tenant's is not found (404).
+         */
         delete: operations["DeleteFault"];
         options?: never;
         head?: never;
