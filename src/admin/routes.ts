@@ -19,7 +19,7 @@ import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
-const PROBLEM_TITLES = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' } as const;
+const PROBLEM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict' } as const;
 
 export interface ControlDeps {
   clocks: ClockBook;

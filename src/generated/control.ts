@@ -630,7 +630,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A control token is in force and the call did not carry it (or carried another); the detail names the header and the cookie expected, never the token. */
+        /** @description A control token is in force and the call did not carry it (or carried another), or the call carries vendor credentials that name no tenant; the detail says which, never the token. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;

@@ -48,7 +48,7 @@ export interface IncomingRequest {
 export class ControlInputError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 404 | 409 = 400,
+    readonly status: 400 | 401 | 404 | 409 = 400,
   ) {
     super(message);
   }
@@ -82,6 +82,11 @@ export interface Vendor<P = unknown> {
   /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
   mapError(operation: OperationSpec, error: unknown): Reply;
   /** The tenant whose credentials these headers carry, for control calls scoped to one tenant. */
+  /**
+   * The tenant a control call's credentials name: undefined when the headers carry none of this
+   * vendor's credentials; throws ControlInputError (401) when they carry some that name no tenant,
+   * so a mistyped key is refused rather than read as a global call.
+   */
   tenantOf?(headers: Record<string, string | string[] | undefined>): Promise<string | undefined>;
   /** Loads this vendor's part of a fixtures document. */
   seed(fixtures: unknown): Promise<void>;

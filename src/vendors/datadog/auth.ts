@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { OperationSpec } from '../../spec/operations.js';
 import type { Caller, IncomingRequest, Reply } from '../vendor.js';
+import { ControlInputError } from '../vendor.js';
 import { ddErrors } from './errors.js';
 
 export interface DatadogKey {
@@ -64,7 +65,13 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
     if (needed.length > 0 && granted !== 'all' && !needed.some((p) => granted.has(p))) return ddErrors.forbidden();
     return caller;
   };
-  return { authenticate, tenantOf: async (headers: IncomingRequest['headers']) => callerOf(headers)?.tenant };
+  const tenantOf = async (headers: IncomingRequest['headers']): Promise<string | undefined> => {
+    if (headers['dd-api-key'] === undefined && headers['dd-application-key'] === undefined) return undefined;
+    const caller = callerOf(headers);
+    if (!caller) throw new ControlInputError('DD-API-KEY and DD-APPLICATION-KEY do not name a Datadog org flowtwin accepts (both are needed, and must be a configured pair when keys are configured)', 401);
+    return caller.tenant;
+  };
+  return { authenticate, tenantOf };
 }
 
 export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {

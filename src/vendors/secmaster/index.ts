@@ -10,9 +10,9 @@ import { VendorError, type Reply, type Vendor } from '../vendor.js';
 import { auditHandlers } from './audit.js';
 import { createSecMasterAuth, type SecMasterAuthConfig, type SecMasterPrincipal } from './auth.js';
 import { secmasterCatalog } from './catalog.js';
+import { secmasterTenantOf } from './control-tenant.js';
 import { byActionIds, createSecMasterContext } from './context.js';
 import { smErrors } from './errors.js';
-import { findToken } from '../huawei-iam/tokens.js';
 import { loadSecMasterFixtures, type SecMasterFixtures } from './fixtures.js';
 import { instanceHandlers } from './instances.js';
 import { playbookHandlers } from './playbooks.js';
@@ -59,13 +59,7 @@ export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallCl
     control: [triggerCall(ctx)],
     catalog: secmasterCatalog(ctx),
     // A token names its project; a signature says it in X-Project-Id.
-    async tenantOf(headers) {
-      const one = (name: string) => (Array.isArray(headers[name]) ? headers[name]![0] : (headers[name] as string | undefined));
-      const token = one('x-auth-token');
-      const known = token ? await findToken(deps.store, token) : undefined;
-      if (known) return known.projectId;
-      return token || one('authorization') ? one('x-project-id') : undefined;
-    },
+    tenantOf: secmasterTenantOf(ctx, config.auth ?? {}),
     parseScenario: (raw) =>
       parseScenarioInput(raw, {
         vendor: 'secmaster',

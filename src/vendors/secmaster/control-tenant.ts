@@ -1,0 +1,52 @@
+// Which project a control call's Huawei credentials name. The control plane acts for that project
+// only, so credentials that name none are refused (401) instead of widening the call to every tenant.
+import { findToken } from '../huawei-iam/tokens.js';
+import { parseAuthorization } from '../huawei-iam/signer.js';
+import { ControlInputError } from '../vendor.js';
+import type { SecMasterContext } from './context.js';
+import type { SecMasterAuthConfig } from './auth.js';
+
+/** What a Huawei project id looks like (32 hex characters in practice; dashes tolerated). */
+const PROJECT_ID = /^[0-9a-zA-Z-]{32,36}$/;
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthConfig) {
+  const credentials = config.credentials && new Map(config.credentials.map((c) => [c.ak, c]));
+  const refuse = (why: string): never => {
+    throw new ControlInputError(`${why}; a control call with Huawei credentials acts for their project only`, 401);
+  };
+
+  return async function tenantOf(headers: Headers): Promise<string | undefined> {
+    const token = one(headers, 'x-auth-token');
+    const authorization = one(headers, 'authorization');
+    const claimed = one(headers, 'x-project-id');
+    if (!token && !authorization) {
+      if (claimed !== undefined) refuse('X-Project-Id needs an X-Auth-Token or an AK/SK signature with it');
+      return undefined;
+    }
+    if (claimed !== undefined && !PROJECT_ID.test(claimed)) refuse(`X-Project-Id ${JSON.stringify(claimed.slice(0, 64))} is not a project id (32 to 36 letters, digits or dashes)`);
+    if (token) {
+      const known = await findToken(ctx.store, token);
+      if (known) {
+        if (known.expiresAt <= ctx.clock.now(known.projectId)) refuse('the X-Auth-Token has expired');
+        if (claimed !== undefined && claimed !== known.projectId) refuse(`the X-Auth-Token is scoped to another project than X-Project-Id ${claimed}`);
+        return known.projectId;
+      }
+      if (credentials) refuse('the X-Auth-Token was not issued by flowtwin\'s IAM');
+      return claimed ?? refuse('an X-Auth-Token flowtwin\'s IAM did not issue needs X-Project-Id to name its project');
+    }
+    const auth = parseAuthorization(authorization!);
+    if (!auth) return refuse('the Authorization header is not an SDK-HMAC-SHA256 signature');
+    if (!credentials) return claimed ?? refuse('an AK/SK signature needs X-Project-Id to name its project');
+    const credential = credentials.get(auth.accessKey);
+    if (!credential) return refuse(`access key ${auth.accessKey} is not configured`);
+    if (claimed !== undefined && claimed !== credential.project_id) refuse(`access key ${auth.accessKey} is bound to another project than X-Project-Id ${claimed}`);
+    return credential.project_id;
+  };
+}
+
+function one(headers: Headers, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
