@@ -1,5 +1,6 @@
 // The memory store's sorted index and bounded log. Scores are kept in one sorted array so a count
 // up to a score is a binary search; members are appended in time order, so inserts land at the end.
+import { flat } from './flat-string.js';
 
 export class SortedIndex {
   private readonly scores = new Map<string, number>();
@@ -17,7 +18,7 @@ export class SortedIndex {
     }
     if (score === null) return;
     this.sorted.splice(upperBound(this.sorted, score), 0, score);
-    this.scores.set(member, score);
+    this.scores.set(flat(member), score);
   }
 
   countUpTo(max: number): number {

@@ -5,6 +5,7 @@
 import { LocalChannels } from './local-channels.js';
 import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
+import { flat } from './flat-string.js';
 import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 interface Row {
@@ -44,12 +45,13 @@ export class MemoryStore implements Store {
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
     if (bucket.has(record.id)) throw new DuplicateRecordError(record.kind, record.id);
-    bucket.set(record.id, { id: record.id, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data) });
+    const id = flat(record.id);
+    bucket.set(id, { id, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data) });
     if (record.parentId !== undefined) {
       const ckey = childKey(record.kind, record.tenant, record.parentId);
       const ids = this.children.get(ckey);
-      if (ids) ids.push(record.id);
-      else this.children.set(ckey, [record.id]);
+      if (ids) ids.push(id);
+      else this.children.set(ckey, [id]);
     }
   }
 

@@ -44,3 +44,15 @@ describe('SharedJson', () => {
     expect((codec as unknown as { texts: Map<string, string> }).texts.size).toBe(2);
   });
 });
+
+describe('flat', () => {
+  it('keeps the value of any string, a rope of pieces included', async () => {
+    const { flat } = await import('../../src/store/flat-string.js');
+    const { randomUUID } = await import('node:crypto');
+    const id = randomUUID();
+    expect(flat(id)).toBe(id);
+    const rope = ['a', 'é', '😀', '#', String(42)].reduce((s, p) => s + p, '');
+    expect(flat(rope)).toBe('aé😀#42');
+    expect(flat('')).toBe('');
+  });
+});
