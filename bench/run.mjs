@@ -13,7 +13,7 @@ import { machine } from './machine.mjs';
 import { answers, freePort, saidReady, startChild } from './proc.mjs';
 import { onPath, startRedis } from './redis.mjs';
 import { formatTable, writeResultsMd } from './report.mjs';
-import { connectionsFor, DD_HEADERS, executeLong, get, LARGE_READS, LARGE_WORKLOADS, requestsFor, WORKLOADS } from './workloads.mjs';
+import { connectionsFor, DD_HEADERS, executeLong, get, HUGE_WORKLOADS, LARGE_READS, LARGE_WORKLOADS, requestsFor, WORKLOADS } from './workloads.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const { values: opt } = parseArgs({
@@ -73,7 +73,7 @@ try {
     for (const size of sizes) {
       if (store !== 'memory' && size > MAX_SHARED_SIZE) continue;
       // Writes at 100k are measured once (memory); on sqlite and redis the size run is reads only.
-      const planned = size <= 1000 ? WORKLOADS : store === 'memory' ? LARGE_WORKLOADS : LARGE_READS;
+      const planned = size <= 1000 ? WORKLOADS : store !== 'memory' ? LARGE_READS : size <= 100_000 ? LARGE_WORKLOADS : HUGE_WORKLOADS;
       // A profile of one workload is readable; of all of them it is mostly lists.
       const workloads = opt.workloads ? planned.filter((w) => opt.workloads.split(',').includes(w)) : planned;
       rows.push(...(await flowtwinRuns(store, size, workloads, redis)));
