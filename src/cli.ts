@@ -2,14 +2,19 @@
 // flowtwin's command line: serve, contract, verify-har, proxy and the control verbs.
 import { parseArgs } from 'node:util';
 import { CONTROL_USAGE, ControlUsageError, controlCommand } from './admin/cli.js';
-import { CONTRACT_USAGE, ContractUsageError, contractCommand, VERIFY_HAR_USAGE, verifyHarCommand } from './contract/cli.js';
-import { PROXY_USAGE, ProxyUsageError, proxyCommand } from './proxy/cli.js';
 import { DEFAULT_FIXTURES, readJsonFile, serve, type ServeOptions } from './serve.js';
 import { openStore } from './store/open.js';
 import type { RateLimitRule } from './http/rate-limits.js';
 import { VERSION } from './version.js';
 
-const USAGE = `flowtwin ${VERSION}: a stateful fake of vendor workflow-automation APIs
+// The contract suite and the proxy are loaded only for their own commands: importing them took a
+// third of `serve`'s start-up.
+const contract = () => import('./contract/cli.js');
+const proxy = () => import('./proxy/cli.js');
+
+async function usage(): Promise<string> {
+  const [{ CONTRACT_USAGE, VERIFY_HAR_USAGE }, { PROXY_USAGE }] = await Promise.all([contract(), proxy()]);
+  return `flowtwin ${VERSION}: a stateful fake of vendor workflow-automation APIs
 
 Usage:
   flowtwin serve [--port 4010] [--host 127.0.0.1] [--seed <fixtures.json> | --no-seed]
@@ -34,11 +39,12 @@ Usage:
   ${CONTROL_USAGE}
   flowtwin --version | --help
 `;
+}
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'contract') return contractCommand(argv.slice(1));
-  if (argv[0] === 'verify-har') return verifyHarCommand(argv.slice(1));
-  if (argv[0] === 'proxy') return proxyCommand(argv.slice(1));
+  if (argv[0] === 'contract') return (await contract()).contractCommand(argv.slice(1));
+  if (argv[0] === 'verify-har') return (await contract()).verifyHarCommand(argv.slice(1));
+  if (argv[0] === 'proxy') return (await proxy()).proxyCommand(argv.slice(1));
   if (['clock', 'fault', 'scenario', 'reset', 'events'].includes(argv[0] ?? '')) return controlCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
@@ -64,8 +70,8 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.version) return print(VERSION);
   const command = positionals[0];
-  if (values.help || !command) return print(USAGE, command || values.help ? 0 : 2);
-  if (command !== 'serve') return fail(`unknown command "${command}"\n\n${USAGE}`);
+  if (values.help || !command) return print(await usage(), command || values.help ? 0 : 2);
+  if (command !== 'serve') return fail(`unknown command "${command}"\n\n${await usage()}`);
 
   const port = integer(values.port, '--port', 0, 65535);
   const config = values.config ? readJsonFile(values.config, 'config file') : {};
@@ -139,7 +145,8 @@ function fail(message: string): number {
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
-  (err: unknown) => {
+  async (err: unknown) => {
+    const [{ ContractUsageError }, { ProxyUsageError }] = await Promise.all([contract(), proxy()]);
     const usage = err instanceof UsageError || err instanceof ContractUsageError || err instanceof ProxyUsageError || err instanceof ControlUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.exitCode = fail((err as Error).message) && (usage ? 2 : 1);
   },
