@@ -35,7 +35,14 @@ export interface DatadogPrincipal {
 
 const MAX_CACHED_CALLERS = 10_000;
 
+/** Tenants flowtwin keeps for itself: the global one (journal, control state) and the fake IAM's. */
+const RESERVED_ORGS = new Set(['', 'huawei-iam']);
+
 export function createDatadogAuth(config: DatadogAuthConfig = {}) {
+  config.keys?.forEach((k, i) => {
+    // An org sharing a reserved tenant's storage would read and reset the journal or IAM's tokens.
+    if (k.org !== undefined && RESERVED_ORGS.has(k.org)) throw new Error(`datadog.auth.keys[${i}].org ${JSON.stringify(k.org)} is reserved by flowtwin; choose another org name`);
+  });
   const configured = config.keys && new Map(config.keys.map((k) => [pairKey(k.apiKey, k.appKey), k]));
   const callers = new Map<string, Caller<DatadogPrincipal>>();
 

@@ -216,6 +216,12 @@ describe('Datadog auth: configured keys', () => {
       },
     });
 
+  it.each(['', 'huawei-iam'])('refuses at start an org named %j, a tenant flowtwin keeps for itself', async (org) => {
+    await expect(testFlowtwin({ vendors: { datadog: { auth: { keys: [{ apiKey: 'a', appKey: 'b', org }] } } } })).rejects.toThrow(
+      `datadog.auth.keys[0].org ${JSON.stringify(org)} is reserved by flowtwin`,
+    );
+  });
+
   it('refuses a key pair that is not configured, and a known API key with the wrong application key', async () => {
     const ft = await configured();
     for (const keys of [DD_KEYS, { 'DD-API-KEY': ADMIN['DD-API-KEY'], 'DD-APPLICATION-KEY': READER['DD-APPLICATION-KEY'] }]) {
