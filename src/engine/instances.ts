@@ -62,7 +62,7 @@ export class InstanceEngine<A> {
    */
   async admit(tenant: string): Promise<void> {
     const max = this.options.maxInstancesPerTenant;
-    if (max !== undefined && (await this.options.store.increment(tenant, `instances:${this.options.kind}`, COUNT_TTL_MS)) > max) throw new InstanceLimitReached(max);
+    if (max !== undefined && (await this.countOne(tenant)) > max) throw new InstanceLimitReached(max);
   }
 
   async start(tenant: string, parentId: string, plan: Plan, attrs: A, at?: number): Promise<InstanceView<A>> {
@@ -86,7 +86,7 @@ export class InstanceEngine<A> {
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
     // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
-    if (this.options.maxInstancesPerTenant !== undefined) await this.options.store.increment(record.tenant, `instances:${this.options.kind}`, COUNT_TTL_MS);
+    if (this.options.maxInstancesPerTenant !== undefined) await this.countOne(record.tenant);
     await this.options.store.create(record);
     await this.index?.write(indexed(record));
     await this.options.tenants?.add(this.options.kind, record.tenant);
@@ -155,6 +155,11 @@ export class InstanceEngine<A> {
       }
     }
     throw new WriteConflict(id);
+  }
+
+  /** One more of the tenant's instances on the store counter the limit reads; returns the new count. */
+  private countOne(tenant: string): Promise<number> {
+    return this.options.store.increment(tenant, `instances:${this.options.kind}`, COUNT_TTL_MS);
   }
 
   view(record: InstanceRecord<A>, now = this.options.clock.now(record.tenant)): InstanceView<A> {

@@ -6,10 +6,6 @@ export class SortedIndex {
   private readonly scores = new Map<string, number>();
   private readonly sorted: number[] = [];
 
-  get size(): number {
-    return this.scores.size;
-  }
-
   set(member: string, score: number | null): void {
     const old = this.scores.get(member);
     if (old !== undefined) {

@@ -29,7 +29,7 @@ export const MAX_DATE_SKEW_MS = 15 * 60 * 1000;
 const MAX_TOKEN_LENGTH = 2_097_152;
 
 export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuthConfig, requestId: () => string) {
-  const credentials = config.credentials && new Map(config.credentials.map((c) => [c.ak, c]));
+  const credentials = credentialsByKey(config);
   const deny = (reason: string): Reply => smErrors.unauthorized(reason, requestId());
 
   async function byToken(token: string, projectId: string): Promise<Caller<SecMasterPrincipal> | Reply> {
@@ -71,7 +71,15 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
 
 const caller = (projectId: string, via: SecMasterPrincipal['via']): Caller<SecMasterPrincipal> => ({ tenant: projectId, principal: { projectId, via } });
 
-function header(request: IncomingRequest, name: string): string | undefined {
-  const v = request.headers[name];
+/** The configured AK/SK pairs by access key; undefined when none are (any well-formed one passes). */
+export function credentialsByKey(config: SecMasterAuthConfig): Map<string, HuaweiCredential> | undefined {
+  return config.credentials && new Map(config.credentials.map((c) => [c.ak, c]));
+}
+
+/** A header's first value. */
+export function firstHeader(headers: IncomingRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+const header = (request: IncomingRequest, name: string): string | undefined => firstHeader(request.headers, name);

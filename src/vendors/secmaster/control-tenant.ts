@@ -4,15 +4,14 @@ import { findToken } from '../huawei-iam/tokens.js';
 import { parseAuthorization } from '../huawei-iam/signer.js';
 import { ControlInputError } from '../vendor.js';
 import type { SecMasterContext } from './context.js';
-import type { SecMasterAuthConfig } from './auth.js';
+import { credentialsByKey, firstHeader as one, type SecMasterAuthConfig } from './auth.js';
 
 /** What a Huawei project id looks like (32 hex characters in practice; dashes tolerated). */
 const PROJECT_ID = /^[0-9a-zA-Z-]{32,36}$/;
 
 type Headers = Record<string, string | string[] | undefined>;
-
 export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthConfig) {
-  const credentials = config.credentials && new Map(config.credentials.map((c) => [c.ak, c]));
+  const credentials = credentialsByKey(config);
   const refuse = (why: string): never => {
     throw new ControlInputError(`${why}; a control call with Huawei credentials acts for their project only`, 401);
   };
@@ -46,7 +45,3 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
   };
 }
 
-function one(headers: Headers, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
