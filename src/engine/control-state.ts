@@ -32,6 +32,8 @@ export class ControlState {
    */
   private stale = true;
   private listening = false;
+  /** The tail of this process's changes, which run one after another. */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -53,8 +55,17 @@ export class ControlState {
   /**
    * Applies `mutate` to the live parts and stores the result. When another replica wrote first,
    * its state is adopted and `mutate` runs again on it, so a change is never lost or doubled.
+   * Changes from this process run one at a time: they share the live parts, so an overlapping one
+   * would store another's not-yet-stored mutation in its snapshot, and that one, losing the race,
+   * would then apply it a second time (a fault hit counted twice).
    */
-  async change<T>(mutate: () => T): Promise<T> {
+  change<T>(mutate: () => T): Promise<T> {
+    const run = this.changes.then(() => this.changeNow(mutate));
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async changeNow<T>(mutate: () => T): Promise<T> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await this.refresh();
       const base = this.version;

@@ -92,3 +92,29 @@ describe('control state on a store no other process shares', () => {
     expect(b.clocks.now('t1')).toBe(6000);
   });
 });
+
+describe('concurrent changes in one process', () => {
+  it('counts each once even when the later one reaches the store first', async () => {
+    const inner = new MemoryStore();
+    // The first update is slow, so without ordering the second change's write would land first,
+    // carrying the first's mutation in its snapshot.
+    let slowFirst = true;
+    const store = Object.create(inner) as MemoryStore;
+    store.update = async (record, expected) => {
+      if (slowFirst) {
+        slowFirst = false;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return inner.update(record, expected);
+    };
+    const counter = { n: 0, snapshot: () => counter.n, load: (v: number | undefined) => void (counter.n = v ?? 0) };
+    const control = new ControlState(store, { counter });
+    await control.change(() => undefined);
+    await Promise.all([control.change(() => counter.n++), control.change(() => counter.n++)]);
+    await control.refresh();
+    const reader = new ControlState(inner, { counter: { snapshot: () => 0, load: (v: number | undefined) => void (seen = v ?? 0) } });
+    let seen = -1;
+    await reader.refresh();
+    expect(seen).toBe(2);
+  });
+});
