@@ -109,6 +109,11 @@ export class InstanceEngine<A> {
     return { items: page.items.map((r) => this.view(r, now)), total: page.total };
   }
 
+  /** A parent that did not exist before has no instance to backfill into the state index. */
+  async parentCreated(tenant: string, parentId: string): Promise<void> {
+    await this.index?.markBuilt(tenant, parentId);
+  }
+
   /** How many of a parent's instances are in each state now; needs `indexStates`. */
   async countByState(tenant: string, parentId: string, states: readonly string[]): Promise<Record<string, number>> {
     if (!this.index) throw new Error(`${this.options.kind}: countByState needs indexStates`);

@@ -19,7 +19,11 @@ export type Backfill = (offset: number, limit: number) => Promise<IndexedInstanc
 
 const BACKFILL_PAGE = 1000;
 
-/** Marks a parent whose instances are all indexed; older stores have instances written before the index existed. */
+/**
+ * Marks a parent whose instances are all indexed: set when the parent is created, or after a backfill
+ * of one that has instances from before the index existed (an older flowtwin, fixtures, a benchmark
+ * seeding the store directly).
+ */
 const BUILT = '@built';
 
 export class StateIndex {
@@ -32,6 +36,14 @@ export class StateIndex {
   /** Moves an instance's index entries from its previous timeline (none for a new one) to its current one. */
   async write(current: IndexedInstance, previous?: IndexedInstance): Promise<void> {
     await this.store.writeIndex(current.tenant, this.changes(current, previous));
+  }
+
+  /**
+   * Marks a new parent as indexed: it has no instance the index could lack, so its first count
+   * need not backfill (a backfill racing a write could put back a timeline the write replaced).
+   */
+  async markBuilt(tenant: string, parentId: string): Promise<void> {
+    await this.store.writeIndex(tenant, [{ index: this.name(parentId, BUILT), member: BUILT, score: Number.MIN_SAFE_INTEGER }]);
   }
 
   /**
@@ -48,7 +60,7 @@ export class StateIndex {
         await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
         if (page.length < BACKFILL_PAGE) break;
       }
-      await this.store.writeIndex(tenant, [{ index: this.name(parentId, BUILT), member: BUILT, score: Number.MIN_SAFE_INTEGER }]);
+      await this.markBuilt(tenant, parentId);
       counts = await this.store.countIndex(tenant, keys, at);
     }
     return Object.fromEntries(states.map((s, i) => [s, counts[1 + 2 * i]! - counts[2 + 2 * i]!]));

@@ -87,6 +87,22 @@ describe('StateIndex', () => {
     expect(await engine.countByState('t', 'p', ['SUCCEEDED', 'IN_PROGRESS'])).toEqual({ SUCCEEDED: 2501, IN_PROGRESS: 1 });
   });
 
+  it('never backfills a parent created through the engine, so a backfill cannot race its writes', async () => {
+    const { clock, engine, store } = setup(datadogMachine);
+    await engine.parentCreated('t', 'p');
+    const started = await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
+    let listed = 0;
+    const list = store.list.bind(store);
+    store.list = (async (...args: Parameters<Store['list']>) => {
+      listed++;
+      return list(...args);
+    }) as Store['list'];
+    await engine.operate('t', started.record.id, 'cancel');
+    clock.advance(1000);
+    expect(await engine.countByState('t', 'p', ['SUCCEEDED', 'CANCELED'])).toEqual({ SUCCEEDED: 0, CANCELED: 1 });
+    expect(listed).toBe(0);
+  });
+
   it('keeps parents and tenants apart', async () => {
     const { clock, engine } = setup(datadogMachine);
     await engine.start('t', 'p', plan(1, { kind: 'succeed' }), {});

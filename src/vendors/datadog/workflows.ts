@@ -70,6 +70,7 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
       if (attrs.webhookSecret !== undefined) wf.webhookSecret = attrs.webhookSecret;
       const id = ids();
       await store.create({ kind: WORKFLOW_KIND, tenant: req.caller.tenant, id, createdAt: now, version: 1, data: wf });
+      await ctx.instances.parentCreated(req.caller.tenant, id);
       await saveSpecVersion(req.caller.tenant, id, wf);
       return ok(201, id, wf);
     },
