@@ -1,8 +1,7 @@
-// Mounts one vendor: a route per spec operation, each running the same pipeline
-// (auth -> read body -> validate against the spec -> handler -> reply), plus the vendor's own
-// 404/405 for anything else under its path prefixes.
+// Mounts one vendor: one middleware that finds the spec operation for a request (RouteTable) and
+// runs the same pipeline for each (auth -> read body -> validate against the spec -> handler ->
+// reply), or answers the vendor's own 404/405 for anything else under its path prefixes.
 import type { Express, NextFunction, Request, Response } from 'express';
-import express from 'express';
 import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
@@ -13,6 +12,7 @@ import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
 import type { FaultBook } from './faults.js';
 import type { RateLimiter } from './rate-limits.js';
+import { RouteTable } from './route-table.js';
 import { checkReply, writeReply, writeTruncated, type ViolationListener } from './reply.js';
 
 export interface VendorRouteOptions {
@@ -27,6 +27,9 @@ export interface VendorRouteOptions {
 
 /** What the pipeline learned about a request, for the journal. */
 interface Trace {
+  path: string;
+  query: Record<string, string | string[]>;
+  params: Record<string, string>;
   tenant?: string;
   body?: Buffer;
   /** A rate-limited vendor's headers for this request, on whatever reply it gets. */
@@ -40,14 +43,13 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   if (missing.length > 0) throw new Error(`${vendor.name}: no handler for ${missing.join(', ')}`);
   const readBody = bodyReader(options.bodyLimitBytes);
   const finalize = (reply: Reply): Reply => (vendor.finalize ? vendor.finalize(reply) : reply);
-  const router = express.Router({ caseSensitive: true, strict: false });
 
+  /** Reads the body (before auth: Huawei signs it) and admits the caller, or answers for the vendor. */
   /** Reads the body (before auth: Huawei signs it) and admits the caller, or answers for the vendor. */
   async function admit(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Caller<unknown> | Reply> {
     const body = op.requestBody ? await readBody(req, res) : undefined;
     trace.body = body;
-    const query = req.query as Record<string, string | string[]>;
-    const caller = await vendor.authenticate(op, { method: req.method, path: req.path, query, headers: req.headers, body });
+    const caller = await vendor.authenticate(op, { method: req.method, path: trace.path, query: trace.query, headers: req.headers, body });
     if (isReply(caller)) return caller;
     trace.tenant = caller.tenant;
     const rate = await options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
@@ -59,8 +61,7 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
   }
 
   async function serve(op: OperationSpec, req: Request, caller: Caller<unknown>, trace: Trace): Promise<Reply> {
-    const query = req.query as Record<string, string | string[]>;
-    const check = validateRequest(op, { params: req.params as Record<string, string>, query, headers: req.headers, body: trace.body });
+    const check = validateRequest(op, { params: trace.params, query: trace.query, headers: req.headers, body: trace.body });
     if (!check.ok) return vendor.rejectRequest(op, check.violation);
     return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
   }
@@ -83,9 +84,9 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
       operationId: op.operationId,
       ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
       method: req.method,
-      path: req.path,
-      params: req.params as Record<string, string>,
-      query: req.query as Record<string, string | string[]>,
+      path: trace.path,
+      params: trace.params,
+      query: trace.query,
       // 0: the connection was dropped by a fault.
       status: reply?.status ?? 0,
       durationMs: Math.round(performance.now() - started),
@@ -94,15 +95,14 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     }).catch((err: unknown) => console.error(`flowtwin: journal write failed: ${(err as Error).message}`));
   }
 
-  async function handle(op: OperationSpec, req: Request, res: Response): Promise<void> {
-    const trace: Trace = {};
+  async function handle(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<void> {
     // Clocks and rules may have been changed by another replica sharing the store.
     await options.control.refresh();
     const startedAt = options.clock.now();
     const started = performance.now();
     const admitted = await admit(op, req, res, trace).catch((err: unknown) => failure(op, err));
     // Faults act after auth, so a rule scoped to one tenant can tell whose request this is.
-    const fault = await options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: req.path, ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}) });
+    const fault = await options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: trace.path, ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}) });
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       await journal(op, req, trace, startedAt, started, undefined);
@@ -121,36 +121,37 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);
   }
 
-  for (const op of spec.operations) {
-    router[op.method](expressPath(op.path), (req: Request, res: Response) => {
-      handle(op, req, res).catch((err: unknown) => {
-        // A store that cannot be reached (control state, faults), a failing listener or socket lands
-        // here; the client still gets an answer.
-        if (!res.headersSent) writeReply(res, finalize(failure(op, err)));
-      });
-    });
-  }
-  const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));
-  const fallback = (req: Request, res: Response): void => {
-    const allowed = [...new Set(spec.operations.filter((op) => op.pathPattern.test(req.path)).map((op) => op.method.toUpperCase()))];
-    writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(req.path)));
-  };
-  // Express would answer OPTIONS itself with a text/plain method list; vendors do not.
-  app.use((req, res, next) => (req.method === 'OPTIONS' && owns(req.path) ? fallback(req, res) : next()));
-  app.use(router);
-  app.use((req, res, next) => (owns(req.path) ? fallback(req, res) : next()));
-  // A path express cannot decode (a malformed %-escape) is a bad path parameter, in the vendor's words.
-  app.use(async (err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!owns(req.path)) return next(err);
-    const op = spec.operations.find((o) => o.method === req.method.toLowerCase() && o.pathPattern.test(req.path));
-    if (!op) return fallback(req, res);
+  /** A path parameter that does not decode (a malformed %-escape) is a bad parameter, in the vendor's words. */
+  async function malformed(op: OperationSpec, req: Request, res: Response, trace: Trace, name: string): Promise<void> {
     // Credentials are still checked first, as on every other request.
-    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers })).catch((e: unknown) => vendor.mapError(op, e));
-    const bad = badSegment(op, req.path);
-    const raw = isReply(caller) ? caller : vendor.rejectRequest(op, { location: 'path', name: bad, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${bad} is not a valid percent-encoded value` });
+    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method, path: trace.path, query: trace.query, headers: req.headers })).catch((e: unknown) => vendor.mapError(op, e));
+    const raw = isReply(caller) ? caller : vendor.rejectRequest(op, { location: 'path', name, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${name} is not a valid percent-encoded value` });
     const reply = finalize(raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
     writeReply(res, reply);
+  }
+
+  const table = new RouteTable(spec.operations);
+  const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));
+  // Express would answer OPTIONS itself with a text/plain method list; vendors do not.
+  const fallback = (path: string, res: Response): void => {
+    const allowed = table.allowed(path);
+    writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(path)));
+  };
+  const answer = (op: OperationSpec, res: Response) => (err: unknown) => {
+    // A store that cannot be reached (control state, faults), a failing listener or socket lands
+    // here; the client still gets an answer.
+    if (!res.headersSent) writeReply(res, finalize(failure(op, err)));
+  };
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const path = req.path;
+    if (!owns(path)) return next();
+    const found = table.match(req.method, path);
+    if (!found) return fallback(path, res);
+    // express 5 parses the query again on every read of req.query: once is enough.
+    const trace: Trace = { path, query: req.query as Record<string, string | string[]>, params: found.params ?? {} };
+    const work = found.params ? handle(found.op, req, res, trace) : malformed(found.op, req, res, trace, found.badParam);
+    work.catch(answer(found.op, res));
   });
 }
 
@@ -162,20 +163,3 @@ function parseJson(body: Buffer | undefined): unknown {
     return `<${body.length} bytes, not JSON>`;
   }
 }
-
-/** The first path parameter whose raw value does not decode. */
-function badSegment(op: OperationSpec, path: string): string {
-  const values = op.pathPattern.exec(path)?.slice(1) ?? [];
-  const index = values.findIndex((v) => {
-    try {
-      decodeURIComponent(v);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  return op.pathParams[Math.max(index, 0)] ?? '';
-}
-
-/** /api/v2/workflows/{workflow_id} -> /api/v2/workflows/:workflow_id */
-const expressPath = (template: string): string => template.replace(/\{([^}]+)\}/g, ':$1');
