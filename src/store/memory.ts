@@ -1,10 +1,11 @@
 // In-memory store: the default. Each record's data is kept as JSON text, as SQLite and Redis keep it,
 // with long values shared between records (SharedJson): a million instances as objects took about
-// 2 KB each; as shared text they take what their own values do. Every reader gets its own copy, so
-// no caller can change what is stored.
+// 2 KB each; as shared text they take what their own values do. Readers get frozen data, the
+// recently read records' decoded once (DecodedCache), so no caller can change what is stored.
 import { LocalChannels } from './local-channels.js';
 import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
+import { DecodedCache } from './decoded-cache.js';
 import { flat } from './flat-string.js';
 import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
@@ -31,13 +32,14 @@ export class MemoryStore implements Store {
   private readonly logs = new Map<string, BoundedLog<unknown>>();
   private readonly channels = new LocalChannels();
   private readonly json = new SharedJson();
+  private readonly decoded = new DecodedCache<string | string[]>();
   readonly info: StoreInfo = { kind: 'memory', location: 'in-process', durable: false, shared: false, fresh: true };
 
   constructor(private readonly wallClock: () => number = Date.now) {}
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
     const row = this.buckets.get(bucketKey(kind, tenant))?.get(id);
-    return row && this.toRecord<T>(kind, tenant, row);
+    return row && this.toRecord<T>(kind, tenant, row, true);
   }
 
   async create<T>(record: StoredRecord<T>): Promise<void> {
@@ -151,6 +153,7 @@ export class MemoryStore implements Store {
       this.indexes.clear();
       this.logs.clear();
       this.json.clear();
+      this.decoded.clear();
       return;
     }
     for (const map of [this.buckets, this.children, this.counters, this.indexes, this.logs] as Map<string, unknown>[]) {
@@ -160,11 +163,16 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {}
 
-  private toRecord<T>(kind: string, tenant: string, row: Row): StoredRecord<T> {
-    const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: this.json.decode(row.json) as T };
+  /** `hot`: a single read, worth keeping decoded; a page or scan would push the hot records out. */
+  private toRecord<T>(kind: string, tenant: string, row: Row, hot = false): StoredRecord<T> {
+    const key = childKey(kind, tenant, row.id);
+    const data = (hot ? this.decoded.decode(key, row.json, this.parse) : this.decoded.read(key, row.json, this.parse)) as T;
+    const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data };
     if (row.parentId !== undefined) record.parentId = row.parentId;
     return record;
   }
+
+  private readonly parse = (json: string | string[]): unknown => this.json.decode(json);
 
   private orderedIds(kind: string, tenant: string, parentId: string | undefined): string[] {
     if (parentId !== undefined) return this.children.get(childKey(kind, tenant, parentId)) ?? [];

@@ -2,6 +2,7 @@
 // compare-and-set has exactly one winner whichever process or connection the callers use.
 import { Redis } from 'ioredis';
 import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
+import { DecodedCache } from './decoded-cache.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
 import { DuplicateRecordError, StoreUnavailable, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
@@ -34,6 +35,8 @@ export class RedisStore implements Store {
   /** Subscribes and unsubscribes one after another, so a channel's SUBSCRIBE and UNSUBSCRIBE never cross. */
   private pubsubQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Checked against the text Redis returns, so another replica's write is never hidden. */
+  private readonly decoded = new DecodedCache();
 
   private constructor(
     private readonly redis: Redis & Scripts,
@@ -92,7 +95,7 @@ export class RedisStore implements Store {
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
     const [v, c, d, p] = await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p'));
     if (v === null || v === undefined) return undefined;
-    return toRecord<T>(kind, tenant, id, v, c!, d!, p ?? null);
+    return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(cacheKey(kind, tenant, id), d!, JSON.parse), p ?? null);
   }
 
   async create<T>(record: StoredRecord<T>): Promise<void> {
@@ -122,7 +125,9 @@ export class RedisStore implements Store {
     const [total, ...flat] = await this.io(this.redis.ftPage(index, this.recordKeyPrefix(kind, tenant), offset, stop));
     const items: StoredRecord<T>[] = [];
     for (let i = 0; i < flat.length; i += 5) {
-      items.push(toRecord<T>(kind, tenant, String(flat[i]), String(flat[i + 1]), String(flat[i + 2]), String(flat[i + 3]), (flat[i + 4] as string | null) ?? null));
+      const id = String(flat[i]);
+      const data = this.decoded.read(cacheKey(kind, tenant, id), String(flat[i + 3]), JSON.parse);
+      items.push(toRecord<T>(kind, tenant, id, String(flat[i + 1]), String(flat[i + 2]), data, (flat[i + 4] as string | null) ?? null));
     }
     return { items, total: Number(total) };
   }
@@ -307,8 +312,10 @@ const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
 
-function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, d: string, p: string | null): StoredRecord<T> {
-  const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: JSON.parse(d) as T };
+const cacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
+
+function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, data: unknown, p: string | null): StoredRecord<T> {
+  const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: data as T };
   if (p !== null) record.parentId = p;
   return record;
 }

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { DecodedCache } from './decoded-cache.js';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
@@ -71,6 +72,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly channels = new LocalChannels();
+  /** Keyed and checked by the row's text, so a write by another process is never hidden. */
+  private readonly decoded = new DecodedCache();
   private readonly wallClock: () => number;
   private increments = 0;
   private closed = false;
@@ -130,7 +133,7 @@ export class SqliteStore implements Store {
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
     const row = this.sql.get.get({ kind, tenant, id }) as Row | undefined;
-    return row && toRecord<T>(kind, tenant, row);
+    return row && toRecord<T>(kind, tenant, row, this.decoded.decode(cacheKey(kind, tenant, id), row.data, JSON.parse));
   }
 
   async create<T>(record: StoredRecord<T>): Promise<void> {
@@ -156,7 +159,7 @@ export class SqliteStore implements Store {
     const byParent = parentId !== undefined;
     const params = byParent ? { kind, tenant, parentId, offset, limit } : { kind, tenant, offset, limit };
     const { rows, total } = this.readPage(byParent, params);
-    return { items: rows.map((row) => toRecord<T>(kind, tenant, row)), total };
+    return { items: rows.map((row) => toRecord<T>(kind, tenant, row, this.decoded.read(cacheKey(kind, tenant, row.id), row.data, JSON.parse))), total };
   }
 
   async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
@@ -209,8 +212,10 @@ const keyOf = (record: StoredRecord): { kind: string; tenant: string; id: string
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
 
-function toRecord<T>(kind: string, tenant: string, row: Row): StoredRecord<T> {
-  const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: JSON.parse(row.data) as T };
+const cacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
+
+function toRecord<T>(kind: string, tenant: string, row: Row, data: unknown): StoredRecord<T> {
+  const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: data as T };
   if (row.parentId !== null) record.parentId = row.parentId;
   return record;
 }

@@ -195,8 +195,24 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       await store.create(given);
       (given.data as { list: number[] }).list.push(2);
       const got = await store.get<{ list: number[] }>('test.thing', 't1', 'a');
-      got!.data.list.push(3);
+      // Readers share what they read: it is frozen, and a change fails rather than reach the next reader.
+      expect(() => got!.data.list.push(3)).toThrow(TypeError);
+      const listed = (await store.list<{ list: number[] }>({ kind: 'test.thing', tenant: 't1', offset: 0, limit: 1 })).items[0]!;
+      expect(() => listed.data.list.push(4)).toThrow(TypeError);
       expect((await store.get('test.thing', 't1', 'a'))!.data).toEqual({ list: [1] });
+    });
+
+    it('reads an update at once, whichever record was read before it', async () => {
+      const store = await makeStore();
+      await store.create(rec('a', { data: { n: 1 } }));
+      await store.create(rec('b', { data: { n: 1 } }));
+      expect((await store.get<{ n: number }>('test.thing', 't1', 'a'))!.data.n).toBe(1);
+      expect(await store.update(rec('a', { data: { n: 2 } }), 1)).toBe(true);
+      expect((await store.get<{ n: number }>('test.thing', 't1', 'a'))!.data.n).toBe(2);
+      expect((await store.get<{ n: number }>('test.thing', 't1', 'b'))!.data.n).toBe(1);
+      await store.delete('test.thing', 't1', 'a');
+      await store.create(rec('a', { data: { n: 3 } }));
+      expect((await store.get<{ n: number }>('test.thing', 't1', 'a'))!.data.n).toBe(3);
     });
 
     it('counts an index’s members up to a score, and follows moves and removals', async () => {
