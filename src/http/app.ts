@@ -22,7 +22,7 @@ import { RateLimiter, type RateLimitRule } from './rate-limits.js';
 import { DEFAULT_MAX_INSTANCES_PER_TENANT, DEFAULT_MAX_URL_LENGTH, urlLimit } from './limits.js';
 import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
-import { mountVendor } from './vendor-routes.js';
+import { vendorRoutes } from './vendor-routes.js';
 import { VERSION } from '../version.js';
 
 export interface FlowtwinOptions {
@@ -131,20 +131,25 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  const routeOptions = {
+    journal,
+    faults,
+    rateLimits,
+    control,
+    clock: clocks,
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
+  };
+  const dispatchers = vendors.map((vendor) => vendorRoutes(vendor, specs.get(vendor.name)!, routeOptions));
   app.use(urlLimit(options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH, vendors, CONTROL_PREFIX));
+  // Vendor requests first (they are nearly all the traffic): each layer express walks costs time.
+  // No vendor owns the control plane's prefix, so the order changes no answer.
+  app.use((req, res, next) => {
+    for (const dispatch of dispatchers) if (dispatch(req, res)) return;
+    next();
+  });
   app.use(CONTROL_PREFIX, controlAuth(options.controlToken));
   app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
-  for (const vendor of vendors) {
-    mountVendor(app, vendor, specs.get(vendor.name)!, {
-      journal,
-      faults,
-      rateLimits,
-      control,
-      clock: clocks,
-      bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
-      ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
-    });
-  }
   app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;

@@ -7,7 +7,8 @@ import type { Reply } from '../vendors/vendor.js';
 export type ViolationListener = (violation: ResponseViolation & { method: string; path: string }) => void;
 
 export function writeReply(res: Response, reply: Reply): void {
-  res.status(reply.status);
+  // node's own setter: express's res.status re-checks a number that every Reply already has right.
+  res.statusCode = reply.status;
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   if (reply.body === undefined) {
     res.end();

@@ -1,7 +1,7 @@
-// Mounts one vendor: one middleware that finds the spec operation for a request (RouteTable) and
+// One vendor's routes: a dispatcher that finds the spec operation for a request (RouteTable) and
 // runs the same pipeline for each (auth -> read body -> validate against the spec -> handler ->
 // reply), or answers the vendor's own 404/405 for anything else under its path prefixes.
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
@@ -38,7 +38,10 @@ interface Trace {
 
 const isReply = (x: object): x is Reply => typeof (x as Reply).status === 'number';
 
-export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, options: VendorRouteOptions): void {
+/** Answers a request under one of the vendor's path prefixes (true), or leaves it alone (false). */
+export type VendorDispatch = (req: Request, res: Response) => boolean;
+
+export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: VendorRouteOptions): VendorDispatch {
   const missing = spec.operations.filter((op) => !vendor.handlers[op.operationId]).map((op) => op.operationId);
   if (missing.length > 0) throw new Error(`${vendor.name}: no handler for ${missing.join(', ')}`);
   const readBody = bodyReader(options.bodyLimitBytes);
@@ -143,16 +146,20 @@ export function mountVendor(app: Express, vendor: Vendor, spec: CompiledSpec, op
     // here; the client still gets an answer.
     if (!res.headersSent) writeReply(res, finalize(failure(op, err)));
   };
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  return (req, res) => {
     const path = req.path;
-    if (!owns(path)) return next();
+    if (!owns(path)) return false;
     const found = table.match(req.method, path);
-    if (!found) return fallback(path, res);
+    if (!found) {
+      fallback(path, res);
+      return true;
+    }
     // express 5 parses the query again on every read of req.query: once is enough.
     const trace: Trace = { path, query: req.query as Record<string, string | string[]>, params: found.params ?? {} };
     const work = found.params ? handle(found.op, req, res, trace) : malformed(found.op, req, res, trace, found.badParam);
     work.catch(answer(found.op, res));
-  });
+    return true;
+  };
 }
 
 function parseJson(body: Buffer | undefined): unknown {
