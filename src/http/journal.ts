@@ -38,7 +38,19 @@ export interface JournalFilter {
 const SECRET_KEY = /pass(word)?|secret|token|^sk$|api_?key|app_?key|authorization/i;
 const MASK = '***';
 
-export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
+/** Keys seen so far and whether each is secret: bodies repeat the same few dozen keys on every request. */
+const knownKeys = new Map<string, boolean>();
+const MAX_KNOWN_KEYS = 4096;
+
+export function isSecretKey(key: string): boolean {
+  let secret = knownKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    // Keys come from clients too: past the bound they are tested each time instead of remembered.
+    if (knownKeys.size < MAX_KNOWN_KEYS) knownKeys.set(key, secret);
+  }
+  return secret;
+}
 
 /**
  * The value with every value under a secret-looking key replaced, at any depth. Copies only what
@@ -59,7 +71,7 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   for (const k in object) {
     if (!Object.hasOwn(object, k)) continue;
     const v = object[k];
-    const masked = SECRET_KEY.test(k) ? MASK : maskSecrets(v, depth + 1);
+    const masked = isSecretKey(k) ? MASK : maskSecrets(v, depth + 1);
     if (masked !== v) (out ??= copyOf(object))[k] = masked;
   }
   return out ?? value;
