@@ -7,7 +7,7 @@ import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
 import { DecodedCache } from './decoded-cache.js';
 import { flat } from './flat-string.js';
-import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 interface Row {
   id: string;
@@ -111,19 +111,29 @@ export class MemoryStore implements Store {
   }
 
   async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
-    for (const { index, member, score } of changes) {
-      const key = `index\u0000${tenant}\u0000${index}`;
+    const byIndex = new Map<string, IndexChange[]>();
+    for (const change of changes) {
+      const batch = byIndex.get(change.index);
+      if (batch) batch.push(change);
+      else byIndex.set(change.index, [change]);
+    }
+    for (const [index, batch] of byIndex) {
+      const key = indexKey(tenant, index);
       let sorted = this.indexes.get(key);
       if (!sorted) {
-        if (score === null) continue;
+        if (batch.every((c) => c.score === null)) continue;
         this.indexes.set(key, (sorted = new SortedIndex()));
       }
-      sorted.set(member, score);
+      sorted.setMany(batch);
     }
   }
 
   async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
-    return indexes.map((index) => this.indexes.get(`index\u0000${tenant}\u0000${index}`)?.countUpTo(max) ?? 0);
+    return indexes.map((index) => this.indexes.get(indexKey(tenant, index))?.countUpTo(max) ?? 0);
+  }
+
+  async rangeIndex(tenant: string, index: string, range: IndexRange): Promise<IndexMember[]> {
+    return this.indexes.get(indexKey(tenant, index))?.range(range) ?? [];
   }
 
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
@@ -181,5 +191,6 @@ export class MemoryStore implements Store {
 }
 
 const bucketKey = (kind: string, tenant: string): string => `${kind}\u0000${tenant}`;
+const indexKey = (tenant: string, index: string): string => `index\u0000${tenant}\u0000${index}`;
 const childKey = (kind: string, tenant: string, parentId: string): string => `${kind}\u0000${tenant}\u0000${parentId}`;
 

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
 import { DecodedCache } from './decoded-cache.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
-import { DuplicateRecordError, StoreUnavailable, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, StoreUnavailable, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_PREFIX = 'flowtwin:';
@@ -165,6 +165,21 @@ export class RedisStore implements Store {
     return results.map(([, count]) => Number(count));
   }
 
+  async rangeIndex(tenant: string, index: string, range: IndexRange): Promise<IndexMember[]> {
+    if (range.limit <= 0) return [];
+    const key = this.indexKey(tenant, index);
+    const min = bound(range.min ?? -Infinity);
+    const max = bound(range.max ?? Infinity);
+    const flat = await this.io(
+      range.reverse
+        ? this.redis.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', range.offset, range.limit)
+        : this.redis.zrangebyscore(key, min, max, 'WITHSCORES', 'LIMIT', range.offset, range.limit),
+    );
+    const out: IndexMember[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push({ member: flat[i]!, score: parseScore(flat[i + 1]!) });
+    return out;
+  }
+
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
     const base = this.tenantPrefix(tenant);
     return this.io(this.redis.ftAppend(`${base}ls:${log}`, `${base}l:${log}`, this.registry(tenant), `${this.prefix}tenants`, toJson(entry), Math.max(1, keep), tenant));
@@ -306,6 +321,10 @@ function withDeadline<T>(work: Promise<T>, ms: number, error: () => Error): Prom
   const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** Redis spells infinite scores "+inf" and "-inf", in a bound and in a reply alike. */
+const bound = (score: number): string => (score === Infinity ? '+inf' : score === -Infinity ? '-inf' : String(score));
+const parseScore = (text: string): number => (text === 'inf' || text === '+inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
 
 /** base64url has no ":" and no glob characters, so an encoded tenant or kind can neither collide nor match a pattern. */
 const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');

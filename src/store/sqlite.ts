@@ -7,7 +7,7 @@ import { DecodedCache } from './decoded-cache.js';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
-import { DuplicateRecordError, type IndexChange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 const COLUMNS = 'id, parent_id AS parentId, created_at AS createdAt, version, data';
 const BY_KIND = 'tenant = @tenant AND kind = @kind';
@@ -36,6 +36,11 @@ export const SQL = {
              ON CONFLICT (tenant, name, member) DO UPDATE SET score = excluded.score`,
   indexRemove: 'DELETE FROM index_members WHERE tenant = @tenant AND name = @name AND member = @member',
   indexCount: 'SELECT COUNT(*) FROM index_members WHERE tenant = @tenant AND name = @name AND score <= @max',
+  // index_members_by_score carries the key's member after the score, so both orders read the index as it lies.
+  indexRange: `SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name AND score BETWEEN @min AND @max
+               ORDER BY score, member LIMIT @limit OFFSET @offset`,
+  indexRangeReverse: `SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name AND score BETWEEN @min AND @max
+                      ORDER BY score DESC, member DESC LIMIT @limit OFFSET @offset`,
   logNext: 'SELECT COALESCE(MAX(seq), 0) + 1 FROM logs WHERE tenant = @tenant AND name = @name',
   logInsert: 'INSERT INTO logs (tenant, name, seq, data) VALUES (@tenant, @name, @seq, @data)',
   logTrim: 'DELETE FROM logs WHERE tenant = @tenant AND name = @name AND seq <= @below',
@@ -178,6 +183,12 @@ export class SqliteStore implements Store {
 
   async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
     return indexes.map((name) => this.sql.indexCount.get({ tenant, name, max }) as number);
+  }
+
+  async rangeIndex(tenant: string, index: string, range: IndexRange): Promise<IndexMember[]> {
+    if (range.limit <= 0) return [];
+    const { offset, limit, min = -Infinity, max = Infinity } = range;
+    return (range.reverse ? this.sql.indexRangeReverse : this.sql.indexRange).all({ tenant, name: index, min, max, limit, offset }) as IndexMember[];
   }
 
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {

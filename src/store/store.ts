@@ -34,6 +34,21 @@ export interface IndexChange {
   score: number | null;
 }
 
+export interface IndexRange {
+  offset: number;
+  limit: number;
+  /** Highest score first (ties: the greater member first), as a page of newest first needs. */
+  reverse?: boolean;
+  /** Only scores at least `min` and at most `max`. */
+  min?: number;
+  max?: number;
+}
+
+export interface IndexMember {
+  member: string;
+  score: number;
+}
+
 export interface LogEntry<T = unknown> {
   /** 1, 2, 3, ... in append order, across every process sharing the store; restarts after a reset. */
   seq: number;
@@ -81,6 +96,11 @@ export interface Store {
   writeIndex(tenant: string, changes: IndexChange[]): Promise<void>;
   /** For each index, how many of its members score at most `max`. */
   countIndex(tenant: string, indexes: string[], max: number): Promise<number[]>;
+  /**
+   * One page of an index in score order, ties in member order (as bytes: callers keep members ASCII,
+   * where every backend agrees): what lets a list read a page by time without reading every record.
+   */
+  rangeIndex(tenant: string, index: string, range: IndexRange): Promise<IndexMember[]>;
   /**
    * Appends to a tenant's bounded log in one atomic step: numbers the entry and drops the oldest
    * beyond `keep`. Returns the entry's number.

@@ -1,7 +1,7 @@
 // One suite every Store backend must pass. A backend file calls runStoreConformance with a
 // factory; a skip, if ever needed, must carry its reason in the test name.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DuplicateRecordError, type Store, type StoredRecord, type StoreInfo } from '../../src/store/store.js';
+import { DuplicateRecordError, type IndexChange, type Store, type StoredRecord, type StoreInfo } from '../../src/store/store.js';
 import { runPeerConformance } from './conformance-peer.js';
 
 const rec = (id: string, extra: Partial<StoredRecord> = {}): StoredRecord => ({
@@ -244,6 +244,63 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect(await store.countIndex('t2', ['i'], 10)).toEqual([2]);
       await store.reset();
       expect(await store.countIndex('t2', ['i'], 10)).toEqual([0]);
+    });
+
+    it('reads an index a page at a time in score order, ties in member order, or the reverse', async () => {
+      const store = await makeStore();
+      await store.writeIndex('t1', [
+        { index: 'i', member: 'b', score: 20 },
+        { index: 'i', member: 'c', score: 10 },
+        { index: 'i', member: 'a', score: 20 },
+        { index: 'i', member: 'd', score: 30 },
+        { index: 'other', member: 'x', score: 15 },
+      ]);
+      const members = async (range: Parameters<Store['rangeIndex']>[2]) => (await store.rangeIndex('t1', 'i', range)).map((m) => `${m.member}${m.score}`);
+      expect(await members({ offset: 0, limit: 10 })).toEqual(['c10', 'a20', 'b20', 'd30']);
+      expect(await members({ offset: 0, limit: 10, reverse: true })).toEqual(['d30', 'b20', 'a20', 'c10']);
+      expect(await members({ offset: 1, limit: 2, reverse: true })).toEqual(['b20', 'a20']);
+      expect(await members({ offset: 3, limit: 2 })).toEqual(['d30']);
+      expect(await members({ offset: 4, limit: 2 })).toEqual([]);
+      expect(await members({ offset: 0, limit: 0 })).toEqual([]);
+      expect(await store.rangeIndex('t1', 'never', { offset: 0, limit: 10 })).toEqual([]);
+      expect(await store.rangeIndex('t2', 'i', { offset: 0, limit: 10 })).toEqual([]);
+    });
+
+    it('reads only the scores within bounds, both included, infinite and fractional scores too', async () => {
+      const store = await makeStore();
+      await store.writeIndex('t1', [
+        { index: 'i', member: 'low', score: -Infinity },
+        { index: 'i', member: 'a', score: 10 },
+        { index: 'i', member: 'b', score: 10.5 },
+        { index: 'i', member: 'c', score: 20 },
+        { index: 'i', member: 'high', score: Infinity },
+      ]);
+      const members = async (range: Parameters<Store['rangeIndex']>[2]) => (await store.rangeIndex('t1', 'i', range)).map((m) => m.member);
+      expect(await members({ offset: 0, limit: 10, min: 10, max: 20 })).toEqual(['a', 'b', 'c']);
+      expect(await members({ offset: 1, limit: 1, min: 10, max: 20, reverse: true })).toEqual(['b']);
+      expect(await members({ offset: 0, limit: 10, min: 10.25 })).toEqual(['b', 'c', 'high']);
+      expect(await members({ offset: 0, limit: 10, max: 10, reverse: true })).toEqual(['a', 'low']);
+      expect(await members({ offset: 0, limit: 10, min: 21, max: 29 })).toEqual([]);
+      expect(await store.rangeIndex('t1', 'i', { offset: 0, limit: 1, reverse: true })).toEqual([{ member: 'high', score: Infinity }]);
+      expect(await store.rangeIndex('t1', 'i', { offset: 0, limit: 1 })).toEqual([{ member: 'low', score: -Infinity }]);
+      expect(await store.countIndex('t1', ['i'], 10.5)).toEqual([3]);
+    });
+
+    it('reads an index in order after moves, removals and a large batch written newest first', async () => {
+      const store = await makeStore();
+      const n = 300;
+      // Newest first, as a backfill writes, with ties and with members moved within the same batch.
+      const batch: IndexChange[] = Array.from({ length: n }, (_, i) => ({ index: 'i', member: `m${String(n - i).padStart(4, '0')}`, score: Math.floor((n - i) / 3) }));
+      batch.push({ index: 'i', member: 'm0001', score: 1000 }, { index: 'i', member: 'm0002', score: null });
+      await store.writeIndex('t1', batch);
+      await store.writeIndex('t1', [{ index: 'i', member: 'm0003', score: null }, { index: 'i', member: 'm0300', score: -1 }]);
+      const expected = Array.from({ length: n }, (_, i) => ({ member: `m${String(i + 1).padStart(4, '0')}`, score: Math.floor((i + 1) / 3) }))
+        .filter((m) => !['m0001', 'm0002', 'm0003', 'm0300'].includes(m.member))
+        .concat({ member: 'm0001', score: 1000 }, { member: 'm0300', score: -1 })
+        .sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : 1));
+      expect(await store.rangeIndex('t1', 'i', { offset: 0, limit: 1000 })).toEqual(expected);
+      expect(await store.rangeIndex('t1', 'i', { offset: 10, limit: 20, reverse: true })).toEqual([...expected].reverse().slice(10, 30));
+      expect(await store.countIndex('t1', ['i'], 50)).toEqual([expected.filter((m) => m.score <= 50).length]);
     });
 
     it('numbers a log’s entries and keeps only the newest', async () => {

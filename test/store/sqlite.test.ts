@@ -156,4 +156,16 @@ describe('sqlite store on disk', () => {
     expect(plan(SQL.countOfKind)).toMatch(/^SEARCH records USING COVERING INDEX records_by_kind \(tenant=\? AND kind=\?\)$/);
     db.close();
   });
+
+  it('reads a page of a sorted index from its score index in either order, with no sort step', async () => {
+    const file = newFile();
+    await new SqliteStore(file).close();
+    const db = new Database(file, { readonly: true });
+    const params = { tenant: 't', name: 'i', min: 0, max: 10, offset: 0, limit: 1 };
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join('; ');
+    for (const sql of [SQL.indexRange, SQL.indexRangeReverse]) {
+      expect(plan(sql)).toBe('SEARCH index_members USING COVERING INDEX index_members_by_score (tenant=? AND name=? AND score>? AND score<?)');
+    }
+    db.close();
+  });
 });
