@@ -11,6 +11,7 @@ import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRan
 
 interface Row {
   id: string;
+  seq: number;
   parentId: string | undefined;
   createdAt: number;
   version: number;
@@ -33,6 +34,7 @@ export class MemoryStore implements Store {
   private readonly channels = new LocalChannels();
   private readonly json = new SharedJson();
   private readonly decoded = new DecodedCache<string | string[]>();
+  private seq = 0;
   readonly info: StoreInfo = { kind: 'memory', location: 'in-process', durable: false, shared: false, fresh: true };
 
   constructor(private readonly wallClock: () => number = Date.now) {}
@@ -42,26 +44,28 @@ export class MemoryStore implements Store {
     return row && this.toRecord<T>(kind, tenant, row, true);
   }
 
-  async create<T>(record: StoredRecord<T>): Promise<void> {
+  async create<T>(record: StoredRecord<T>): Promise<number> {
     const key = bucketKey(record.kind, record.tenant);
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
     if (bucket.has(record.id)) throw new DuplicateRecordError(record.kind, record.id);
     const id = flat(record.id);
-    bucket.set(id, { id, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data) });
+    const seq = ++this.seq;
+    bucket.set(id, { id, seq, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data) });
     if (record.parentId !== undefined) {
       const ckey = childKey(record.kind, record.tenant, record.parentId);
       const ids = this.children.get(ckey);
       if (ids) ids.push(id);
       else this.children.set(ckey, [id]);
     }
+    return seq;
   }
 
   async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
     const bucket = this.buckets.get(bucketKey(record.kind, record.tenant));
     const current = bucket?.get(record.id);
     if (!bucket || !current || current.version !== expectedVersion) return false;
-    bucket.set(record.id, { id: record.id, parentId: current.parentId, createdAt: record.createdAt, version: expectedVersion + 1, json: this.json.encode(record.data) });
+    bucket.set(record.id, { id: record.id, seq: current.seq, parentId: current.parentId, createdAt: record.createdAt, version: expectedVersion + 1, json: this.json.encode(record.data) });
     return true;
   }
 
@@ -177,7 +181,7 @@ export class MemoryStore implements Store {
   private toRecord<T>(kind: string, tenant: string, row: Row, hot = false): StoredRecord<T> {
     const key = childKey(kind, tenant, row.id);
     const data = (hot ? this.decoded.decode(key, row.json, this.parse) : this.decoded.read(key, row.json, this.parse)) as T;
-    const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data };
+    const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data, seq: row.seq };
     if (row.parentId !== undefined) record.parentId = row.parentId;
     return record;
   }

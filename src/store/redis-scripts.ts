@@ -6,7 +6,8 @@
 //   P seq               global insertion sequence: the score that orders lists newest first
 //   P tenants           SET of tenants that have keys, so reset() needs neither KEYS nor SCAN
 //   P t:T:keys          ZSET of every key of the tenant; score = expiry in ms, +inf for records and indexes
-//   P t:T:r:K:<id>      HASH v (version), c (createdAt), d (data JSON), p (parentId, when there is one)
+//   P t:T:r:K:<id>      HASH v (version), c (createdAt), d (data JSON), p (parentId, when there is one),
+//                       s (seq; absent from records written before it was kept there)
 //   P t:T:i:K           ZSET of ids of a kind, scored by seq
 //   P t:T:c:K:<parent>  ZSET of a parent's child ids, scored by seq
 //   P t:T:n:<key>       counter
@@ -14,11 +15,11 @@
 //   P t:T:l:<name>      LIST: a bounded log, each item "<seq> <entry JSON>"
 //   P t:T:ls:<name>     the log's sequence
 
-/** KEYS: record, kind index, registry, seq, tenants[, child index]; ARGV: id, createdAt, data, tenant, parentId. */
+/** KEYS: record, kind index, registry, seq, tenants[, child index]; ARGV: id, createdAt, data, tenant, parentId. Returns the seq, 0 when the id is taken. */
 export const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local seq = redis.call('INCR', KEYS[4])
-redis.call('HSET', KEYS[1], 'v', 1, 'c', ARGV[2], 'd', ARGV[3])
+redis.call('HSET', KEYS[1], 'v', 1, 'c', ARGV[2], 'd', ARGV[3], 's', seq)
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('ZADD', KEYS[3], 'inf', KEYS[1], 'inf', KEYS[2])
 if #KEYS == 6 then
@@ -27,7 +28,7 @@ if #KEYS == 6 then
   redis.call('ZADD', KEYS[3], 'inf', KEYS[6])
 end
 redis.call('SADD', KEYS[5], ARGV[4])
-return 1
+return seq
 `;
 
 /** KEYS: record; ARGV: expected version, createdAt, data. parentId stays as stored. */
@@ -58,11 +59,14 @@ return 1
 
 /**
  * KEYS: index; ARGV: record key prefix, start, stop. Returns the total, then id, version, createdAt,
- * data, parentId (nil when none) per record: one snapshot, so the page agrees with its total.
+ * data, parentId (nil when none), seq per record: one snapshot, so the page agrees with its total.
+ * The seq is the index's score, which records written before the hash kept it have too.
  */
 export const PAGE = `
 local out = { redis.call('ZCARD', KEYS[1]) }
-for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], ARGV[2], ARGV[3])) do
+local page = redis.call('ZREVRANGE', KEYS[1], ARGV[2], ARGV[3], 'WITHSCORES')
+for i = 1, #page, 2 do
+  local id = page[i]
   local r = redis.call('HMGET', ARGV[1] .. id, 'v', 'c', 'd', 'p')
   if r[1] then
     out[#out + 1] = id
@@ -70,6 +74,7 @@ for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], ARGV[2], ARGV[3])) do
     out[#out + 1] = r[2]
     out[#out + 1] = r[3]
     out[#out + 1] = r[4]
+    out[#out + 1] = page[i + 1]
   end
 end
 return out

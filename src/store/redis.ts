@@ -93,17 +93,21 @@ export class RedisStore implements Store {
   }
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const [v, c, d, p] = await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p'));
+    const [v, c, d, p, s] = await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p', 's'));
     if (v === null || v === undefined) return undefined;
-    return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(cacheKey(kind, tenant, id), d!, JSON.parse), p ?? null);
+    // A record written before the hash kept its seq: the kind index scores ids by it.
+    const seq = s ?? (await this.io(this.redis.zscore(this.kindIndex(kind, tenant), id))) ?? '0';
+    return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(cacheKey(kind, tenant, id), d!, JSON.parse), p ?? null, seq);
   }
 
-  async create<T>(record: StoredRecord<T>): Promise<void> {
+  async create<T>(record: StoredRecord<T>): Promise<number> {
     const { kind, tenant, id, parentId } = record;
     const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant), `${this.prefix}seq`, `${this.prefix}tenants`];
     if (parentId !== undefined) keys.push(this.childIndexPrefix(kind, tenant) + parentId);
     const args = [id, record.createdAt, toJson(record.data), tenant, parentId ?? ''];
-    if ((await this.io(this.redis.ftCreate(keys.length, ...keys, ...args))) === 0) throw new DuplicateRecordError(kind, id);
+    const seq = await this.io(this.redis.ftCreate(keys.length, ...keys, ...args));
+    if (seq === 0) throw new DuplicateRecordError(kind, id);
+    return seq;
   }
 
   async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
@@ -124,10 +128,10 @@ export class RedisStore implements Store {
     const stop = limit < 0 ? -1 : offset + limit - 1;
     const [total, ...flat] = await this.io(this.redis.ftPage(index, this.recordKeyPrefix(kind, tenant), offset, stop));
     const items: StoredRecord<T>[] = [];
-    for (let i = 0; i < flat.length; i += 5) {
+    for (let i = 0; i < flat.length; i += 6) {
       const id = String(flat[i]);
       const data = this.decoded.read(cacheKey(kind, tenant, id), String(flat[i + 3]), JSON.parse);
-      items.push(toRecord<T>(kind, tenant, id, String(flat[i + 1]), String(flat[i + 2]), data, (flat[i + 4] as string | null) ?? null));
+      items.push(toRecord<T>(kind, tenant, id, String(flat[i + 1]), String(flat[i + 2]), data, (flat[i + 4] as string | null) ?? null, String(flat[i + 5])));
     }
     return { items, total: Number(total) };
   }
@@ -333,8 +337,8 @@ const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
 
 const cacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
 
-function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, data: unknown, p: string | null): StoredRecord<T> {
-  const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: data as T };
+function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, data: unknown, p: string | null, seq: string): StoredRecord<T> {
+  const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: data as T, seq: Number(seq) };
   if (p !== null) record.parentId = p;
   return record;
 }

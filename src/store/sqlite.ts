@@ -9,7 +9,7 @@ import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
 import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
-const COLUMNS = 'id, parent_id AS parentId, created_at AS createdAt, version, data';
+const COLUMNS = 'seq, id, parent_id AS parentId, created_at AS createdAt, version, data';
 const BY_KIND = 'tenant = @tenant AND kind = @kind';
 const BY_PARENT = `${BY_KIND} AND parent_id = @parentId`;
 
@@ -59,6 +59,7 @@ export const SQL = {
 const PRUNE_EVERY = 1000;
 
 interface Row {
+  seq: number;
   id: string;
   parentId: string | null;
   createdAt: number;
@@ -141,9 +142,9 @@ export class SqliteStore implements Store {
     return row && toRecord<T>(kind, tenant, row, this.decoded.decode(cacheKey(kind, tenant, id), row.data, JSON.parse));
   }
 
-  async create<T>(record: StoredRecord<T>): Promise<void> {
+  async create<T>(record: StoredRecord<T>): Promise<number> {
     try {
-      this.sql.insert.run({ ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) });
+      return Number(this.sql.insert.run({ ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) }).lastInsertRowid);
     } catch (err) {
       if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateRecordError(record.kind, record.id);
       throw err;
@@ -226,7 +227,7 @@ const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
 const cacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
 
 function toRecord<T>(kind: string, tenant: string, row: Row, data: unknown): StoredRecord<T> {
-  const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: data as T };
+  const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: data as T, seq: row.seq };
   if (row.parentId !== null) record.parentId = row.parentId;
   return record;
 }

@@ -12,6 +12,11 @@ export interface StoredRecord<T = unknown> {
   /** Starts at 1; every successful update increments it. */
   version: number;
   data: T;
+  /**
+   * Set on every record a store returns: its insertion number, increasing in creation order across
+   * every process sharing the store (the order lists follow). Ignored when writing.
+   */
+  seq?: number;
 }
 
 export interface ListQuery {
@@ -74,8 +79,8 @@ export class StoreUnavailable extends Error {
 
 export interface Store {
   get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined>;
-  /** Inserts a new record (version 1); throws DuplicateRecordError when the id is taken. */
-  create<T>(record: StoredRecord<T>): Promise<void>;
+  /** Inserts a new record (version 1) and returns its `seq`; throws DuplicateRecordError when the id is taken. */
+  create<T>(record: StoredRecord<T>): Promise<number>;
   /** Replaces the record only if its stored version is still `expectedVersion`; false otherwise. */
   update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean>;
   delete(kind: string, tenant: string, id: string): Promise<boolean>;

@@ -36,7 +36,7 @@ export function fuzzParameters(name: string, defaultRuns: number): FuzzParameter
 export class InspectableStore extends MemoryStore {
   private readonly seen = new Set<string>();
 
-  override async create<T>(record: StoredRecord<T>): Promise<void> {
+  override async create<T>(record: StoredRecord<T>): Promise<number> {
     this.seen.add(`${record.kind}\u0000${record.tenant}`);
     return super.create(record);
   }

@@ -55,6 +55,14 @@ export function runPeerConformance(
       expect((await peer.scan('test.thing', 't1')).map((r) => r.id)).toEqual(['three', 'two', 'one']);
     });
 
+    it('numbers records created through both in one sequence', async () => {
+      const [store, peer] = await pair();
+      const seqs = [await store.create(rec('one')), await peer.create(rec('two')), await store.create(rec('three'))];
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect((await peer.scan('test.thing', 't1')).map((r) => r.seq)).toEqual([...seqs].reverse());
+      expect((await store.get('test.thing', 't1', 'two'))?.seq).toBe(seqs[1]);
+    });
+
     it('lets exactly one of 50 concurrent updates split across both win', async () => {
       const [store, peer] = await pair();
       await store.create(rec('a'));

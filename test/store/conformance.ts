@@ -83,6 +83,24 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect((await store.scan('test.thing', 't1', 'p')).map((r) => r.id)).toEqual(['c4', 'c3', 'c2', 'c1', 'c0']);
     });
 
+    it('numbers records in creation order, the number every read gives and lists follow, kept by updates', async () => {
+      const store = await makeStore();
+      const seqs = [];
+      // Created oldest-last on purpose: the number follows creation, not createdAt.
+      for (let i = 0; i < 4; i++) seqs.push(await store.create(rec(`s${i}`, { parentId: 'p', createdAt: 10 - i })));
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect(new Set(seqs).size).toBe(4);
+      expect(await store.update(rec('s1', { parentId: 'p', data: { n: 1 } }), 1)).toBe(true);
+      expect((await store.get('test.thing', 't1', 's1'))?.seq).toBe(seqs[1]);
+      expect((await store.list({ kind: 'test.thing', tenant: 't1', parentId: 'p', offset: 1, limit: 2 })).items.map((r) => r.seq)).toEqual([seqs[2], seqs[1]]);
+      expect((await store.scan('test.thing', 't1')).map((r) => r.seq)).toEqual([...seqs].reverse());
+      // A record given with a seq of its own (a copy of one read) is numbered anew.
+      const copy = { ...(await store.get('test.thing', 't1', 's0'))!, id: 'copy' };
+      const again = await store.create(copy);
+      expect(again).toBeGreaterThan(seqs[3]!);
+      expect((await store.get('test.thing', 't1', 'copy'))?.seq).toBe(again);
+    });
+
     it('deletes a record and drops it from its parent’s list', async () => {
       const store = await makeStore();
       await store.create(rec('a', { parentId: 'p' }));

@@ -131,6 +131,16 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
     await store.close();
   });
 
+  it('gives a record written before its hash kept the seq the number its indexes score it by', async () => {
+    const prefix = redis.prefix();
+    const store = await open(prefix);
+    const seq = await store.create({ kind: 'k', tenant: 't1', id: 'a', parentId: 'p', createdAt: 1, version: 1, data: 1 });
+    await raw.hdel(`${prefix}t:${Buffer.from('t1').toString('base64url')}:r:${Buffer.from('k').toString('base64url')}:a`, 's');
+    expect((await store.get('k', 't1', 'a'))?.seq).toBe(seq);
+    expect((await store.scan('k', 't1', 'p'))[0]?.seq).toBe(seq);
+    await store.close();
+  });
+
   it('keeps stores with different prefixes apart: records, counters, messages and resets', async () => {
     const [one, two] = [await open(), await open()];
     await one.create({ kind: 'k', tenant: 't1', id: 'a', createdAt: 1, version: 1, data: 1 });
