@@ -2,7 +2,8 @@
 //   [--sizes 1000,100000,1000000] (instances in total, half per vendor; 1M runs on the memory store only)
 //   [--json path] [--from dist|src] [--no-prism] [--profile dir] [--workloads get,list-1c]
 // Starts every server as a child on loopback, drives each with autocannon, prints the table and,
-// for a full run, saves bench/results/<date>.json and rewrites bench/RESULTS.md.
+// for a full run (none of the options but --json), saves bench/results/<date>.json and rewrites
+// bench/RESULTS.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,18 +21,19 @@ const { values: opt } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     duration: { type: 'string' },
-    connections: { type: 'string', default: '40' },
+    connections: { type: 'string' },
     stores: { type: 'string' },
     sizes: { type: 'string' },
     json: { type: 'string' },
-    from: { type: 'string', default: 'dist' },
+    from: { type: 'string' },
     'no-prism': { type: 'boolean', default: false },
     profile: { type: 'string' },
     workloads: { type: 'string' },
   },
 });
+const narrowed = ['duration', 'connections', 'stores', 'sizes', 'workloads', 'from'];
 const duration = Number(opt.duration ?? (opt.smoke ? 2 : 6));
-const connections = Number(opt.connections);
+const connections = Number(opt.connections ?? 40);
 const sizes = (opt.sizes ?? (opt.smoke ? '1000' : '1000,100000,1000000')).split(',').map(Number);
 /** Seeding a million rows into SQLite or Redis alone takes minutes: those stores stop at 100k by default. */
 const MAX_SHARED_SIZE = opt.sizes ? Infinity : 100_000;
@@ -86,10 +88,13 @@ try {
   }
   const result = { date: new Date().toISOString(), smoke: opt.smoke, duration, connections, machine: machine(), startupMs, resetMs: rows.find((r) => r.resetMs)?.resetMs, rows, totalSeconds: (Date.now() - started) / 1000 };
   console.log(formatTable(result));
-  const jsonPath = opt.json ?? (opt.smoke ? undefined : here(`./results/${result.date.slice(0, 10)}.json`));
+  // Only a full run is the record: a narrowed one (a store, a size, a workload) would overwrite it with a part.
+  const full = !opt.smoke && !opt.profile && !opt['no-prism'] && !narrowed.some((name) => opt[name] !== undefined);
+  const jsonPath = opt.json ?? (full ? here(`./results/${result.date.slice(0, 10)}.json`) : undefined);
   if (jsonPath && !opt.json) mkdirSync(here('./results'), { recursive: true });
   if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
-  if (!opt.smoke && !opt.json) writeResultsMd(here('./RESULTS.md'), result);
+  if (full && !opt.json) writeResultsMd(here('./RESULTS.md'), result);
+  else if (!opt.json) log('a narrowed run: bench/RESULTS.md and bench/results are left as they are (--json <path> saves this one)');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
