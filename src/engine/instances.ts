@@ -33,6 +33,8 @@ export interface InstanceEngineOptions {
   onWrite?: (record: InstanceRecord<unknown>, fresh: boolean) => void;
   /** Keep a state index per parent, so `countByState` needs no scan (costs an index write per instance write). */
   indexStates?: boolean;
+  /** With indexStates: also index each parent's instances by start time, for `countStarted` and `newestFirst`. */
+  indexStarts?: boolean;
   /** Where the tenants with instances are kept, for listings across tenants; none when absent. */
   tenants?: TenantIndex;
   /** `admit` refuses (InstanceLimitReached) once a tenant has this many, counted since the last reset. */
@@ -40,6 +42,8 @@ export interface InstanceEngineOptions {
 }
 
 const MAX_CAS_ATTEMPTS = 16;
+/** The largest page newestFirst reads at once: pages double from the caller's hint up to it. */
+const MAX_CHUNK = 2000;
 /** A store counter per tenant and kind; only a reset ends it, the TTL (10 years) is a formality. */
 const COUNT_TTL_MS = 10 * 365 * 86_400_000;
 
@@ -47,7 +51,7 @@ export class InstanceEngine<A> {
   private readonly index: StateIndex | undefined;
 
   constructor(private readonly options: InstanceEngineOptions) {
-    if (options.indexStates) this.index = new StateIndex(options.store, options.kind, options.machine);
+    if (options.indexStates) this.index = new StateIndex(options.store, options.kind, options.machine, options.indexStarts);
   }
 
   get machine(): StateMachine {
@@ -76,8 +80,8 @@ export class InstanceEngine<A> {
       version: 1,
       data: { plan, operations: [], attrs },
     };
-    await store.create(record);
-    await this.index?.write(indexed(record));
+    const seq = await store.create(record);
+    await this.index?.write(indexed({ ...record, seq }));
     await this.options.tenants?.add(kind, tenant);
     this.options.onWrite?.(record, true);
     return this.view(record);
@@ -87,8 +91,8 @@ export class InstanceEngine<A> {
   async restore(record: InstanceRecord<A>): Promise<void> {
     // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
     if (this.options.maxInstancesPerTenant !== undefined) await this.countOne(record.tenant);
-    await this.options.store.create(record);
-    await this.index?.write(indexed(record));
+    const seq = await this.options.store.create(record);
+    await this.index?.write(indexed({ ...record, seq }));
     await this.options.tenants?.add(this.options.kind, record.tenant);
     this.options.onWrite?.(record, false);
   }
@@ -114,12 +118,40 @@ export class InstanceEngine<A> {
     await this.index?.markBuilt(tenant, parentId);
   }
 
-  /** How many of a parent's instances are in each state now; needs `indexStates`. */
-  async countByState(tenant: string, parentId: string, states: readonly string[]): Promise<Record<string, number>> {
-    if (!this.index) throw new Error(`${this.options.kind}: countByState needs indexStates`);
+  /** How many of a parent's instances are in each state at `at` (now); needs `indexStates`. */
+  async countByState(tenant: string, parentId: string, states: readonly string[], at = this.options.clock.now(tenant)): Promise<Record<string, number>> {
+    return this.requireIndex('countByState').count(tenant, parentId, states, at, this.backfill(tenant, parentId));
+  }
+
+  /** How many of a parent's instances started within [min, max]; needs `indexStarts`. */
+  async countStarted(tenant: string, parentId: string, min = -Infinity, max = Infinity): Promise<number> {
+    return this.requireIndex('countStarted').countStarted(tenant, parentId, min, max, this.backfill(tenant, parentId));
+  }
+
+  /**
+   * A parent's instances that started within [min, max], newest first (ties: the last written first),
+   * from the `offset`-th on, projected at `at`: read a chunk at a time, so a caller that stops early
+   * reads no further. Needs `indexStarts`.
+   */
+  async *newestFirst(tenant: string, parentId: string, options: { offset?: number; min?: number; max?: number; at?: number; chunk?: number } = {}): AsyncGenerator<InstanceView<A>> {
+    const index = this.requireIndex('newestFirst');
+    await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
     const { store, kind } = this.options;
-    const backfill = async (offset: number, limit: number) => (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed);
-    return this.index.count(tenant, parentId, states, this.options.clock.now(tenant), backfill);
+    const at = options.at ?? this.options.clock.now(tenant);
+    // Instances started meanwhile shift the pages by their number: one already given is not given again.
+    const given = new Set<string>();
+    let offset = options.offset ?? 0;
+    for (let chunk = Math.max(1, options.chunk ?? 100); ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
+      const ids = await index.startedNewestFirst(tenant, parentId, { offset, limit: chunk, min: options.min, max: options.max });
+      const records = await Promise.all(ids.map((id) => store.get<InstanceData<A>>(kind, tenant, id)));
+      for (const record of records) {
+        if (!record || given.has(record.id)) continue;
+        given.add(record.id);
+        yield this.view(record, at);
+      }
+      if (ids.length < chunk) return;
+      offset += ids.length;
+    }
   }
 
   async all(tenant: string, parentId?: string): Promise<InstanceView<A>[]> {
@@ -162,6 +194,17 @@ export class InstanceEngine<A> {
     throw new WriteConflict(id);
   }
 
+  private requireIndex(what: string): StateIndex {
+    if (!this.index) throw new Error(`${this.options.kind}: ${what} needs indexStates`);
+    return this.index;
+  }
+
+  /** A parent's instances a page at a time, newest first, for a backfill of its indexes. */
+  private backfill(tenant: string, parentId: string) {
+    const { store, kind } = this.options;
+    return async (offset: number, limit: number) => (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed);
+  }
+
   /** One more of the tenant's instances on the store counter the limit reads; returns the new count. */
   private countOne(tenant: string): Promise<number> {
     return this.options.store.increment(tenant, `instances:${this.options.kind}`, COUNT_TTL_MS);
@@ -177,4 +220,5 @@ const indexed = <A>(record: InstanceRecord<A>): IndexedInstance => ({
   id: record.id,
   parentId: record.parentId,
   history: { createdAt: record.createdAt, ...record.data },
+  seq: record.seq,
 });

@@ -3,7 +3,9 @@
 // it is written: each transition enters one state and leaves another, and each goes into a sorted
 // index of entries (or exits) of that state, scored by its time. The instances in state S at time t
 // are then entries(S, <= t) - exits(S, <= t): two counts, whatever the number of instances.
-import type { IndexChange, Store } from '../store/store.js';
+// With `starts`, a parent's instances are also indexed by start time, so a page newest first is read
+// without loading the others.
+import type { IndexChange, IndexRange, Store } from '../store/store.js';
 import { project, type InstanceHistory } from './project.js';
 import type { StateMachine } from './state-machine.js';
 
@@ -12,6 +14,8 @@ export interface IndexedInstance {
   id: string;
   parentId?: string | undefined;
   history: InstanceHistory;
+  /** The store's insertion number; orders instances that started in the same millisecond. */
+  seq?: number | undefined;
 }
 
 /** Yields a parent's instances a page at a time, newest first. */
@@ -25,13 +29,24 @@ const BACKFILL_PAGE = 1000;
  * seeding the store directly).
  */
 const BUILT = '@built';
+/** A parent indexed before starts were has no start entries: its own marker makes it backfill once more. */
+const BUILT_WITH_STARTS = '@built+starts';
+/** Wide enough for any seq (2^53 has 16 digits), so members sort as their seq does. */
+const SEQ_DIGITS = 16;
 
 export class StateIndex {
+  /** Backfills under way in this process, so concurrent first reads of a parent share one. */
+  private readonly building = new Map<string, Promise<void>>();
+  private readonly built: string;
+
   constructor(
     private readonly store: Store,
     private readonly kind: string,
     private readonly machine: StateMachine,
-  ) {}
+    private readonly starts = false,
+  ) {
+    this.built = starts ? BUILT_WITH_STARTS : BUILT;
+  }
 
   /** Moves an instance's index entries from its previous timeline (none for a new one) to its current one. */
   async write(current: IndexedInstance, previous?: IndexedInstance): Promise<void> {
@@ -43,7 +58,7 @@ export class StateIndex {
    * need not backfill (a backfill racing a write could put back a timeline the write replaced).
    */
   async markBuilt(tenant: string, parentId: string): Promise<void> {
-    await this.store.writeIndex(tenant, [{ index: this.name(parentId, BUILT), member: BUILT, score: Number.MIN_SAFE_INTEGER }]);
+    await this.store.writeIndex(tenant, [{ index: this.name(parentId, this.built), member: this.built, score: Number.MIN_SAFE_INTEGER }]);
   }
 
   /**
@@ -51,19 +66,61 @@ export class StateIndex {
    * instances when the parent was never indexed (data written by an older flowtwin).
    */
   async count(tenant: string, parentId: string, states: readonly string[], at: number, backfill: Backfill): Promise<Record<string, number>> {
-    const keys = [this.name(parentId, BUILT), ...states.flatMap((s) => [this.name(parentId, `in:${s}`), this.name(parentId, `out:${s}`)])];
+    const keys = [this.name(parentId, this.built), ...states.flatMap((s) => [this.name(parentId, `in:${s}`), this.name(parentId, `out:${s}`)])];
     let counts = await this.store.countIndex(tenant, keys, at);
     if (counts[0] === 0) {
-      // A page at a time: holding every instance of a large parent at once would take gigabytes.
-      for (let offset = 0; ; offset += BACKFILL_PAGE) {
-        const page = await backfill(offset, BACKFILL_PAGE);
-        await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
-        if (page.length < BACKFILL_PAGE) break;
-      }
-      await this.markBuilt(tenant, parentId);
+      await this.build(tenant, parentId, backfill);
       counts = await this.store.countIndex(tenant, keys, at);
     }
     return Object.fromEntries(states.map((s, i) => [s, counts[1 + 2 * i]! - counts[2 + 2 * i]!]));
+  }
+
+  /** How many of a parent's instances started within [min, max] (whole milliseconds); needs `starts`. */
+  async countStarted(tenant: string, parentId: string, min: number, max: number, backfill: Backfill): Promise<number> {
+    const keys = [this.name(parentId, this.built), this.name(parentId, 'start')];
+    let [marker, upTo] = await this.store.countIndex(tenant, keys, Math.floor(max));
+    if (marker === 0) {
+      await this.build(tenant, parentId, backfill);
+      [, upTo] = await this.store.countIndex(tenant, keys, Math.floor(max));
+    }
+    // Scores are whole milliseconds, so "below min" is "at most ceil(min) - 1".
+    const below = min === -Infinity ? 0 : (await this.store.countIndex(tenant, [keys[1]!], Math.ceil(min) - 1))[0]!;
+    return Math.max(0, upTo! - below);
+  }
+
+  /** Backfills a parent never indexed (with `starts`: never indexed by start time); nothing when it was. */
+  async ensureBuilt(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
+    const [marker] = await this.store.countIndex(tenant, [this.name(parentId, this.built)], 0);
+    if (marker === 0) await this.build(tenant, parentId, backfill);
+  }
+
+  /**
+   * A page of a parent's instances by start time, newest first; ties (one millisecond) the last
+   * written first, the order lists have always had. Instance ids; call ensureBuilt first.
+   */
+  async startedNewestFirst(tenant: string, parentId: string, range: Omit<IndexRange, 'reverse'>): Promise<string[]> {
+    const members = await this.store.rangeIndex(tenant, this.name(parentId, 'start'), { ...range, reverse: true });
+    return members.map((m) => m.member.slice(SEQ_DIGITS));
+  }
+
+  private build(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
+    const key = `${tenant}\u0000${parentId}`;
+    let running = this.building.get(key);
+    if (!running) {
+      running = this.backfill(tenant, parentId, backfill).finally(() => this.building.delete(key));
+      this.building.set(key, running);
+    }
+    return running;
+  }
+
+  private async backfill(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
+    // A page at a time: holding every instance of a large parent at once would take gigabytes.
+    for (let offset = 0; ; offset += BACKFILL_PAGE) {
+      const page = await backfill(offset, BACKFILL_PAGE);
+      await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
+      if (page.length < BACKFILL_PAGE) break;
+    }
+    await this.markBuilt(tenant, parentId);
   }
 
   private changes(current: IndexedInstance, previous?: IndexedInstance): IndexChange[] {
@@ -81,10 +138,15 @@ export class StateIndex {
     return changes;
   }
 
-  /** Slot ("<id>#<transition number>:in|out") -> its entry; transitions only ever append, so slots are stable. */
+  /** Slot ("<id>#<transition number>:in|out", "start") -> its entry; transitions only ever append, so slots are stable. */
   private entries(instance: IndexedInstance): Map<string, IndexChange> {
     const out = new Map<string, IndexChange>();
     const parent = instance.parentId!;
+    if (this.starts && instance.seq !== undefined) {
+      // Whole milliseconds: what a start timestamp shows, so runs in one millisecond tie, then go by seq.
+      const member = `${String(instance.seq).padStart(SEQ_DIGITS, '0')}${instance.id}`;
+      out.set('start', { index: this.name(parent, 'start'), member, score: Math.trunc(instance.history.createdAt) });
+    }
     const { transitions } = project(instance.history, this.machine, Infinity);
     transitions.forEach((t, k) => {
       if (!Number.isFinite(t.at)) return;

@@ -164,7 +164,7 @@ export class RedisStore implements Store {
   async countIndex(tenant: string, indexes: string[], max: number): Promise<number[]> {
     if (indexes.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const index of indexes) pipeline.zcount(this.indexKey(tenant, index), '-inf', max);
+    for (const index of indexes) pipeline.zcount(this.indexKey(tenant, index), '-inf', bound(max));
     const results = await this.io(pipeline.exec().then(firstError));
     return results.map(([, count]) => Number(count));
   }
