@@ -1,18 +1,54 @@
 // The memory store's sorted index and bounded log. An index keeps its members in two parallel
 // arrays sorted by (score, member), so a count up to a score is a binary search and a page is a
-// slice; members mostly arrive in time order, so single inserts land at the end.
+// slice; members mostly arrive in time order, so single inserts land at the end. Writes wait until
+// the next read: a backfill's thousands of pages are then merged once, not once a page.
 import { flat } from './flat-string.js';
 import type { IndexRange, IndexMember } from './store.js';
 
 /** Batches at least this large are merged in one pass: a backfill arrives newest first, and one splice each would be quadratic. */
 const MERGE_AT = 64;
+/** Writes kept waiting for a read, at least; beyond that, half the index. */
+const PENDING_MIN = 4096;
 
 export class SortedIndex {
   private readonly scores = new Map<string, number>();
   private keys: number[] = [];
   private members: string[] = [];
+  private pending: { member: string; score: number | null }[] = [];
 
-  set(member: string, score: number | null): void {
+  /** Applies changes in order (the last one of a member wins) before the next read. */
+  setMany(changes: readonly { member: string; score: number | null }[]): void {
+    for (const change of changes) this.pending.push(change);
+    // An index written but never read must not grow a backlog for ever; merging at half its size keeps the work per write constant.
+    if (this.pending.length >= Math.max(PENDING_MIN, this.keys.length / 2)) this.flush();
+  }
+
+  countUpTo(max: number): number {
+    this.flush();
+    return upperBound(this.keys, max);
+  }
+
+  range({ offset, limit, reverse = false, min, max }: IndexRange): IndexMember[] {
+    this.flush();
+    const lo = min === undefined ? 0 : lowerBound(this.keys, min);
+    const hi = max === undefined ? this.keys.length : upperBound(this.keys, max);
+    const out: IndexMember[] = [];
+    for (let n = offset; n < hi - lo && out.length < limit; n++) {
+      const i = reverse ? hi - 1 - n : lo + n;
+      out.push({ member: this.members[i]!, score: this.keys[i]! });
+    }
+    return out;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    if (changes.length < MERGE_AT) for (const { member, score } of changes) this.set(member, score);
+    else this.merge(changes);
+  }
+
+  private set(member: string, score: number | null): void {
     const old = this.scores.get(member);
     if (old !== undefined) {
       const at = this.position(old, member);
@@ -28,12 +64,7 @@ export class SortedIndex {
     this.scores.set(stored, score);
   }
 
-  /** Applies changes in order (the last one of a member wins). */
-  setMany(changes: readonly { member: string; score: number | null }[]): void {
-    if (changes.length < MERGE_AT) {
-      for (const { member, score } of changes) this.set(member, score);
-      return;
-    }
+  private merge(changes: readonly { member: string; score: number | null }[]): void {
     const last = new Map<string, number | null>();
     for (const { member, score } of changes) last.set(member, score);
     const moved = [...last.keys()].filter((member) => this.scores.has(member));
@@ -71,21 +102,6 @@ export class SortedIndex {
     }
     this.keys = keys;
     this.members = members;
-  }
-
-  countUpTo(max: number): number {
-    return upperBound(this.keys, max);
-  }
-
-  range({ offset, limit, reverse = false, min, max }: IndexRange): IndexMember[] {
-    const lo = min === undefined ? 0 : lowerBound(this.keys, min);
-    const hi = max === undefined ? this.keys.length : upperBound(this.keys, max);
-    const out: IndexMember[] = [];
-    for (let n = offset; n < hi - lo && out.length < limit; n++) {
-      const i = reverse ? hi - 1 - n : lo + n;
-      out.push({ member: this.members[i]!, score: this.keys[i]! });
-    }
-    return out;
   }
 
   /** Where (score, member) is or would go. */
