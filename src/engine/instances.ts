@@ -154,6 +154,23 @@ export class InstanceEngine<A> {
     }
   }
 
+  /** How many instances `inState` would read for `state` at `at`: what it costs, to weigh against a walk. Needs `indexStarts`. */
+  async inStateCost(tenant: string, parentId: string, state: string, at: number): Promise<number> {
+    const index = this.requireIndex('inStateCost');
+    await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
+    return index.candidateCount(tenant, parentId, state, at);
+  }
+
+  /** A parent's instances in `state` at `at`, newest start first (ties: the last written first). Needs `indexStarts`. */
+  async inState(tenant: string, parentId: string, state: string, at: number): Promise<InstanceView<A>[]> {
+    const index = this.requireIndex('inState');
+    await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
+    const { store, kind } = this.options;
+    const records = await Promise.all((await index.candidates(tenant, parentId, state, at)).map((id) => store.get<InstanceData<A>>(kind, tenant, id)));
+    const views = records.filter((r) => r !== undefined).map((r) => this.view(r, at));
+    return views.filter((v) => v.projection.state === state).sort((a, b) => startOrder(b.record) - startOrder(a.record) || (b.record.seq ?? 0) - (a.record.seq ?? 0));
+  }
+
   async all(tenant: string, parentId?: string): Promise<InstanceView<A>[]> {
     const records = await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant, parentId);
     const now = this.options.clock.now(tenant);
@@ -214,6 +231,9 @@ export class InstanceEngine<A> {
     return { record, projection: project({ createdAt: record.createdAt, ...record.data }, this.options.machine, now) };
   }
 }
+
+/** The start index's score: the whole millisecond a timestamp shows. */
+const startOrder = (record: StoredRecord<unknown>): number => Math.trunc(record.createdAt);
 
 const indexed = <A>(record: InstanceRecord<A>): IndexedInstance => ({
   tenant: record.tenant,

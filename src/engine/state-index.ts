@@ -4,7 +4,8 @@
 // index of entries (or exits) of that state, scored by its time. The instances in state S at time t
 // are then entries(S, <= t) - exits(S, <= t): two counts, whatever the number of instances.
 // With `starts`, a parent's instances are also indexed by start time, so a page newest first is read
-// without loading the others.
+// without loading the others, and each visit to a state that never ends (a hang, a failure not
+// retried) is kept by its entry time: the instances in S at t are then found among few entries.
 import type { IndexChange, IndexRange, Store } from '../store/store.js';
 import { project, type InstanceHistory } from './project.js';
 import type { StateMachine } from './state-machine.js';
@@ -103,6 +104,30 @@ export class StateIndex {
     return members.map((m) => m.member.slice(SEQ_DIGITS));
   }
 
+  /**
+   * How many index entries `candidates` reads for the instances in `state` at `at`: a terminal state's
+   * entries by then; else the visits ending after `at` and those never ending that began by then.
+   * Needs `starts`; call ensureBuilt first.
+   */
+  async candidateCount(tenant: string, parentId: string, state: string, at: number): Promise<number> {
+    if (this.machine.terminal.includes(state)) return (await this.store.countIndex(tenant, [this.name(parentId, `in:${state}`)], at))[0]!;
+    const [[exits], [exited, open]] = await Promise.all([
+      this.store.countIndex(tenant, [this.name(parentId, `out:${state}`)], Infinity),
+      this.store.countIndex(tenant, [this.name(parentId, `out:${state}`), this.name(parentId, `open:${state}`)], at),
+    ]);
+    return exits! - exited! + open!;
+  }
+
+  /** Ids of every instance that may be in `state` at `at` (each is, or will be later): a superset to project. */
+  async candidates(tenant: string, parentId: string, state: string, at: number): Promise<string[]> {
+    const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
+    const read = (what: string, range: Partial<IndexRange>) => this.store.rangeIndex(tenant, this.name(parentId, what), { ...all, ...range });
+    const members = this.machine.terminal.includes(state)
+      ? await read(`in:${state}`, { max: at })
+      : [...(await read(`out:${state}`, { min: at })).filter((m) => m.score > at), ...(await read(`open:${state}`, { max: at }))];
+    return [...new Set(members.map((m) => m.member.slice(0, m.member.lastIndexOf('#'))))];
+  }
+
   private build(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
     const key = `${tenant}\u0000${parentId}`;
     let running = this.building.get(key);
@@ -153,6 +178,9 @@ export class StateIndex {
       const member = `${instance.id}#${k}`;
       out.set(`${member}:in`, { index: this.name(parent, `in:${t.to}`), member, score: t.at });
       if (t.from !== null) out.set(`${member}:out`, { index: this.name(parent, `out:${t.from}`), member, score: t.at });
+      // A terminal state's entries are its visits already; only a state that could be left needs these.
+      const ends = transitions[k + 1] !== undefined && Number.isFinite(transitions[k + 1]!.at);
+      if (this.starts && !ends && !this.machine.terminal.includes(t.to)) out.set(`${member}:open`, { index: this.name(parent, `open:${t.to}`), member, score: t.at });
     });
     return out;
   }

@@ -102,6 +102,38 @@ describe.each([
   });
 });
 
+describe('instances in a state', () => {
+  it('are read from few index entries (runs going, hangs, failures not retried), newest start first', async () => {
+    const store = new MemoryStore();
+    const { clock, engine } = setup(store);
+    const hang: Plan = { ...plan, outcome: { kind: 'hang', step: 'a' } };
+    const fail: Plan = { ...plan, outcome: { kind: 'fail', step: 'a' } };
+    await engine.start('t', 'p', hang, {}); // i1: RUNNING for ever
+    await engine.start('t', 'p', fail, {}); // i2: FAILED at 100
+    await engine.start('t', 'p', fail, {}); // i3: FAILED at 100, retried below
+    for (let i = 0; i < 300; i++) await engine.start('t', 'p', plan, {}); // FINISHED at 100
+    clock.advance(1000);
+    await engine.operate('t', 'i3', 'RETRY'); // RETRYING, RUNNING 1 s later, FINISHED 100 ms after
+    await engine.start('t', 'p', plan, {}); // i304: RUNNING until 100 ms from now
+    await engine.start('t', 'p', hang, {}); // i305
+    const at = clock.now();
+    const inState = async (state: string, t = at) => (await engine.inState('t', 'p', state, t)).map((v) => v.record.id);
+    expect(await inState('RUNNING')).toEqual(['i305', 'i304', 'i1']);
+    expect(await inState('RETRYING')).toEqual(['i3']);
+    expect(await inState('FAILED')).toEqual(['i2']);
+    expect(await inState('RUNNING', at + 1000)).toEqual(['i305', 'i3', 'i1']);
+    expect(await inState('FAILED', at + 1100)).toEqual(['i2']);
+    expect((await inState('FINISHED', at + 1100)).slice(0, 2)).toEqual(['i304', 'i303']);
+    expect(await engine.inStateCost('t', 'p', 'RUNNING', at)).toBeLessThanOrEqual(4);
+    expect(await engine.inStateCost('t', 'p', 'FAILED', at)).toBeLessThanOrEqual(2);
+    expect((await inState('FINISHED')).length).toBe(300);
+    const seen = counting(store);
+    await inState('RUNNING');
+    expect(seen.gets).toBeLessThanOrEqual(4);
+    expect(seen.listed).toBe(0);
+  });
+});
+
 describe('start-time index reads', () => {
   it('reads only what the caller takes, a chunk at a time', async () => {
     const store = new MemoryStore();
