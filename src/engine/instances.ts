@@ -141,7 +141,7 @@ export class InstanceEngine<A> {
     // Instances started meanwhile shift the pages by their number: one already given is not given again.
     const given = new Set<string>();
     let offset = options.offset ?? 0;
-    for (let chunk = Math.max(1, options.chunk ?? 100); ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
+    for (let chunk = Math.min(MAX_CHUNK, Math.max(1, options.chunk ?? 100)); ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
       const ids = await index.startedNewestFirst(tenant, parentId, { offset, limit: chunk, min: options.min, max: options.max });
       const records = await Promise.all(ids.map((id) => store.get<InstanceData<A>>(kind, tenant, id)));
       for (const record of records) {
