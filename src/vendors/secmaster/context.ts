@@ -32,6 +32,9 @@ export function createSecMasterContext(deps: { store: Store; clock: Clock; wallC
     ...deps,
     machine: secmasterMachine,
     kind: INSTANCE_KIND,
+    // ListPlaybookInstances pages by start time and counts by status without reading the workspace.
+    indexStates: true,
+    indexStarts: true,
     onWrite: (record, fresh) => deps.events.written('secmaster', record, fresh),
   });
   return { ...deps, instances };

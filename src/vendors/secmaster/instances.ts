@@ -4,6 +4,7 @@ import type { Handler, Reply, VendorRequest } from '../vendor.js';
 import type { SecMasterPrincipal } from './auth.js';
 import { materializeTimers, type SecMasterContext } from './context.js';
 import { fail, smErrors } from './errors.js';
+import { listInstances, type InstanceQuery } from './instance-list.js';
 import { instanceInfo } from './model.js';
 import { parseSmDate } from './time.js';
 
@@ -40,11 +41,12 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
   return {
     async ListPlaybookInstances(req) {
       const { limit, offset } = pageOf(req);
-      const matches = filterOf(req);
-      const all = (await workspaceInstances(ctx, req)).map(instanceInfo).filter(matches);
-      // Timer runs can be created after later runs; order by start time, newest first.
-      all.sort((a, b) => (a.start_time < b.start_time ? 1 : a.start_time > b.start_time ? -1 : 0));
-      return json({ count: all.length, instances: all.slice(offset, offset + limit) });
+      const query = queryOf(req);
+      const tenant = req.caller.tenant;
+      const workspaceId = String(req.params.workspace_id);
+      await materializeTimers(ctx, tenant, workspaceId);
+      // Newest start first (timer runs are written after later runs), ties the last written first.
+      return json(await listInstances({ engine: ctx.instances, tenant, workspaceId, at: ctx.clock.now(tenant) }, query, offset, limit));
     },
 
     async ShowPlaybookInstance(req) {
@@ -69,23 +71,9 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
   };
 }
 
-type Info = ReturnType<typeof instanceInfo>;
-
-function filterOf(req: Req): (i: Info) => boolean {
+function queryOf(req: Req): InstanceQuery {
   const q = req.query as Record<string, string | undefined>;
-  const contains = (value: string, wanted: string | undefined) => wanted === undefined || value.toLowerCase().includes(wanted.toLowerCase());
-  const from = dateParam(q.from_date, 'from_date');
-  const to = dateParam(q.to_date, 'to_date');
-  const field = q.date_type === 'END' ? 'end_time' : 'start_time';
-  return (i) =>
-    (q.status === undefined || i.status === q.status) &&
-    (q.trigger_type === undefined || i.trigger_type === q.trigger_type) &&
-    contains(i.name, q.name) &&
-    contains(i.playbook.name, q.playbook_name) &&
-    contains(i.dataclass.name, q.dataclass_name) &&
-    contains(i.dataobject.name, q.dataobject_name) &&
-    (from === undefined || parseSmDate(i[field])! >= from) &&
-    (to === undefined || parseSmDate(i[field])! <= to);
+  return { ...q, from: dateParam(q.from_date, 'from_date'), to: dateParam(q.to_date, 'to_date') };
 }
 
 function dateParam(value: string | undefined, name: string): number | undefined {

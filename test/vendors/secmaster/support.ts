@@ -48,7 +48,7 @@ export const STATUS_OF: Record<string, string> = {
 export const ts = (ms: number): string => `${new Date(T0 + ms).toISOString()}+0000`;
 export const ids = (res: Res): string[] => (res.body.instances as { id: string }[]).map((i) => i.id);
 
-export const withFixtures = () => testFlowtwin({ fixtures });
+export const withFixtures = (options: Parameters<typeof testFlowtwin>[0] = {}) => testFlowtwin({ fixtures, ...options });
 
 export function list(ft: Ft, query: Record<string, string | number> | string = {}): Promise<Res> {
   const req = ft.http.get(`${BASE}/instances`).set(AUTH);
