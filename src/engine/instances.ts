@@ -6,7 +6,7 @@ import { IllegalOperation, InstanceLimitReached, InstanceNotFound, UnknownOperat
 import type { Outcome, Plan, PlanChange } from './plan.js';
 import { project, STEER, type OperationEvent, type Projection } from './project.js';
 import type { StateMachine } from './state-machine.js';
-import { StateIndex, type IndexedInstance } from './state-index.js';
+import { StateIndex, type Backfill, type IndexedInstance } from './state-index.js';
 import type { TenantIndex } from './tenant-index.js';
 
 export interface InstanceData<A> {
@@ -216,10 +216,16 @@ export class InstanceEngine<A> {
     return this.index;
   }
 
-  /** A parent's instances a page at a time, newest first, for a backfill of its indexes. */
-  private backfill(tenant: string, parentId: string) {
+  /** What a backfill of a parent's indexes reads. */
+  private backfill(tenant: string, parentId: string): Backfill {
     const { store, kind } = this.options;
-    return async (offset: number, limit: number) => (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed);
+    return {
+      page: async (offset, limit) => (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed),
+      current: async (id) => {
+        const record = await store.get<InstanceData<A>>(kind, tenant, id);
+        return record && indexed(record);
+      },
+    };
   }
 
   /** One more of the tenant's instances on the store counter the limit reads; returns the new count. */

@@ -19,8 +19,11 @@ export interface IndexedInstance {
   seq?: number | undefined;
 }
 
-/** Yields a parent's instances a page at a time, newest first. */
-export type Backfill = (offset: number, limit: number) => Promise<IndexedInstance[]>;
+/** A parent's instances a page at a time, newest first, and one instance as it is now. */
+export interface Backfill {
+  page(offset: number, limit: number): Promise<IndexedInstance[]>;
+  current(id: string): Promise<IndexedInstance | undefined>;
+}
 
 const BACKFILL_PAGE = 1000;
 
@@ -38,6 +41,8 @@ const SEQ_DIGITS = 16;
 export class StateIndex {
   /** Backfills under way in this process, so concurrent first reads of a parent share one. */
   private readonly building = new Map<string, Promise<void>>();
+  /** Per parent being backfilled: the instances written since its current page was read. */
+  private readonly written = new Map<string, Set<string>>();
   private readonly built: string;
 
   constructor(
@@ -51,6 +56,7 @@ export class StateIndex {
 
   /** Moves an instance's index entries from its previous timeline (none for a new one) to its current one. */
   async write(current: IndexedInstance, previous?: IndexedInstance): Promise<void> {
+    if (current.parentId !== undefined) this.written.get(buildKey(current.tenant, current.parentId))?.add(current.id);
     await this.store.writeIndex(current.tenant, this.changes(current, previous));
   }
 
@@ -129,7 +135,7 @@ export class StateIndex {
   }
 
   private build(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
-    const key = `${tenant}\u0000${parentId}`;
+    const key = buildKey(tenant, parentId);
     let running = this.building.get(key);
     if (!running) {
       running = this.backfill(tenant, parentId, backfill).finally(() => this.building.delete(key));
@@ -139,11 +145,25 @@ export class StateIndex {
   }
 
   private async backfill(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
-    // A page at a time: holding every instance of a large parent at once would take gigabytes.
-    for (let offset = 0; ; offset += BACKFILL_PAGE) {
-      const page = await backfill(offset, BACKFILL_PAGE);
-      await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
-      if (page.length < BACKFILL_PAGE) break;
+    const key = buildKey(tenant, parentId);
+    try {
+      // A page at a time: holding every instance of a large parent at once would take gigabytes.
+      for (let offset = 0; ; offset += BACKFILL_PAGE) {
+        const written = new Set<string>();
+        this.written.set(key, written);
+        const page = await backfill.page(offset, BACKFILL_PAGE);
+        await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
+        // An operation written between the page's read and this write was just overwritten by the
+        // timeline it replaced: move those instances on to what they are now. (Another process's
+        // operation goes unseen: that race stays, once per parent.)
+        for (const stale of page.filter((instance) => written.has(instance.id))) {
+          const now = await backfill.current(stale.id);
+          if (now) await this.store.writeIndex(tenant, this.changes(now, stale));
+        }
+        if (page.length < BACKFILL_PAGE) break;
+      }
+    } finally {
+      this.written.delete(key);
     }
     await this.markBuilt(tenant, parentId);
   }
@@ -189,3 +209,5 @@ export class StateIndex {
     return `${this.kind}:${encodeURIComponent(parentId)}:${what}`;
   }
 }
+
+const buildKey = (tenant: string, parentId: string): string => `${tenant}\u0000${parentId}`;

@@ -103,6 +103,26 @@ describe('StateIndex', () => {
     expect(listed).toBe(0);
   });
 
+  it('keeps an operation that lands while the first count reads the instances it indexes', async () => {
+    const { clock, engine, store } = setup(secmasterMachine);
+    const first = await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
+    await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
+    clock.advance(10);
+    // The parent was never marked indexed (a SecMaster workspace never is): the count backfills, and
+    // a TERMINATE lands between its read of the instances and its write of their timelines.
+    const list = store.list.bind(store);
+    store.list = (async (...args: Parameters<Store['list']>) => {
+      const page = await list(...args);
+      store.list = list;
+      await engine.operate('t', first.record.id, 'TERMINATE');
+      return page;
+    }) as Store['list'];
+    const states = secmasterMachine.states;
+    expect(await engine.countByState('t', 'p', states)).toEqual(await projected(engine, 'p', states));
+    clock.advance(5000);
+    expect(await engine.countByState('t', 'p', states)).toEqual(await projected(engine, 'p', states));
+  });
+
   it('keeps parents and tenants apart', async () => {
     const { clock, engine } = setup(datadogMachine);
     await engine.start('t', 'p', plan(1, { kind: 'succeed' }), {});
