@@ -171,9 +171,10 @@ export class InstanceEngine<A> {
     return views.filter((v) => v.projection.state === state).sort((a, b) => startOrder(b.record) - startOrder(a.record) || (b.record.seq ?? 0) - (a.record.seq ?? 0));
   }
 
-  async all(tenant: string, parentId?: string): Promise<InstanceView<A>[]> {
+  /** Every instance of a tenant (and parent), newest written first, projected at `at` (now). */
+  async all(tenant: string, parentId?: string, at?: number): Promise<InstanceView<A>[]> {
     const records = await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant, parentId);
-    const now = this.options.clock.now(tenant);
+    const now = at ?? this.options.clock.now(tenant);
     return records.map((r) => this.view(r, now));
   }
 

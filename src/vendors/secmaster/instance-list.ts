@@ -30,6 +30,11 @@ export interface ListScope {
 
 /** The smallest first chunk of a walk; later chunks double (the engine caps them). */
 const MIN_CHUNK = 16;
+/**
+ * A scan reads every record in one pass, a walk looks each one up: a walk that would read more than
+ * half the workspace costs more than the scan.
+ */
+const SCAN_DISCOUNT = 2;
 
 export async function listInstances(scope: ListScope, q: InstanceQuery, offset: number, limit: number): Promise<{ count: number; instances: Info[] }> {
   const { engine, tenant, workspaceId, at } = scope;
@@ -42,29 +47,42 @@ export async function listInstances(scope: ListScope, q: InstanceQuery, offset: 
     const instances = await take(engine.newestFirst(tenant, workspaceId, { ...byStart, offset, at, chunk: limit }), limit);
     return { count, instances };
   }
-  if (q.status === undefined) return walk(scope, q, byStart, offset, limit);
 
   // With the status alone its count is known, and a walk newest first can stop at the last instance
   // the page needs. The status's instances can also be read from its index entries (the runs still
-  // going, the hangs, the failures not retried): that is the cheaper way when they are few.
-  const statusOnly = !looking && q.from === undefined && q.to === undefined;
-  const known = statusOnly ? (await engine.countByState(tenant, workspaceId, [q.status], at))[q.status]! : undefined;
+  // going, the hangs, the failures not retried): that is the cheaper way when they are few. Whatever
+  // must look at most of the workspace reads it in one scan.
+  const statusOnly = q.status !== undefined && !looking && q.from === undefined && q.to === undefined;
+  const known = statusOnly ? (await engine.countByState(tenant, workspaceId, [q.status!], at))[q.status!]! : undefined;
   if (known === 0) return { count: 0, instances: [] };
-  const [inRange, cost] = await Promise.all([engine.countStarted(tenant, workspaceId, byStart.min, byStart.max), engine.inStateCost(tenant, workspaceId, q.status, at)]);
-  const walkCost = known !== undefined && known >= offset + limit ? Math.ceil(((offset + limit) * inRange) / known) : inRange;
-  if (cost < walkCost) {
-    const matches = filterOf(q);
-    const all = (await engine.inState(tenant, workspaceId, q.status, at)).map(instanceInfo).filter(matches);
+  const [total, inRange, cost] = await Promise.all([
+    engine.countStarted(tenant, workspaceId),
+    byStart.min === undefined || (q.from === undefined && q.to === undefined) ? undefined : engine.countStarted(tenant, workspaceId, byStart.min, byStart.max),
+    q.status === undefined ? Infinity : engine.inStateCost(tenant, workspaceId, q.status, at),
+  ]);
+  const range = inRange ?? total;
+  const walkCost = known !== undefined && known >= offset + limit ? Math.ceil(((offset + limit) * range) / known) : range;
+  const scanCost = total / SCAN_DISCOUNT;
+  if (cost <= Math.min(walkCost, scanCost)) {
+    const all = (await engine.inState(tenant, workspaceId, q.status!, at)).map(instanceInfo).filter(filterOf(q));
     return { count: all.length, instances: all.slice(offset, offset + limit) };
   }
-  return walk(scope, q, byStart, offset, limit, known, walkCost);
+  if (walkCost < scanCost) return walk(scope, q, byStart, offset, limit, known, walkCost);
+  return scan(scope, q, offset, limit);
+}
+
+/** Every instance projected, filtered and sorted newest start first (a stable sort of the scan, newest written first, keeps ties so). */
+async function scan(scope: ListScope, q: InstanceQuery, offset: number, limit: number): Promise<{ count: number; instances: Info[] }> {
+  const all = (await scope.engine.all(scope.tenant, scope.workspaceId, scope.at)).map(instanceInfo).filter(filterOf(q));
+  all.sort((a, b) => (a.start_time < b.start_time ? 1 : a.start_time > b.start_time ? -1 : 0));
+  return { count: all.length, instances: all.slice(offset, offset + limit) };
 }
 
 /**
  * Every instance newest first through the whole filter, up to the `known` number of matches when
  * there is one; `expected` is how many it will likely read, so the first chunk is about that.
  */
-async function walk(scope: ListScope, q: InstanceQuery, byStart: { min?: number; max?: number }, offset: number, limit: number, known?: number, expected = 2 * (offset + limit)): Promise<{ count: number; instances: Info[] }> {
+async function walk(scope: ListScope, q: InstanceQuery, byStart: { min?: number; max?: number }, offset: number, limit: number, known: number | undefined, expected: number): Promise<{ count: number; instances: Info[] }> {
   const { engine, tenant, workspaceId, at } = scope;
   const matches = filterOf(q);
   const wanted = known === undefined ? Infinity : Math.min(known, offset + limit);

@@ -145,7 +145,8 @@ describe('SecMaster ListPlaybookInstances answers as a scan of every instance wo
       await store.create({ ...template!, id, createdAt: T0, version: 1, data: template!.data });
     }
     ft.clock.advance(HOUR);
-    const qs: Query[] = [{ status: 'RUNNING' }, { status: 'FINISHED', offset: 2990 }, { status: 'FINISHED', offset: 1500, limit: 3 }, {}, { offset: 2995 }];
+    // Answered from the status's entries, by a walk, by a scan, and from the start index.
+    const qs: Query[] = [{ status: 'RUNNING' }, { status: 'FINISHED', offset: 500 }, { status: 'FINISHED', offset: 2990 }, { name: 'brute', offset: 1500, limit: 3 }, {}, { offset: 2995 }];
     for (const q of qs) {
       const full: Query = { limit: 10, offset: 0, ...q };
       expect((await ft.http.get(`${BASE}/instances`).set(AUTH).query(full)).body).toEqual(await oracle(store, ft, full));
