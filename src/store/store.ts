@@ -78,6 +78,10 @@ export class StoreUnavailable extends Error {
 }
 
 export interface Store {
+  /**
+   * The record as stored. Its `data` (here and from list/scan) is deep-frozen and may be the very
+   * object another reader got: build a new one to write (`{ ...record, data: { ... } }`).
+   */
   get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined>;
   /** Inserts a new record (version 1) and returns its `seq`; throws DuplicateRecordError when the id is taken. */
   create<T>(record: StoredRecord<T>): Promise<number>;
