@@ -48,7 +48,6 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   const finalize = (reply: Reply): Reply => (vendor.finalize ? vendor.finalize(reply) : reply);
 
   /** Reads the body (before auth: Huawei signs it) and admits the caller, or answers for the vendor. */
-  /** Reads the body (before auth: Huawei signs it) and admits the caller, or answers for the vendor. */
   async function admit(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Caller<unknown> | Reply> {
     const body = op.requestBody ? await readBody(req, res) : undefined;
     trace.body = body;
@@ -136,7 +135,8 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
 
   const table = new RouteTable(spec.operations);
   const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));
-  // Express would answer OPTIONS itself with a text/plain method list; vendors do not.
+  // Any other method (OPTIONS included: express would answer it with a text/plain list) gets the
+  // vendor's 405 with Allow, any other path under its prefixes the vendor's 404.
   const fallback = (path: string, res: Response): void => {
     const allowed = table.allowed(path);
     writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(path)));
