@@ -78,7 +78,10 @@ try {
       const planned = size <= 1000 ? WORKLOADS : store !== 'memory' ? LARGE_READS : size <= 100_000 ? LARGE_WORKLOADS : HUGE_WORKLOADS;
       // A profile of one workload is readable; of all of them it is mostly lists.
       const workloads = opt.workloads ? planned.filter((w) => opt.workloads.split(',').includes(w)) : planned;
-      rows.push(...(await flowtwinRuns(store, size, workloads, redis)));
+      // The GET target's express is measured again just before and after flowtwin's GET row: on a
+      // shared host a baseline taken minutes earlier moves by 10-25%, and the ratio with it.
+      const beside = store === 'memory' && size === sizes[0] ? () => expressGet(bodyFile) : undefined;
+      rows.push(...(await flowtwinRuns(store, size, workloads, redis, beside)));
     }
   }
   await redis?.stop();
@@ -133,7 +136,21 @@ function baselines() {
   return list;
 }
 
-async function flowtwinRuns(store, size, workloads, redis) {
+/** Bare express's GET req/s, measured now in a process of its own. */
+async function expressGet(bodyFile) {
+  const [, args, ready] = baselines().find(([name]) => name === 'express');
+  const port = await freePort();
+  const server = await startChild(process.execPath, args(bodyFile, String(port)), { port, ready, env });
+  try {
+    await drive(server.url, [get], { duration: Math.min(1, duration), connections });
+    return (await drive(server.url, [get], { duration, connections })).rps;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** `beside`, when given, measures bare express just before and just after the GET workload. */
+async function flowtwinRuns(store, size, workloads, redis, beside) {
   const spec = store === 'memory' ? 'memory' : store === 'sqlite' ? `sqlite:${join(work, `bench-${size}.db`)}` : `${redis.url}?prefix=bench-${size}-${Date.now()}:`;
   const port = await freePort();
   const prof = opt.profile ? ['--cpu-prof', '--cpu-prof-dir', opt.profile, '--cpu-prof-name', `flowtwin-${store}-${size}.cpuprofile`] : [];
@@ -152,9 +169,11 @@ async function flowtwinRuns(store, size, workloads, redis) {
         // Cancels outrunning the pool answer 400 (already canceled) and show as non-2xx.
         pool = await createPool(server.url, executeLong, Math.min(60_000, Math.ceil(executeRps * duration * 3) + 1000), connections);
       }
+      const besideExpress = beside && workload === 'get' ? [await beside()] : undefined;
       const r = await drive(server.url, requestsFor(workload, pool), { duration, connections: connectionsFor(workload, connections) });
+      if (besideExpress) besideExpress.push(await beside());
       if (workload === 'execute') executeRps = r.rps;
-      out.push({ server: 'flowtwin', store, size, workload, ...r, rssMb: server.rssMb(), ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}) });
+      out.push({ server: 'flowtwin', store, size, workload, ...r, rssMb: server.rssMb(), ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}), ...(besideExpress ? { besideExpress } : {}) });
       log(`flowtwin ${store} ${size} ${workload}: ${Math.round(r.rps)} req/s p50 ${r.p50} ms`);
     }
     const resetStart = performance.now();

@@ -40,6 +40,10 @@ it('prints and saves a row with numbers for every baseline and every workload', 
     if (row.workload !== 'cancel') expect(row.non2xx + row.errors, `${row.server} ${row.workload}`).toBe(0);
     expect(run.stdout).toContain(row.workload);
   }
+  // The GET target's baseline is measured beside flowtwin's GET, not only minutes before it.
+  const beside = (result.rows.find((r) => r.server === 'flowtwin' && r.workload === 'get') as Row & { besideExpress?: number[] }).besideExpress;
+  expect(beside).toHaveLength(2);
+  for (const rps of beside!) expect(rps).toBeGreaterThan(0);
   expect(result.startupMs).toBeGreaterThan(0);
   expect(result.resetMs).toBeGreaterThan(0);
 }, 180_000);
