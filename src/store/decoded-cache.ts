@@ -3,6 +3,9 @@
 // the largest single cost of a GET. Data a store hands out is deep-frozen, cached or not, so that no
 // reader can change what another reader (or the store) holds, and a reader that tries fails loudly.
 
+/** The key every store caches a record's data under. */
+export const recordCacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
+
 export class DecodedCache<Text = string> {
   /** key -> the text it was decoded from and the frozen data; oldest insertion first. */
   private readonly entries = new Map<string, { text: Text; data: unknown }>();

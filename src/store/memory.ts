@@ -5,7 +5,7 @@
 import { LocalChannels } from './local-channels.js';
 import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
-import { DecodedCache } from './decoded-cache.js';
+import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { flat } from './flat-string.js';
 import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
@@ -179,7 +179,7 @@ export class MemoryStore implements Store {
 
   /** `hot`: a single read, worth keeping decoded; a page or scan would push the hot records out. */
   private toRecord<T>(kind: string, tenant: string, row: Row, hot = false): StoredRecord<T> {
-    const key = childKey(kind, tenant, row.id);
+    const key = recordCacheKey(kind, tenant, row.id);
     const data = (hot ? this.decoded.decode(key, row.json, this.parse) : this.decoded.read(key, row.json, this.parse)) as T;
     const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data, seq: row.seq };
     if (row.parentId !== undefined) record.parentId = row.parentId;

@@ -2,7 +2,7 @@
 // compare-and-set has exactly one winner whichever process or connection the callers use.
 import { Redis } from 'ioredis';
 import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
-import { DecodedCache } from './decoded-cache.js';
+import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
 import { DuplicateRecordError, StoreUnavailable, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
@@ -97,7 +97,7 @@ export class RedisStore implements Store {
     if (v === null || v === undefined) return undefined;
     // A record written before the hash kept its seq: the kind index scores ids by it.
     const seq = s ?? (await this.io(this.redis.zscore(this.kindIndex(kind, tenant), id))) ?? '0';
-    return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(cacheKey(kind, tenant, id), d!, JSON.parse), p ?? null, seq);
+    return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(recordCacheKey(kind, tenant, id), d!, JSON.parse), p ?? null, seq);
   }
 
   async create<T>(record: StoredRecord<T>): Promise<number> {
@@ -130,7 +130,7 @@ export class RedisStore implements Store {
     const items: StoredRecord<T>[] = [];
     for (let i = 0; i < flat.length; i += 6) {
       const id = String(flat[i]);
-      const data = this.decoded.read(cacheKey(kind, tenant, id), String(flat[i + 3]), JSON.parse);
+      const data = this.decoded.read(recordCacheKey(kind, tenant, id), String(flat[i + 3]), JSON.parse);
       items.push(toRecord<T>(kind, tenant, id, String(flat[i + 1]), String(flat[i + 2]), data, (flat[i + 4] as string | null) ?? null, String(flat[i + 5])));
     }
     return { items, total: Number(total) };
@@ -334,8 +334,6 @@ const parseScore = (text: string): number => (text === 'inf' || text === '+inf' 
 const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
-
-const cacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
 
 function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, data: unknown, p: string | null, seq: string): StoredRecord<T> {
   const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: data as T, seq: Number(seq) };

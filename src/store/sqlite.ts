@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { DecodedCache } from './decoded-cache.js';
+import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
@@ -139,7 +139,7 @@ export class SqliteStore implements Store {
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
     const row = this.sql.get.get({ kind, tenant, id }) as Row | undefined;
-    return row && toRecord<T>(kind, tenant, row, this.decoded.decode(cacheKey(kind, tenant, id), row.data, JSON.parse));
+    return row && toRecord<T>(kind, tenant, row, this.decoded.decode(recordCacheKey(kind, tenant, id), row.data, JSON.parse));
   }
 
   async create<T>(record: StoredRecord<T>): Promise<number> {
@@ -165,7 +165,7 @@ export class SqliteStore implements Store {
     const byParent = parentId !== undefined;
     const params = byParent ? { kind, tenant, parentId, offset, limit } : { kind, tenant, offset, limit };
     const { rows, total } = this.readPage(byParent, params);
-    return { items: rows.map((row) => toRecord<T>(kind, tenant, row, this.decoded.read(cacheKey(kind, tenant, row.id), row.data, JSON.parse))), total };
+    return { items: rows.map((row) => toRecord<T>(kind, tenant, row, this.decoded.read(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse))), total };
   }
 
   async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
@@ -223,8 +223,6 @@ export class SqliteStore implements Store {
 const keyOf = (record: StoredRecord): { kind: string; tenant: string; id: string } => ({ kind: record.kind, tenant: record.tenant, id: record.id });
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
-
-const cacheKey = (kind: string, tenant: string, id: string): string => `${kind}\u0000${tenant}\u0000${id}`;
 
 function toRecord<T>(kind: string, tenant: string, row: Row, data: unknown): StoredRecord<T> {
   const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: data as T, seq: row.seq };
