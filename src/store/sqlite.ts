@@ -69,6 +69,24 @@ interface Row {
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
+/** An append waiting for its batch's commit. */
+interface PendingAppend {
+  tenant: string;
+  log: string;
+  data: string;
+  keep: number;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A log's next number and how far it is to be trimmed, while one batch is written. */
+interface LogCursor {
+  tenant: string;
+  name: string;
+  seq: number;
+  below: number;
+}
+
 export interface SqliteStoreOptions {
   wallClock?: () => number;
 }
@@ -87,7 +105,14 @@ export class SqliteStore implements Store {
   private readonly readPage: (byParent: boolean, params: Record<string, unknown>) => { rows: Row[]; total: number };
   private readonly resetIn: (tenant: string | undefined) => void;
   private readonly writeIndexIn: (tenant: string, changes: IndexChange[]) => void;
-  private readonly appendIn: (tenant: string, name: string, data: string, keep: number) => number;
+  private readonly appendIn: Database.Transaction<(batch: PendingAppend[]) => number[]>;
+  /**
+   * Appends not yet written, in call order. Every request appends to the journal, and a commit
+   * each (a WAL write, BEGIN/COMMIT, a MAX lookup and a trim) cost more than the rest of a GET on
+   * this store: appends made in one turn of the event loop are written in one transaction instead.
+   */
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
 
   /** Opens or creates the store at `file` (":memory:" for a throwaway one); throws StoreOpenError. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -122,11 +147,24 @@ export class SqliteStore implements Store {
           else this.sql.indexSet.run({ tenant, name, member, score });
         }
       });
-      this.appendIn = db.transaction((tenant: string, name: string, data: string, keep: number) => {
-        const seq = this.sql.logNext.get({ tenant, name }) as number;
-        this.sql.logInsert.run({ tenant, name, seq, data });
-        this.sql.logTrim.run({ tenant, name, below: seq - keep });
-        return seq;
+      // A batch numbers its entries in call order; each log is looked up and trimmed once. Trimming
+      // to the highest `seq - keep` of the batch removes exactly what appending one by one would have.
+      this.appendIn = db.transaction((batch: PendingAppend[]) => {
+        const cursors = new Map<string, Map<string, LogCursor>>();
+        const seqs = batch.map(({ tenant, log: name, data, keep }) => {
+          let byName = cursors.get(tenant);
+          if (!byName) cursors.set(tenant, (byName = new Map()));
+          let cursor = byName.get(name);
+          if (!cursor) byName.set(name, (cursor = { tenant, name, seq: (this.sql.logNext.get({ tenant, name }) as number) - 1, below: 0 }));
+          const seq = ++cursor.seq;
+          this.sql.logInsert.run({ tenant, name, seq, data });
+          cursor.below = Math.max(cursor.below, seq - keep);
+          return seq;
+        });
+        for (const byName of cursors.values()) {
+          for (const { tenant, name, below } of byName.values()) if (below > 0) this.sql.logTrim.run({ tenant, name, below });
+        }
+        return seqs;
       });
       this.info = { kind: 'sqlite', location, durable: location !== ':memory:', shared: false, fresh };
     } catch (err) {
@@ -192,11 +230,42 @@ export class SqliteStore implements Store {
     return (range.reverse ? this.sql.indexRangeReverse : this.sql.indexRange).all({ tenant, name: index, min, max, limit, offset }) as IndexMember[];
   }
 
+  /** Resolves once the entry is committed, with the batch it was written in (see `pending`). */
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
-    return this.appendIn(tenant, log, toJson(entry), Math.max(1, keep));
+    if (this.closed) throw new Error(`the SQLite store at ${this.info.location} is closed`);
+    // Serialized now: what is appended is the entry as it is at the call.
+    const data = toJson(entry);
+    return new Promise<number>((resolve, reject) => {
+      this.pending.push({ tenant, log, data, keep: Math.max(1, keep), resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      // setImmediate, not a microtask: it runs after every request read in this turn has appended.
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flushAppends();
+      });
+    });
   }
 
+  /** Writes every pending append in one transaction; a failure rejects each of its callers, never throws. */
+  private flushAppends(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    let seqs: number[];
+    try {
+      // IMMEDIATE: another process appending to this file cannot slip between the MAX and the INSERT.
+      seqs = this.appendIn.immediate(batch);
+    } catch (err) {
+      for (const append of batch) append.reject(err);
+      return;
+    }
+    batch.forEach((append, i) => append.resolve(seqs[i]!));
+  }
+
+  /** Includes appends still pending: they are written first. */
   async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
+    this.flushAppends();
     const rows = this.sql.logRead.all({ tenant, name: log }) as { seq: number; data: string }[];
     return rows.map((row) => ({ seq: row.seq, entry: JSON.parse(row.data) as T }));
   }
@@ -210,12 +279,15 @@ export class SqliteStore implements Store {
   }
 
   async reset(tenant?: string): Promise<void> {
+    // An append called before the reset lands before it, as it would have unbatched.
+    this.flushAppends();
     this.resetIn(tenant);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.flushAppends();
     this.db.close();
   }
 }

@@ -169,3 +169,82 @@ describe('sqlite store on disk', () => {
     db.close();
   });
 });
+
+describe('sqlite store appends', () => {
+  const walBytes = (file: string) => statSync(`${file}-wal`).size;
+
+  it('writes the appends of one turn of the event loop in one commit, numbered in call order', async () => {
+    const file = newFile();
+    const store = new SqliteStore(file);
+    await store.append('t1', 'log', 'warm', 1000);
+    const before = walBytes(file);
+    const seqs = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append('t1', 'log', { i }, 1000)));
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+    // One commit per append would add at least one 4 KiB page to the WAL each: 800 KiB.
+    expect(walBytes(file) - before).toBeLessThan(20 * 4096);
+    expect((await store.readLog('t1', 'log')).map((e) => e.seq)).toEqual([1, ...seqs]);
+    await store.close();
+  });
+
+  it('numbers and trims each log of a batch as if appended one by one', async () => {
+    const store = new SqliteStore(newFile());
+    await store.append('t1', 'a', 'old', 10);
+    const calls = [
+      store.append('t1', 'a', 1, 2),
+      store.append('t2', 'a', 'x', 10),
+      store.append('t1', 'a', 2, 2),
+      store.append('t1', 'b', 'y', 10),
+      store.append('t1', 'a', 3, 2),
+      store.append('t1', 'a', 4, 10),
+    ];
+    expect(await Promise.all(calls)).toEqual([2, 1, 3, 1, 4, 5]);
+    // seq 4 with keep 2 dropped 1 and 2; seq 5's larger keep does not bring them back.
+    expect(await store.readLog('t1', 'a')).toEqual([
+      { seq: 3, entry: 2 },
+      { seq: 4, entry: 3 },
+      { seq: 5, entry: 4 },
+    ]);
+    expect(await store.readLog('t2', 'a')).toEqual([{ seq: 1, entry: 'x' }]);
+    expect(await store.readLog('t1', 'b')).toEqual([{ seq: 1, entry: 'y' }]);
+    await store.close();
+  });
+
+  it('keeps the order of appends not yet written with reads, resets and close', async () => {
+    const file = newFile();
+    const store = new SqliteStore(file);
+    const entry = { n: 1 };
+    const first = store.append('t1', 'log', entry, 10);
+    entry.n = 2;
+    expect(await store.readLog('t1', 'log')).toEqual([{ seq: 1, entry: { n: 1 } }]);
+    const dropped = store.append('t1', 'log', 'before reset', 10);
+    await store.reset('t1');
+    expect(await store.readLog('t1', 'log')).toEqual([]);
+    const kept = store.append('t1', 'log', 'before close', 10);
+    await store.close();
+    expect(await Promise.all([first, dropped, kept])).toEqual([1, 2, 1]);
+    await expect(store.append('t1', 'log', 'after close', 10)).rejects.toThrow(`the SQLite store at ${file} is closed`);
+
+    const reopened = new SqliteStore(file);
+    expect(await reopened.readLog('t1', 'log')).toEqual([{ seq: 1, entry: 'before close' }]);
+    await reopened.close();
+  });
+
+  it('rejects every append of a failed batch, writes none of it, and goes on appending', async () => {
+    const file = newFile();
+    const store = new SqliteStore(file);
+    await store.append('t1', 'log', 'before', 10);
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON logs WHEN NEW.data = '"boom"' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    const batch = [store.append('t1', 'log', 'fine', 10), store.append('t1', 'log', 'boom', 10), store.append('t2', 'log', 'fine', 10)];
+    for (const result of await Promise.allSettled(batch)) expect(result).toMatchObject({ status: 'rejected', reason: { message: 'refused' } });
+    other.exec('DROP TRIGGER refuse');
+    other.close();
+    expect(await store.append('t1', 'log', 'after', 10)).toBe(2);
+    expect(await store.readLog('t1', 'log')).toEqual([
+      { seq: 1, entry: 'before' },
+      { seq: 2, entry: 'after' },
+    ]);
+    expect(await store.readLog('t2', 'log')).toEqual([]);
+    await store.close();
+  });
+});
