@@ -1,149 +1,179 @@
-// The memory store's sorted index and bounded log. An index keeps its members in two parallel
-// arrays sorted by (score, member), so a count up to a score is a binary search and a page is a
-// slice; members mostly arrive in time order, so single inserts land at the end. Writes wait until
-// the next read: a backfill's thousands of pages are then merged once, not once a page.
-import { flat } from './flat-string.js';
+// The memory store's sorted index and bounded log. An index keeps slot numbers (see MemberTable)
+// sorted by (score, member) in a typed array, so a count up to a score is a binary search and a page
+// is a slice; members mostly arrive in time order, so single inserts land at the end. Writes wait
+// until the next read, or until a batch is large: a backfill's thousands of pages are then merged a
+// few times, not once a page, and the waiting changes stay bounded.
+import { MemberTable } from './member-table.js';
 import type { IndexRange, IndexMember } from './store.js';
 
-/** Batches at least this large are merged in one pass: a backfill arrives newest first, and one splice each would be quadratic. */
+/** Batches at least this large are merged in one pass: a backfill arrives newest first, and one move each would be quadratic. */
 const MERGE_AT = 64;
-/** Writes kept waiting for a read, at least; beyond that, half the index. */
+/** Writes kept waiting for a read: at least this many, so a merge's copy is shared by many writes... */
 const PENDING_MIN = 4096;
+/** ...and at most this many, so an index written but never read holds a bounded backlog. */
+const PENDING_MAX = 1 << 16;
+
+interface Change {
+  member: string;
+  score: number | null;
+}
 
 export class SortedIndex {
-  private readonly scores = new Map<string, number>();
-  private keys: number[] = [];
-  private members: string[] = [];
-  private pending: { member: string; score: number | null }[] = [];
+  private readonly members = new MemberTable();
+  /** slot -> score */
+  private scores: Float64Array = new Float64Array(64);
+  /** Slots by (score, member), the first `size` of them. */
+  private order: Int32Array = new Int32Array(64);
+  private size = 0;
+  /** Changes not applied yet, as two arrays: the callers' change objects are not kept alive. */
+  private pendingMembers: string[] = [];
+  private pendingScores: (number | null)[] = [];
 
   /** Applies changes in order (the last one of a member wins) before the next read. */
-  setMany(changes: readonly { member: string; score: number | null }[]): void {
-    for (const change of changes) this.pending.push(change);
-    // An index written but never read must not grow a backlog for ever; merging at half its size keeps the work per write constant.
-    if (this.pending.length >= Math.max(PENDING_MIN, this.keys.length / 2)) this.flush();
+  setMany(changes: readonly Change[]): void {
+    for (const { member, score } of changes) {
+      this.pendingMembers.push(member);
+      this.pendingScores.push(score);
+    }
+    // A quarter of the index between merges keeps the copying per write constant.
+    if (this.pendingMembers.length >= Math.max(PENDING_MIN, Math.min(PENDING_MAX, this.size / 4))) this.flush();
   }
 
   countUpTo(max: number): number {
     this.flush();
-    return upperBound(this.keys, max);
+    return this.scoreBound(max, true);
   }
 
   range({ offset, limit, reverse = false, min, max }: IndexRange): IndexMember[] {
     this.flush();
-    const lo = min === undefined ? 0 : lowerBound(this.keys, min);
-    const hi = max === undefined ? this.keys.length : upperBound(this.keys, max);
+    const lo = min === undefined ? 0 : this.scoreBound(min, false);
+    const hi = max === undefined ? this.size : this.scoreBound(max, true);
     const out: IndexMember[] = [];
     for (let n = offset; n < hi - lo && out.length < limit; n++) {
-      const i = reverse ? hi - 1 - n : lo + n;
-      out.push({ member: this.members[i]!, score: this.keys[i]! });
+      const slot = this.order[reverse ? hi - 1 - n : lo + n]!;
+      out.push({ member: this.members.text(slot), score: this.scores[slot]! });
     }
     return out;
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const changes = this.pending;
-    this.pending = [];
-    if (changes.length < MERGE_AT) for (const { member, score } of changes) this.set(member, score);
-    else this.merge(changes);
+    const members = this.pendingMembers;
+    const scores = this.pendingScores;
+    if (members.length === 0) return;
+    this.pendingMembers = [];
+    this.pendingScores = [];
+    if (members.length < MERGE_AT) for (let i = 0; i < members.length; i++) this.set(members[i]!, scores[i]!);
+    else this.merge(members, scores);
   }
 
   private set(member: string, score: number | null): void {
-    const old = this.scores.get(member);
-    if (old !== undefined) {
-      const at = this.position(old, member);
-      this.keys.splice(at, 1);
-      this.members.splice(at, 1);
-      this.scores.delete(member);
+    let slot = this.members.find(member);
+    if (slot >= 0) {
+      if (this.scores[slot] === score) return;
+      const at = this.position(slot);
+      this.order.copyWithin(at, at + 1, this.size--);
+      if (score === null) return this.members.remove(slot);
+    } else {
+      if (score === null) return;
+      slot = this.addMember(member);
     }
-    if (score === null) return;
-    const stored = flat(member);
-    const at = this.position(score, stored);
-    this.keys.splice(at, 0, score);
-    this.members.splice(at, 0, stored);
-    this.scores.set(stored, score);
+    this.scores[slot] = score;
+    const at = this.position(slot);
+    if (this.size === this.order.length) this.order = grown(this.order, this.size + 1);
+    this.order.copyWithin(at + 1, at, this.size++);
+    this.order[at] = slot;
   }
 
-  private merge(changes: readonly { member: string; score: number | null }[]): void {
+  private merge(members: readonly string[], scores: readonly (number | null)[]): void {
     const last = new Map<string, number | null>();
-    for (const { member, score } of changes) last.set(member, score);
-    const moved = [...last.keys()].filter((member) => this.scores.has(member));
-    if (moved.length > 0) {
-      const gone = new Set(moved);
-      const keys: number[] = [];
-      const members: string[] = [];
-      for (let i = 0; i < this.members.length; i++) {
-        if (gone.has(this.members[i]!)) continue;
-        keys.push(this.keys[i]!);
-        members.push(this.members[i]!);
+    for (let i = 0; i < members.length; i++) last.set(members[i]!, scores[i]!);
+    let dropped: Uint8Array | undefined;
+    const added: number[] = [];
+    for (const [member, score] of last) {
+      let slot = this.members.find(member);
+      if (slot >= 0) {
+        if (this.scores[slot] === score) continue;
+        (dropped ??= new Uint8Array(this.members.capacity))[slot] = 1;
+        // A freed slot may be handed to a later member of this batch: that one is not in the order yet, so dropping the old entry by slot number stays right.
+        if (score === null) {
+          this.members.remove(slot);
+          continue;
+        }
+      } else {
+        if (score === null) continue;
+        slot = this.addMember(member);
       }
-      this.keys = keys;
-      this.members = members;
-      for (const member of moved) this.scores.delete(member);
+      this.scores[slot] = score;
+      added.push(slot);
     }
-    const added = [...last].filter((e): e is [string, number] => e[1] !== null).map(([member, score]) => ({ member: flat(member), score }));
+    if (dropped) {
+      let kept = 0;
+      for (let i = 0; i < this.size; i++) {
+        const slot = this.order[i]!;
+        if (slot >= dropped.length || dropped[slot] === 0) this.order[kept++] = slot;
+      }
+      this.size = kept;
+    }
     if (added.length === 0) return;
-    added.sort((a, b) => compare(a.score, a.member, b.score, b.member));
-    const keys: number[] = new Array(this.keys.length + added.length);
-    const members: string[] = new Array(keys.length);
+    const incoming = Int32Array.from(added).sort((a, b) => this.compare(a, b));
+    const merged = new Int32Array(Math.max(64, (this.size + incoming.length) * 1.25));
     let i = 0;
     let j = 0;
-    for (let k = 0; k < keys.length; k++) {
-      const next = added[j];
-      if (next === undefined || (i < this.keys.length && compare(this.keys[i]!, this.members[i]!, next.score, next.member) < 0)) {
-        keys[k] = this.keys[i]!;
-        members[k] = this.members[i++]!;
-      } else {
-        keys[k] = next.score;
-        members[k] = next.member;
-        this.scores.set(next.member, next.score);
-        j++;
-      }
-    }
-    this.keys = keys;
-    this.members = members;
+    let k = 0;
+    while (i < this.size && j < incoming.length) merged[k++] = this.compare(this.order[i]!, incoming[j]!) < 0 ? this.order[i++]! : incoming[j++]!;
+    while (i < this.size) merged[k++] = this.order[i++]!;
+    while (j < incoming.length) merged[k++] = incoming[j++]!;
+    this.order = merged;
+    this.size = k;
   }
 
-  /** Where (score, member) is or would go. */
-  private position(score: number, member: string): number {
-    let lo = lowerBound(this.keys, score);
-    let hi = upperBound(this.keys, score);
+  private addMember(member: string): number {
+    const slot = this.members.add(member);
+    if (slot >= this.scores.length) {
+      const scores = new Float64Array(this.members.capacity);
+      scores.set(this.scores);
+      this.scores = scores;
+    }
+    return slot;
+  }
+
+  private compare(a: number, b: number): number {
+    const x = this.scores[a]!;
+    const y = this.scores[b]!;
+    if (x !== y) return x < y ? -1 : 1;
+    return this.members.compare(a, b);
+  }
+
+  /** Where the slot's (score, member) is in the order, or would go. */
+  private position(slot: number): number {
+    let lo = 0;
+    let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.members[mid]! < member) lo = mid + 1;
+      if (this.compare(this.order[mid]!, slot) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first position whose score is above `value` (`after`), or not below it. */
+  private scoreBound(value: number, after: boolean): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const score = this.scores[this.order[mid]!]!;
+      if (score < value || (after && score === value)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 }
 
-function compare(scoreA: number, memberA: string, scoreB: number, memberB: string): number {
-  if (scoreA !== scoreB) return scoreA < scoreB ? -1 : 1;
-  return memberA < memberB ? -1 : memberA > memberB ? 1 : 0;
-}
-
-/** Index of the first element not less than `value`. */
-function lowerBound(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element greater than `value`. */
-function upperBound(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function grown(array: Int32Array, atLeast: number): Int32Array {
+  const next = new Int32Array(Math.max(atLeast, array.length * 2));
+  next.set(array);
+  return next;
 }
 
 export class BoundedLog<T> {
