@@ -230,7 +230,7 @@ export class SqliteStore implements Store {
     return (range.reverse ? this.sql.indexRangeReverse : this.sql.indexRange).all({ tenant, name: index, min, max, limit, offset }) as IndexMember[];
   }
 
-  /** Resolves once the entry is committed, with the batch it was written in (see `pending`). */
+  /** Resolves with the entry's seq once the batch it joined is committed (see `pending`). */
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
     if (this.closed) throw new Error(`the SQLite store at ${this.info.location} is closed`);
     // Serialized now: what is appended is the entry as it is at the call.
