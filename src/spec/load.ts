@@ -15,7 +15,7 @@ export interface OpenApiDocument extends JsonObject {
 export const SPECS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'specs');
 
 /** Where `npm run build` puts each spec as JSON (dist/specs); absent when running from src. */
-const PARSED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'specs');
+export const PARSED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'specs');
 
 export function loadSpec(file: string): OpenApiDocument {
   const path = file.includes('/') ? file : resolve(SPECS_DIR, file);
