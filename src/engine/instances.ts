@@ -143,7 +143,7 @@ export class InstanceEngine<A> {
     let offset = options.offset ?? 0;
     for (let chunk = Math.min(MAX_CHUNK, Math.max(1, options.chunk ?? 100)); ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
       const ids = await index.startedNewestFirst(tenant, parentId, { offset, limit: chunk, min: options.min, max: options.max });
-      const records = await Promise.all(ids.map((id) => store.get<InstanceData<A>>(kind, tenant, id)));
+      const records = await store.getMany<InstanceData<A>>(kind, tenant, ids);
       for (const record of records) {
         if (!record || given.has(record.id)) continue;
         given.add(record.id);
@@ -166,7 +166,7 @@ export class InstanceEngine<A> {
     const index = this.requireIndex('inState');
     await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
     const { store, kind } = this.options;
-    const records = await Promise.all((await index.candidates(tenant, parentId, state, at)).map((id) => store.get<InstanceData<A>>(kind, tenant, id)));
+    const records = await store.getMany<InstanceData<A>>(kind, tenant, await index.candidates(tenant, parentId, state, at));
     const views = records.filter((r) => r !== undefined).map((r) => this.view(r, at));
     return views.filter((v) => v.projection.state === state).sort((a, b) => startOrder(b.record) - startOrder(a.record) || (b.record.seq ?? 0) - (a.record.seq ?? 0));
   }

@@ -44,6 +44,14 @@ export class MemoryStore implements Store {
     return row && this.toRecord<T>(kind, tenant, row, true);
   }
 
+  async getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]> {
+    const bucket = this.buckets.get(bucketKey(kind, tenant));
+    return ids.map((id) => {
+      const row = bucket?.get(id);
+      return row && this.toRecord<T>(kind, tenant, row, true);
+    });
+  }
+
   async create<T>(record: StoredRecord<T>): Promise<number> {
     const key = bucketKey(record.kind, record.tenant);
     let bucket = this.buckets.get(key);

@@ -93,7 +93,19 @@ export class RedisStore implements Store {
   }
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const [v, c, d, p, s] = await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), 'v', 'c', 'd', 'p', 's'));
+    return this.fromFields<T>(kind, tenant, id, await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), ...FIELDS)));
+  }
+
+  async getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]> {
+    if (ids.length <= 1) return Promise.all(ids.map((id) => this.get<T>(kind, tenant, id)));
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.recordKey(kind, tenant, id), ...FIELDS);
+    const replies = await this.io(pipeline.exec().then(firstError));
+    return Promise.all(replies.map(([, fields], i) => this.fromFields<T>(kind, tenant, ids[i]!, fields as (string | null)[])));
+  }
+
+  /** A record from its hash's fields (FIELDS, in order); undefined when there is no such hash. */
+  private async fromFields<T>(kind: string, tenant: string, id: string, [v, c, d, p, s]: (string | null)[]): Promise<StoredRecord<T> | undefined> {
     if (v === null || v === undefined) return undefined;
     // A record written before the hash kept its seq: the kind index scores ids by it.
     const seq = s ?? (await this.io(this.redis.zscore(this.kindIndex(kind, tenant), id))) ?? '0';
@@ -313,6 +325,9 @@ function unavailable(location: string) {
       throw err instanceof Error && err.name !== 'ReplyError' ? new StoreUnavailable(location, err) : err;
     });
 }
+
+/** A record hash's fields: version, createdAt, data, parent, seq. */
+const FIELDS = ['v', 'c', 'd', 'p', 's'] as const;
 
 /** A MULTI's or a pipeline's results, or the first of its commands' errors thrown. */
 function firstError<R extends [Error | null, unknown][] | null>(results: R): NonNullable<R> {

@@ -83,6 +83,12 @@ export interface Store {
    * object another reader got: build a new one to write (`{ ...record, data: { ... } }`).
    */
   get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined>;
+  /**
+   * Several records at once, in the order of `ids` (undefined where there is none), as `get` gives
+   * each: a page of a list read from an index. SQLite reads them in one snapshot, Redis in one
+   * round trip.
+   */
+  getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]>;
   /** Inserts a new record (version 1) and returns its `seq`; throws DuplicateRecordError when the id is taken. */
   create<T>(record: StoredRecord<T>): Promise<number>;
   /** Replaces the record only if its stored version is still `expectedVersion`; false otherwise. */

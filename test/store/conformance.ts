@@ -45,6 +45,21 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect(await store.get('test.thing', 't1', 'a')).toMatchObject({ id: 'a', version: 1, data: { id: 'a' } });
     });
 
+    it('reads several records at once, in the order asked, as get reads each', async () => {
+      const store = await makeStore();
+      await store.create(rec('a', { parentId: 'p' }));
+      await store.create(rec('b', { data: { n: 2 } }));
+      await store.create(rec('c', { tenant: 't2' }));
+      const [b, missing, a, again, other] = await store.getMany<{ id?: string; n?: number }>('test.thing', 't1', ['b', 'none', 'a', 'b', 'c']);
+      expect([b?.id, missing, a?.id, again?.id, other]).toEqual(['b', undefined, 'a', 'b', undefined]);
+      expect(a).toEqual(await store.get('test.thing', 't1', 'a'));
+      expect(b).toEqual(await store.get('test.thing', 't1', 'b'));
+      expect(await store.getMany('test.thing', 't1', [])).toEqual([]);
+      expect(await store.getMany('test.thing', 't2', ['c'])).toEqual([await store.get('test.thing', 't2', 'c')]);
+      expect(await store.update(rec('a', { data: { n: 9 } }), 1)).toBe(true);
+      expect((await store.getMany('test.thing', 't1', ['a', 'b']))[0]).toMatchObject({ version: 2, data: { n: 9 }, parentId: 'p' });
+    });
+
     it('refuses to create an id twice', async () => {
       const store = await makeStore();
       await store.create(rec('a'));

@@ -19,6 +19,7 @@ function countingStore() {
       return result;
     }) as unknown as F;
   store.get = counted(store.get, (r) => (r ? 1 : 0), (kind) => kind);
+  store.getMany = counted(store.getMany, (r) => r.filter(Boolean).length, (kind) => kind);
   store.list = counted(store.list, (r) => r.items.length, (q) => q.kind);
   store.scan = counted(store.scan, (r) => r.length, (kind) => kind);
   return { store: store as Store, read };
