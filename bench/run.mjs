@@ -78,10 +78,10 @@ try {
       const planned = size <= 1000 ? WORKLOADS : store !== 'memory' ? LARGE_READS : size <= 100_000 ? LARGE_WORKLOADS : HUGE_WORKLOADS;
       // A profile of one workload is readable; of all of them it is mostly lists.
       const workloads = opt.workloads ? planned.filter((w) => opt.workloads.split(',').includes(w)) : planned;
-      // The GET target's express is measured again just before and after flowtwin's GET row: on a
-      // shared host a baseline taken minutes earlier moves by 10-25%, and the ratio with it.
-      const beside = store === 'memory' && size === sizes[0] ? () => expressGet(bodyFile) : undefined;
-      rows.push(...(await flowtwinRuns(store, size, workloads, redis, beside)));
+      // The GET target compares flowtwin with express in alternating short runs (pairedGet): on a
+      // shared host a baseline taken minutes, or even seconds, earlier moves by 10-50%.
+      const paired = store === 'memory' && size === sizes[0] ? (url) => pairedGet(bodyFile, url) : undefined;
+      rows.push(...(await flowtwinRuns(store, size, workloads, redis, paired)));
     }
   }
   await redis?.stop();
@@ -136,21 +136,24 @@ function baselines() {
   return list;
 }
 
-/** Bare express's GET req/s, measured now in a process of its own. */
-async function expressGet(bodyFile) {
+/** Runs of bare express and of flowtwin (at `url`) alternating, each pair seconds apart: their GET req/s. */
+async function pairedGet(bodyFile, url) {
   const [, args, ready] = baselines().find(([name]) => name === 'express');
   const port = await freePort();
   const server = await startChild(process.execPath, args(bodyFile, String(port)), { port, ready, env });
+  const each = { duration: Math.max(1, Math.floor(duration / 2)), connections };
   try {
-    await drive(server.url, [get], { duration: Math.min(1, duration), connections });
-    return (await drive(server.url, [get], { duration, connections })).rps;
+    await drive(server.url, [get], { duration: 1, connections });
+    const pairs = [];
+    for (let i = 0; i < (opt.smoke ? 2 : 4); i++) pairs.push({ express: (await drive(server.url, [get], each)).rps, flowtwin: (await drive(url, [get], each)).rps });
+    return pairs;
   } finally {
     await server.stop();
   }
 }
 
-/** `beside`, when given, measures bare express just before and just after the GET workload. */
-async function flowtwinRuns(store, size, workloads, redis, beside) {
+/** `paired`, when given, measures the GET workload against express in alternating runs after it. */
+async function flowtwinRuns(store, size, workloads, redis, paired) {
   const spec = store === 'memory' ? 'memory' : store === 'sqlite' ? `sqlite:${join(work, `bench-${size}.db`)}` : `${redis.url}?prefix=bench-${size}-${Date.now()}:`;
   const port = await freePort();
   const prof = opt.profile ? ['--cpu-prof', '--cpu-prof-dir', opt.profile, '--cpu-prof-name', `flowtwin-${store}-${size}.cpuprofile`] : [];
@@ -169,11 +172,10 @@ async function flowtwinRuns(store, size, workloads, redis, beside) {
         // Cancels outrunning the pool answer 400 (already canceled) and show as non-2xx.
         pool = await createPool(server.url, executeLong, Math.min(60_000, Math.ceil(executeRps * duration * 3) + 1000), connections);
       }
-      const besideExpress = beside && workload === 'get' ? [await beside()] : undefined;
       const r = await drive(server.url, requestsFor(workload, pool), { duration, connections: connectionsFor(workload, connections) });
-      if (besideExpress) besideExpress.push(await beside());
+      const pairs = paired && workload === 'get' ? await paired(server.url) : undefined;
       if (workload === 'execute') executeRps = r.rps;
-      out.push({ server: 'flowtwin', store, size, workload, ...r, rssMb: server.rssMb(), ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}), ...(besideExpress ? { besideExpress } : {}) });
+      out.push({ server: 'flowtwin', store, size, workload, ...r, rssMb: server.rssMb(), ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}), ...(pairs ? { pairs } : {}) });
       log(`flowtwin ${store} ${size} ${workload}: ${Math.round(r.rps)} req/s p50 ${r.p50} ms`);
     }
     const resetStart = performance.now();
