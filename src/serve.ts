@@ -54,7 +54,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningFlowtwin
   const controlTokenGenerated = given === undefined && !isLoopbackHost(host);
   const controlToken = controlTokenGenerated ? generateControlToken() : given || undefined;
   const flowtwin = await createFlowtwin({ ...rest, ...(controlToken !== undefined ? { controlToken } : {}) });
-  const server = createServer({ maxHeaderSize }, flowtwin.app);
+  const server = createServer({ maxHeaderSize }, flowtwin.handler);
   const url = await listen(server, options.port ?? 4010, host);
   const stop = async (): Promise<void> => {
     await drain(server);

@@ -1,6 +1,6 @@
 // Reads a request body as bytes with a size limit, through body-parser (shipped with express),
 // which also handles gzip/deflate and a lying Content-Length.
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 
 export class PayloadTooLarge extends Error {}
@@ -8,7 +8,7 @@ export class UnreadableBody extends Error {}
 
 export function bodyReader(limitBytes: number) {
   const parse = express.raw({ type: () => true, limit: limitBytes, inflate: true });
-  return (req: Request, res: Response): Promise<Buffer | undefined> =>
+  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<Buffer | undefined> =>
     new Promise((resolve, reject) => {
       parse(req, res, (err?: unknown) => {
         if (!err) return resolve(Buffer.isBuffer(req.body) ? req.body : undefined);

@@ -1,12 +1,12 @@
 // Writes a Reply and, when asked, checks it against the operation's declared responses first.
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { OperationSpec } from '../spec/operations.js';
 import { validateResponse, type ResponseViolation } from '../spec/validate-response.js';
 import type { Reply } from '../vendors/vendor.js';
 
 export type ViolationListener = (violation: ResponseViolation & { method: string; path: string }) => void;
 
-export function writeReply(res: Response, reply: Reply): void {
+export function writeReply(res: ServerResponse, reply: Reply): void {
   // node's own setter: express's res.status re-checks a number that every Reply already has right.
   res.statusCode = reply.status;
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
@@ -19,9 +19,9 @@ export function writeReply(res: Response, reply: Reply): void {
 }
 
 /** Announces the whole body, sends half of it, and cuts the connection (a truncated-body fault). */
-export function writeTruncated(res: Response, reply: Reply): void {
+export function writeTruncated(res: ServerResponse, reply: Reply): void {
   const text = JSON.stringify(reply.body ?? {});
-  res.status(reply.status);
+  res.statusCode = reply.status;
   if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   res.setHeader('content-type', reply.contentType ?? 'application/json');
   res.setHeader('content-length', Buffer.byteLength(text));

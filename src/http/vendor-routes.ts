@@ -1,7 +1,9 @@
 // One vendor's routes: a dispatcher that finds the spec operation for a request (RouteTable) and
 // runs the same pipeline for each (auth -> read body -> validate against the spec -> handler ->
-// reply), or answers the vendor's own 404/405 for anything else under its path prefixes.
-import type { Request, Response } from 'express';
+// reply), or answers the vendor's own 404/405 for anything else under its path prefixes. It works on
+// node's own request and response (express's are those too), so a server can call it before express.
+import type { IncomingMessage as Request, ServerResponse as Response } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
@@ -51,7 +53,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   async function admit(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Caller<unknown> | Reply> {
     const body = op.requestBody ? await readBody(req, res) : undefined;
     trace.body = body;
-    const caller = await vendor.authenticate(op, { method: req.method, path: trace.path, query: trace.query, headers: req.headers, body });
+    const caller = await vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers, body });
     if (isReply(caller)) return caller;
     trace.tenant = caller.tenant;
     const rate = await options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
@@ -85,7 +87,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
       vendor: vendor.name,
       operationId: op.operationId,
       ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
-      method: req.method,
+      method: req.method!,
       path: trace.path,
       params: trace.params,
       query: trace.query,
@@ -118,7 +120,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     }
     const raw = isReply(admitted) ? admitted : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err));
     const reply = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
-    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
+    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
     await journal(op, req, trace, startedAt, started, reply);
     if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);
   }
@@ -126,10 +128,10 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   /** A path parameter that does not decode (a malformed %-escape) is a bad parameter, in the vendor's words. */
   async function malformed(op: OperationSpec, req: Request, res: Response, trace: Trace, name: string): Promise<void> {
     // Credentials are still checked first, as on every other request.
-    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method, path: trace.path, query: trace.query, headers: req.headers })).catch((e: unknown) => vendor.mapError(op, e));
+    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers })).catch((e: unknown) => vendor.mapError(op, e));
     const raw = isReply(caller) ? caller : vendor.rejectRequest(op, { location: 'path', name, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${name} is not a valid percent-encoded value` });
     const reply = finalize(raw);
-    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method, req.originalUrl);
+    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
     writeReply(res, reply);
   }
 
@@ -147,19 +149,27 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     if (!res.headersSent) writeReply(res, finalize(failure(op, err)));
   };
   return (req, res) => {
-    const path = req.path;
+    const { path, search } = splitTarget(req.url ?? '/');
     if (!owns(path)) return false;
-    const found = table.match(req.method, path);
+    const found = table.match(req.method!, path);
     if (!found) {
       fallback(path, res);
       return true;
     }
-    // express 5 parses the query again on every read of req.query: once is enough.
-    const trace: Trace = { path, query: req.query as Record<string, string | string[]>, params: found.params ?? {} };
+    // As express's "simple" query parser reads it (express 5 parses again on every read of req.query).
+    const trace: Trace = { path, query: search === undefined ? {} : (parseQuery(search) as Record<string, string | string[]>), params: found.params ?? {} };
     const work = found.params ? handle(found.op, req, res, trace) : malformed(found.op, req, res, trace, found.badParam);
     work.catch(answer(found.op, res));
     return true;
   };
+}
+
+/** A request target's path and query, as express's req.path reads them (a fragment, which no client should send, is cut). */
+function splitTarget(target: string): { path: string; search: string | undefined } {
+  const hash = target.indexOf('#');
+  const url = hash < 0 ? target : target.slice(0, hash);
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, search: undefined } : { path: url.slice(0, q), search: url.slice(q + 1) };
 }
 
 function parseJson(body: Buffer | undefined): unknown {

@@ -107,7 +107,7 @@ export async function interceptVendors(options: InterceptOptions = {}): Promise<
     throw err;
   }
 
-  const http = memoryHttp(flowtwin.app);
+  const http = memoryHttp(flowtwin.handler);
   // One scope under a name no request can have, which nock's filteringScope lends to every vendor
   // origin. Removing its interceptors then leaves nothing that matches a vendor host: the host is
   // back to the network rules (a RegExp scope would keep answering 501 "no match" until cleanAll).

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { DD_KEYS, testFlowtwin, workflowBody } from '../support/flowtwin.js';
 import { conforms } from './control-spec.js';
@@ -48,7 +49,7 @@ describe('control plane: faults', () => {
   it('cuts a body short after announcing its full length', async () => {
     const ft = await withRun();
     await addFault(ft, { operation: 'GetWorkflowInstance', truncate: true });
-    const server = ft.app.listen(0);
+    const server = createServer(ft.handler).listen(0);
     try {
       const port = (server.address() as { port: number }).port;
       const res = await fetch(`http://127.0.0.1:${port}${ft.path}`, { headers: DD_KEYS });

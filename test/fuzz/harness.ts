@@ -97,7 +97,7 @@ export async function startFuzzServer(options: FlowtwinOptions = {}): Promise<Fu
     ...options,
   });
   flowtwin.clock.freeze();
-  const server = http.createServer(flowtwin.app);
+  const server = http.createServer(flowtwin.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const tally = new Map<string, number>();

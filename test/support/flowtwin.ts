@@ -24,7 +24,7 @@ export async function testFlowtwin(options: FlowtwinOptions = {}) {
     ...options,
   });
   flowtwin.clock.freeze();
-  return { ...flowtwin, http: supertest(flowtwin.app) };
+  return { ...flowtwin, http: supertest(flowtwin.handler) };
 }
 
 /** A small valid workflow: API trigger -> Sleep(durationSeconds) -> Notify. */
