@@ -5,9 +5,11 @@
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { PARSED_DIR, SPECS_DIR } from './load.js';
+
+// ajv is loaded only to compile (no build) or to write the build's validator.
+const require = createRequire(import.meta.url);
 
 export class FixtureError extends Error {}
 
@@ -30,7 +32,7 @@ export function checkFixtures(doc: unknown): Record<string, unknown> {
 export function loadFixturesValidator(dir: string): ValidateFunction {
   const prebuilt = resolve(dir, PREBUILT_VALIDATOR);
   try {
-    if (statSync(prebuilt).mtimeMs >= statSync(resolve(SPECS_DIR, SCHEMA)).mtimeMs) return createRequire(import.meta.url)(prebuilt) as ValidateFunction;
+    if (statSync(prebuilt).mtimeMs >= statSync(resolve(SPECS_DIR, SCHEMA)).mtimeMs) return require(prebuilt) as ValidateFunction;
   } catch {
     // Not built (running from src): compile below.
   }
@@ -40,6 +42,7 @@ export function loadFixturesValidator(dir: string): ValidateFunction {
 /** The validator as standalone CommonJS source, for the build to write into dist/specs. */
 export function fixturesValidatorSource(): string {
   const ajv = newAjv(true);
+  const standaloneCode = require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js');
   return standaloneCode.default(ajv, ajv.compile(readSchema()));
 }
 
@@ -48,6 +51,9 @@ function compile(): ValidateFunction {
 }
 
 // validateSchema off: the schema is ours and tested; checking it against the meta-schema doubled the compile.
-const newAjv = (source: boolean): Ajv2020 => new Ajv2020({ allErrors: false, validateSchema: false, code: { source } });
+const newAjv = (source: boolean): Ajv2020 => {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return new Ajv({ allErrors: false, validateSchema: false, code: { source } });
+};
 
 const readSchema = (): object => JSON.parse(readFileSync(resolve(SPECS_DIR, SCHEMA), 'utf8')) as object;

@@ -2,12 +2,13 @@
 // responses. Routing, request validation, response validation and the contract suite all use this
 // one compiled form. Each validator is compiled by ajv on its first use: compiling all of them up
 // front was most of flowtwin's start-up, and a process rarely uses more than a few operations.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+// ajv itself (87 modules) is loaded, and given the spec, on the first compile too: a start that
+// only answers its health check never needs it.
+import { createRequire } from 'node:module';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import type { JsonObject, OpenApiDocument } from './load.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+const require = createRequire(import.meta.url);
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -60,11 +61,18 @@ const sharedAjv: { strict?: Ajv2020; coercing?: Ajv2020 } = {};
 
 export function compileSpec(document: OpenApiDocument): CompiledSpec {
   const key = `spec${++counter}`;
-  // Two ajv instances for every spec: each new instance costs its own set-up of the 2020 vocabulary.
-  const strictAjv = (sharedAjv.strict ??= newAjv(false));
-  const coercingAjv = (sharedAjv.coercing ??= newAjv('array'));
-  strictAjv.addSchema(document, key);
-  coercingAjv.addSchema(document, key);
+  const withSpec = (which: keyof typeof sharedAjv, coerceTypes: false | 'array'): (() => Ajv2020) => {
+    let ready: Ajv2020 | undefined;
+    return () => {
+      if (ready) return ready;
+      // Two ajv instances for every spec: each new instance costs its own set-up of the 2020 vocabulary.
+      ready = sharedAjv[which] ??= newAjv(coerceTypes);
+      ready.addSchema(document, key);
+      return ready;
+    };
+  };
+  const strictAjv = withSpec('strict', false);
+  const coercingAjv = withSpec('coercing', 'array');
   const ref = (pointer: string): JsonObject => ({ $ref: `${key}#${pointer}` });
 
   const operations: OperationSpec[] = [];
@@ -82,7 +90,7 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
         name: p.value.name as string,
         in: p.value.in as ParameterSpec['in'],
         required: p.value.required === true,
-        validate: lazily(() => coercingAjv.compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } })),
+        validate: lazily(() => coercingAjv().compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } })),
       }));
       const { pattern, names } = pathMatcher(path);
       operations.push({
@@ -101,7 +109,7 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
   return { document, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };
 }
 
-function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: Ajv2020, ref: (p: string) => JsonObject): BodySpec | undefined {
+function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: () => Ajv2020, ref: (p: string) => JsonObject): BodySpec | undefined {
   if (!op.requestBody) return undefined;
   const body = resolve(doc, op.requestBody, `${opPointer}/requestBody`);
   const content = (body.value.content ?? {}) as Record<string, JsonObject>;
@@ -111,11 +119,11 @@ function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, aj
   return {
     required: body.value.required === true,
     mediaTypes,
-    validate: lazily(() => ajv.compile(schemaPointer ? ref(schemaPointer) : {})),
+    validate: lazily(() => ajv().compile(schemaPointer ? ref(schemaPointer) : {})),
   };
 }
 
-function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: Ajv2020, ref: (p: string) => JsonObject): Map<string, ResponseSpec> {
+function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: () => Ajv2020, ref: (p: string) => JsonObject): Map<string, ResponseSpec> {
   const out = new Map<string, ResponseSpec>();
   for (const [status, raw] of Object.entries((op.responses ?? {}) as JsonObject)) {
     const response = resolve(doc, raw, `${opPointer}/responses/${escapePointer(status)}`);
@@ -126,7 +134,7 @@ function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: strin
       if (!media.schema) continue;
       const pointer = `${response.pointer}/content/${escapePointer(mediaType)}/schema`;
       schemas.set(mediaType, pointer);
-      validators.set(mediaType, lazily(() => ajv.compile(ref(pointer))));
+      validators.set(mediaType, lazily(() => ajv().compile(ref(pointer))));
     }
     out.set(status, { status, mediaTypes: Object.keys(content), validators, schemas });
   }
@@ -189,8 +197,10 @@ function lazily(compile: () => ValidateFunction): ValidateFunction {
 function newAjv(coerceTypes: false | 'array'): Ajv2020 {
   // validateSchema off: checking each spec against the JSON Schema meta-schema cost a compile of the
   // meta-schema per instance at start-up; the specs are linted (npm run lint:spec) and tested instead.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes, useDefaults: false, validateFormats: true, validateSchema: false });
-  addFormats(ajv);
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const formats = require('ajv-formats') as { default: (ajv: Ajv2020) => void };
+  const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes, useDefaults: false, validateFormats: true, validateSchema: false });
+  formats.default(ajv);
   return ajv;
 }
 

@@ -26,7 +26,7 @@ it('prints and saves a row with numbers for every baseline and every workload', 
   // --from src: the children run the sources through tsx, so the test needs no build.
   const run = spawnSync(process.execPath, ['bench/run.mjs', '--smoke', '--duration', '1', '--from', 'src', '--json', json], { encoding: 'utf8', timeout: 170_000 });
   expect(run.status, run.stderr).toBe(0);
-  const result = JSON.parse(readFileSync(json, 'utf8')) as { rows: Row[]; startupMs: number; resetMs: number };
+  const result = JSON.parse(readFileSync(json, 'utf8')) as { rows: Row[]; startupMs: number; firstAnswerMs: number; resetMs: number };
 
   const names = result.rows.map((r) => `${r.server} ${r.workload}`);
   expect(names).toEqual(expect.arrayContaining(['node:http get', 'express get', 'flowtwin get', 'flowtwin execute', 'flowtwin list', 'flowtwin list-1c', 'flowtwin cancel', 'flowtwin sm-list', 'flowtwin sm-list-1c', 'flowtwin mixed']));
@@ -45,5 +45,6 @@ it('prints and saves a row with numbers for every baseline and every workload', 
   expect(pairs).toHaveLength(2);
   for (const pair of pairs!) expect(Math.min(pair.express, pair.flowtwin)).toBeGreaterThan(0);
   expect(result.startupMs).toBeGreaterThan(0);
+  expect(result.firstAnswerMs).toBeGreaterThan(result.startupMs);
   expect(result.resetMs).toBeGreaterThan(0);
 }, 180_000);
