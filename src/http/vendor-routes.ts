@@ -166,6 +166,11 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
 
 /** A request target's path and query, as express's req.path reads them (a fragment, which no client should send, is cut). */
 function splitTarget(target: string): { path: string; search: string | undefined } {
+  // The absolute form ("http://host/path") that a client configured with flowtwin as its HTTP proxy sends.
+  if (!target.startsWith('/') && URL.canParse(target)) {
+    const url = new URL(target);
+    return { path: url.pathname, search: url.search === '' ? undefined : url.search.slice(1) };
+  }
   const hash = target.indexOf('#');
   const url = hash < 0 ? target : target.slice(0, hash);
   const q = url.indexOf('?');

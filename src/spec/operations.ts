@@ -66,9 +66,9 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
     return () => {
       if (ready) return ready;
       // Two ajv instances for every spec: each new instance costs its own set-up of the 2020 vocabulary.
-      ready = sharedAjv[which] ??= newAjv(coerceTypes);
-      ready.addSchema(document, key);
-      return ready;
+      const ajv = (sharedAjv[which] ??= newAjv(coerceTypes));
+      ajv.addSchema(document, key);
+      return (ready = ajv);
     };
   };
   const strictAjv = withSpec('strict', false);

@@ -1,5 +1,7 @@
 // createFlowtwin gives the same routes twice: `handler` (node's listener, vendor requests answered
 // before express) and `app` (an express app to mount). Both must answer alike.
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { DD_KEYS, testFlowtwin, workflowBody } from '../support/flowtwin.js';
@@ -36,5 +38,28 @@ describe('the node handler and the express app', () => {
       { query: {}, status: 403 },
       { query: {}, status: 403 },
     ]);
+  });
+
+  it('answers a request in absolute form, as a client using flowtwin as its HTTP proxy sends it', async () => {
+    const ft = await testFlowtwin();
+    const server = createServer(ft.handler).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: 'http://api.datadoghq.com/api/v2/workflows?page%5Bsize%5D=1', headers: DD_KEYS }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ data: [], meta: { page: { totalCount: 0 } } });
+      expect((await ft.journal.query({ operation: 'ListWorkflows' }))[0]).toMatchObject({ path: '/api/v2/workflows', query: { 'page[size]': '1' } });
+    } finally {
+      server.close();
+    }
   });
 });
