@@ -179,13 +179,18 @@ export class SqliteStore implements Store {
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
     const row = this.sql.get.get({ kind, tenant, id }) as Row | undefined;
-    return row && toRecord<T>(kind, tenant, row, this.decoded.decode(recordCacheKey(kind, tenant, id), row.data, JSON.parse));
+    return row && this.decodedRecord<T>(kind, tenant, row);
   }
 
   async getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]> {
     // One transaction: in WAL mode starting a read is most of a lookup's cost, and it is paid once.
     const rows = ids.length > 1 ? this.readMany(kind, tenant, ids) : ids.map((id) => this.sql.get.get({ kind, tenant, id }) as Row | undefined);
-    return rows.map((row, i) => row && toRecord<T>(kind, tenant, row, this.decoded.decode(recordCacheKey(kind, tenant, ids[i]!), row.data, JSON.parse)));
+    return rows.map((row) => row && this.decodedRecord<T>(kind, tenant, row));
+  }
+
+  /** A row read singly (get, getMany), its data kept decoded for the next reader. */
+  private decodedRecord<T>(kind: string, tenant: string, row: Row): StoredRecord<T> {
+    return toRecord<T>(kind, tenant, row, this.decoded.decode(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse));
   }
 
   async create<T>(record: StoredRecord<T>): Promise<number> {
