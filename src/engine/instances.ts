@@ -6,7 +6,7 @@ import { IllegalOperation, InstanceLimitReached, InstanceNotFound, UnknownOperat
 import type { Outcome, Plan, PlanChange } from './plan.js';
 import { project, STEER, type OperationEvent, type Projection } from './project.js';
 import type { StateMachine } from './state-machine.js';
-import { StateIndex, type Backfill, type IndexedInstance } from './state-index.js';
+import { StateIndex, type Backfill, type IndexDifference, type IndexedInstance } from './state-index.js';
 import type { TenantIndex } from './tenant-index.js';
 
 export interface InstanceData<A> {
@@ -80,20 +80,19 @@ export class InstanceEngine<A> {
       version: 1,
       data: { plan, operations: [], attrs },
     };
-    const seq = await store.create(record);
-    await this.index?.write(indexed({ ...record, seq }));
+    // The tenant is listed first: a crash in between leaves a tenant with nothing to list, never an instance no listing finds.
     await this.options.tenants?.add(kind, tenant);
+    const seq = await store.create(record, this.index?.changesFor(indexed(record)));
     this.options.onWrite?.(record, true);
-    return this.view(record);
+    return this.view({ ...record, seq });
   }
 
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
     // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
     if (this.options.maxInstancesPerTenant !== undefined) await this.countOne(record.tenant);
-    const seq = await this.options.store.create(record);
-    await this.index?.write(indexed({ ...record, seq }));
     await this.options.tenants?.add(this.options.kind, record.tenant);
+    await this.options.store.create(record, this.index?.changesFor(indexed({ ...record, seq: undefined })));
     this.options.onWrite?.(record, false);
   }
 
@@ -199,17 +198,36 @@ export class InstanceEngine<A> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const record = await store.get<InstanceData<A>>(kind, tenant, id);
       if (!record) throw new InstanceNotFound(id);
-      const at = clock.now(tenant);
+      // Never before what the record already holds: a replica whose clock lags cannot put an
+      // operation before the run's start or before an operation another replica stored.
+      const at = Math.max(clock.now(tenant), lastEventAt(record));
       const current = project({ createdAt: record.createdAt, ...record.data }, machine, at);
       if (!allowed(current.state)) throw new IllegalOperation(id, name, current.state);
       const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event(at)] } };
-      if (await store.update(next, record.version)) {
-        await this.index?.write(indexed(next), indexed(record));
+      if (await store.update(next, record.version, this.index?.changesFor(indexed(next), indexed(record)))) {
         this.options.onWrite?.(next, false);
         return this.view({ ...next, version: record.version + 1 }, at);
       }
     }
     throw new WriteConflict(id);
+  }
+
+  /**
+   * Recomputes a tenant's state indexes from its records and returns where they differ; with
+   * `repair`, makes them match. Nothing to check for a kind without indexes.
+   */
+  async checkIndexes(tenant: string, repair = false): Promise<IndexDifference[]> {
+    if (!this.index) return [];
+    const byParent = new Map<string, IndexedInstance[]>();
+    for (const record of await this.options.store.scan<InstanceData<A>>(this.options.kind, tenant)) {
+      if (record.parentId === undefined) continue;
+      let list = byParent.get(record.parentId);
+      if (!list) byParent.set(record.parentId, (list = []));
+      list.push(indexed(record));
+    }
+    const differences: IndexDifference[] = [];
+    for (const [parentId, instances] of byParent) differences.push(...(await this.index.check(tenant, parentId, instances, repair)));
+    return differences;
   }
 
   private requireIndex(what: string): StateIndex {
@@ -238,6 +256,9 @@ export class InstanceEngine<A> {
     return { record, projection: project({ createdAt: record.createdAt, ...record.data }, this.options.machine, now) };
   }
 }
+
+/** When the latest thing stored of an instance happened: its start or its last operation. */
+const lastEventAt = (record: InstanceRecord<unknown>): number => record.data.operations.reduce((latest, op) => Math.max(latest, op.at), record.createdAt);
 
 /** The start index's score: the whole millisecond a timestamp shows. */
 const startOrder = (record: StoredRecord<unknown>): number => Math.trunc(record.createdAt);

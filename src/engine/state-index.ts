@@ -6,7 +6,7 @@
 // With `starts`, a parent's instances are also indexed by start time, so a page newest first is read
 // without loading the others, and each visit to a state that never ends (a hang, a failure not
 // retried) is kept by its entry time: the instances in S at t are then found among few entries.
-import type { IndexChange, IndexRange, Store } from '../store/store.js';
+import { SEQ_DIGITS, seqMember, type IndexChange, type IndexRange, type Store } from '../store/store.js';
 import { project, type InstanceHistory } from './project.js';
 import type { StateMachine } from './state-machine.js';
 
@@ -17,6 +17,16 @@ export interface IndexedInstance {
   history: InstanceHistory;
   /** The store's insertion number; orders instances that started in the same millisecond. */
   seq?: number | undefined;
+}
+
+/** One index entry that is not what the records imply: `stored` or `expected` null when absent. */
+export interface IndexDifference {
+  tenant: string;
+  parentId: string;
+  index: string;
+  member: string;
+  stored: number | null;
+  expected: number | null;
 }
 
 /** A parent's instances a page at a time, newest first, and one instance as it is now. */
@@ -35,8 +45,6 @@ const BACKFILL_PAGE = 1000;
 const BUILT = '@built';
 /** A parent indexed before starts were has no start entries: its own marker makes it backfill once more. */
 const BUILT_WITH_STARTS = '@built+starts';
-/** Wide enough for any seq (2^53 has 16 digits), so members sort as their seq does. */
-const SEQ_DIGITS = 16;
 
 export class StateIndex {
   /** Backfills under way in this process, so concurrent first reads of a parent share one. */
@@ -54,10 +62,13 @@ export class StateIndex {
     this.built = starts ? BUILT_WITH_STARTS : BUILT;
   }
 
-  /** Moves an instance's index entries from its previous timeline (none for a new one) to its current one. */
-  async write(current: IndexedInstance, previous?: IndexedInstance): Promise<void> {
+  /**
+   * The changes that move an instance's index entries from its previous timeline (none for a new
+   * one) to its current one: the caller writes them with the record, in one store step.
+   */
+  changesFor(current: IndexedInstance, previous?: IndexedInstance): IndexChange[] {
     if (current.parentId !== undefined) this.written.get(buildKey(current.tenant, current.parentId))?.add(current.id);
-    await this.store.writeIndex(current.tenant, this.changes(current, previous));
+    return this.changes(current, previous);
   }
 
   /**
@@ -134,6 +145,45 @@ export class StateIndex {
     return [...new Set(members.map((m) => m.member.slice(0, m.member.lastIndexOf('#'))))];
   }
 
+  /**
+   * What a parent's indexes hold that its instances do not imply, and what they lack: recomputed
+   * from `instances` (every one of the parent's, as stored). With `repair`, the indexes are then made
+   * to match. Not atomic with concurrent writes: meant for a store no server is writing to.
+   */
+  async check(tenant: string, parentId: string, instances: readonly IndexedInstance[], repair = false): Promise<IndexDifference[]> {
+    const expected = new Map<string, Map<string, number>>();
+    for (const instance of instances) {
+      for (const { index, member, score } of this.entries(instance).values()) {
+        let members = expected.get(index);
+        if (!members) expected.set(index, (members = new Map()));
+        members.set(member, score!);
+      }
+    }
+    const differences: IndexDifference[] = [];
+    for (const index of this.indexNames(parentId)) {
+      const want = expected.get(index) ?? new Map<string, number>();
+      const have = new Map((await this.store.rangeIndex(tenant, index, { offset: 0, limit: Number.MAX_SAFE_INTEGER })).map((m) => [m.member, m.score]));
+      for (const [member, score] of have) {
+        if (!want.has(member)) differences.push({ tenant, parentId, index, member, stored: score, expected: null });
+      }
+      for (const [member, score] of want) {
+        if (have.get(member) !== score) differences.push({ tenant, parentId, index, member, stored: have.get(member) ?? null, expected: score });
+      }
+    }
+    if (repair) {
+      await this.store.writeIndex(tenant, differences.map((d) => ({ index: d.index, member: d.member, score: d.expected })));
+      await this.markBuilt(tenant, parentId);
+    }
+    return differences;
+  }
+
+  /** Every index a parent's instances can have entries in (not the built marker). */
+  private indexNames(parentId: string): string[] {
+    const kinds = this.starts ? ['in', 'out', 'open'] : ['in', 'out'];
+    const names = this.machine.states.flatMap((state) => kinds.map((k) => this.name(parentId, `${k}:${state}`)));
+    return this.starts ? [...names, this.name(parentId, 'start')] : names;
+  }
+
   private build(tenant: string, parentId: string, backfill: Backfill): Promise<void> {
     const key = buildKey(tenant, parentId);
     let running = this.building.get(key);
@@ -187,10 +237,12 @@ export class StateIndex {
   private entries(instance: IndexedInstance): Map<string, IndexChange> {
     const out = new Map<string, IndexChange>();
     const parent = instance.parentId!;
-    if (this.starts && instance.seq !== undefined) {
-      // Whole milliseconds: what a start timestamp shows, so runs in one millisecond tie, then go by seq.
-      const member = `${String(instance.seq).padStart(SEQ_DIGITS, '0')}${instance.id}`;
-      out.set('start', { index: this.name(parent, 'start'), member, score: Math.trunc(instance.history.createdAt) });
+    if (this.starts) {
+      // Whole milliseconds: what a start timestamp shows, so runs in one millisecond tie, then go by
+      // seq; a record being created has none yet, so the store prefixes it as it assigns one.
+      const score = Math.trunc(instance.history.createdAt);
+      const index = this.name(parent, 'start');
+      out.set('start', instance.seq === undefined ? { index, member: instance.id, score, seqPrefix: true } : { index, member: seqMember(instance.seq, instance.id), score });
     }
     const { transitions } = project(instance.history, this.machine, Infinity);
     transitions.forEach((t, k) => {

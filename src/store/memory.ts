@@ -7,7 +7,7 @@ import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
 import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { flat } from './flat-string.js';
-import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 interface Row {
   id: string;
@@ -52,7 +52,8 @@ export class MemoryStore implements Store {
     });
   }
 
-  async create<T>(record: StoredRecord<T>): Promise<number> {
+  // Nothing awaits between a record and its index changes: one step, as the store contract asks.
+  async create<T>(record: StoredRecord<T>, index: readonly IndexChange[] = []): Promise<number> {
     const key = bucketKey(record.kind, record.tenant);
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
@@ -66,14 +67,16 @@ export class MemoryStore implements Store {
       if (ids) ids.push(id);
       else this.children.set(ckey, [id]);
     }
+    this.applyIndex(record.tenant, withSeq(index, seq));
     return seq;
   }
 
-  async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
+  async update<T>(record: StoredRecord<T>, expectedVersion: number, index: readonly IndexChange[] = []): Promise<boolean> {
     const bucket = this.buckets.get(bucketKey(record.kind, record.tenant));
     const current = bucket?.get(record.id);
     if (!bucket || !current || current.version !== expectedVersion) return false;
     bucket.set(record.id, { id: record.id, seq: current.seq, parentId: current.parentId, createdAt: record.createdAt, version: expectedVersion + 1, json: this.json.encode(record.data) });
+    this.applyIndex(record.tenant, withSeq(index, current.seq));
     return true;
   }
 
@@ -123,6 +126,11 @@ export class MemoryStore implements Store {
   }
 
   async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
+    this.applyIndex(tenant, changes);
+  }
+
+  private applyIndex(tenant: string, changes: readonly IndexChange[]): void {
+    if (changes.length === 0) return;
     const byIndex = new Map<string, IndexChange[]>();
     for (const change of changes) {
       const batch = byIndex.get(change.index);
@@ -184,6 +192,10 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  now(): number {
+    return this.wallClock();
+  }
 
   /** `hot`: a single read, worth keeping decoded; a page or scan would push the hot records out. */
   private toRecord<T>(kind: string, tenant: string, row: Row, hot = false): StoredRecord<T> {

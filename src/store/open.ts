@@ -46,9 +46,9 @@ export async function openStore(spec: string, options: { wallClock?: () => numbe
       return new SqliteStore(parsed.path, options);
     }
     case 'redis': {
-      // Expiry is kept by the Redis server's clock, so a wall clock option has nothing to drive here.
+      // Expiry is kept by the Redis server's clock; the wall clock is what `now()` corrects by it.
       const { RedisStore } = await import('./redis.js');
-      return RedisStore.open(parsed.url, parsed.prefix === undefined ? {} : { prefix: parsed.prefix });
+      return RedisStore.open(parsed.url, { ...(parsed.prefix === undefined ? {} : { prefix: parsed.prefix }), ...(options.wallClock ? { wallClock: options.wallClock } : {}) });
     }
   }
 }

@@ -15,27 +15,59 @@
 //   P t:T:l:<name>      LIST: a bounded log, each item "<seq> <entry JSON>"
 //   P t:T:ls:<name>     the log's sequence
 
-/** KEYS: record, kind index, registry, seq, tenants[, child index]; ARGV: id, createdAt, data, tenant, parentId. Returns the seq, 0 when the id is taken. */
-export const CREATE = `
+/**
+ * Applies a record's index changes inside its create or update script, so both land or neither.
+ * KEYS[first..] are the indexes; from ARGV[arg] on, three values per index: member, score ('' to
+ * remove), '1' when the member is to be prefixed by the record's seq (16 digits, as seqMember does).
+ * Scores were checked by the caller: a script that fails halfway is not rolled back by Redis.
+ */
+const INDEX = `
+local function index(first, arg, seq, registry)
+  for k = first, #KEYS do
+    local a = arg + (k - first) * 3
+    local member = ARGV[a]
+    if ARGV[a + 2] == '1' then member = string.format('%016d', seq) .. member end
+    if ARGV[a + 1] == '' then redis.call('ZREM', KEYS[k], member)
+    else redis.call('ZADD', KEYS[k], ARGV[a + 1], member) end
+    redis.call('ZADD', registry, 'inf', KEYS[k])
+  end
+end
+`;
+
+/**
+ * KEYS: record, kind index, registry, seq, tenants[, child index], indexes...; ARGV: id, createdAt,
+ * data, tenant, parentId, how many of KEYS come before the indexes (5 or 6), then the index changes.
+ * Returns the seq, 0 when the id is taken.
+ */
+export const CREATE = `${INDEX}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local seq = redis.call('INCR', KEYS[4])
 redis.call('HSET', KEYS[1], 'v', 1, 'c', ARGV[2], 'd', ARGV[3], 's', seq)
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('ZADD', KEYS[3], 'inf', KEYS[1], 'inf', KEYS[2])
-if #KEYS == 6 then
+local fixed = tonumber(ARGV[6])
+if fixed == 6 then
   redis.call('HSET', KEYS[1], 'p', ARGV[5])
   redis.call('ZADD', KEYS[6], seq, ARGV[1])
   redis.call('ZADD', KEYS[3], 'inf', KEYS[6])
 end
+index(fixed + 1, 7, seq, KEYS[3])
 redis.call('SADD', KEYS[5], ARGV[4])
 return seq
 `;
 
-/** KEYS: record; ARGV: expected version, createdAt, data. parentId stays as stored. */
-export const UPDATE = `
+/**
+ * KEYS: record, registry, tenants, indexes...; ARGV: expected version, createdAt, data, tenant, then
+ * the index changes, applied only when the version matched. parentId stays as stored.
+ */
+export const UPDATE = `${INDEX}
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v or tonumber(v) ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'v', tonumber(v) + 1, 'c', ARGV[2], 'd', ARGV[3])
+if #KEYS > 3 then
+  index(4, 5, tonumber(redis.call('HGET', KEYS[1], 's') or '0'), KEYS[2])
+  redis.call('SADD', KEYS[3], ARGV[4])
+end
 return 1
 `;
 

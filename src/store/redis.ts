@@ -16,12 +16,19 @@ export interface RedisStoreOptions {
   /** Put before every key and channel name; defaults to "flowtwin:". */
   prefix?: string;
   connectTimeoutMs?: number;
+  /** This host's clock (Date.now); `now()` corrects it by its offset from the Redis server's. */
+  wallClock?: () => number;
 }
+
+/** How often the offset from the Redis server's clock is measured again (clocks drift, NTP steps them). */
+const TIME_SYNC_MS = 10_000;
+/** A measurement whose round trip took longer says too little about the offset to be adopted. */
+const MAX_SYNC_RTT_MS = 50;
 
 type Arg = string | number;
 interface Scripts {
   ftCreate(numKeys: number, ...args: Arg[]): Promise<number>;
-  ftUpdate(key: string, ...args: Arg[]): Promise<number>;
+  ftUpdate(numKeys: number, ...args: Arg[]): Promise<number>;
   ftDelete(...args: Arg[]): Promise<number>;
   ftPage(key: string, ...args: Arg[]): Promise<(string | number | null)[]>;
   ftIncrement(...args: Arg[]): Promise<number>;
@@ -37,6 +44,11 @@ export class RedisStore implements Store {
   private closed = false;
   /** Checked against the text Redis returns, so another replica's write is never hidden. */
   private readonly decoded = new DecodedCache();
+  /** The Redis server's clock minus this host's, as last measured. */
+  private offset = 0;
+  /** `now()` never goes back, even when a new measurement lowers the offset. */
+  private lastNow = -Infinity;
+  private syncTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly redis: Redis & Scripts,
@@ -44,7 +56,29 @@ export class RedisStore implements Store {
     readonly info: StoreInfo,
     /** Passes a call's result through; a connection failure (not a Redis error reply) becomes StoreUnavailable. */
     private readonly io: <T>(call: Promise<T>) => Promise<T>,
+    private readonly wallClock: () => number,
   ) {}
+
+  /**
+   * Every replica stamps time from the one clock they share, the Redis server's, read through this
+   * host's clock and the offset between them: replicas whose own clocks disagree by minutes still
+   * agree on virtual time to within a round trip, without a Redis call per request.
+   */
+  now(): number {
+    this.lastNow = Math.max(this.lastNow, this.wallClock() + this.offset);
+    return this.lastNow;
+  }
+
+  /** Measures the offset from the Redis server's clock; keeps the last one when the round trip was slow. */
+  async syncTime(): Promise<number> {
+    const before = this.wallClock();
+    const [seconds, micros] = await this.io(this.redis.time());
+    const after = this.wallClock();
+    if (after - before <= MAX_SYNC_RTT_MS || this.lastNow === -Infinity) {
+      this.offset = Number(seconds) * 1000 + Number(micros) / 1000 - (before + after) / 2;
+    }
+    return this.offset;
+  }
 
   /** Connects, checks or writes the schema marker; throws StoreOpenError instead of retrying forever. */
   static async open(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
@@ -84,7 +118,11 @@ export class RedisStore implements Store {
         redis.defineCommand(name, { lua, numberOfKeys: KEY_COUNTS[name] });
       }
       opened = true;
-      return new RedisStore(redis as Redis & Scripts, prefix, { kind: 'redis', location, durable: true, shared: true, fresh }, unavailable(location));
+      const store = new RedisStore(redis as Redis & Scripts, prefix, { kind: 'redis', location, durable: true, shared: true, fresh }, unavailable(location), options.wallClock ?? Date.now);
+      // The best of three: a connection still warming up answers its first calls slower.
+      for (let i = 0; i < 3; i++) await withDeadline(store.syncTime(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      store.syncTimer = setInterval(() => void store.syncTime().catch(() => undefined), TIME_SYNC_MS).unref();
+      return store;
     } catch (err) {
       redis.disconnect();
       if (err instanceof StoreOpenError) throw err;
@@ -112,19 +150,35 @@ export class RedisStore implements Store {
     return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(recordCacheKey(kind, tenant, id), d!, JSON.parse), p ?? null, seq);
   }
 
-  async create<T>(record: StoredRecord<T>): Promise<number> {
+  async create<T>(record: StoredRecord<T>, index: readonly IndexChange[] = []): Promise<number> {
     const { kind, tenant, id, parentId } = record;
     const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant), `${this.prefix}seq`, `${this.prefix}tenants`];
     if (parentId !== undefined) keys.push(this.childIndexPrefix(kind, tenant) + parentId);
-    const args = [id, record.createdAt, toJson(record.data), tenant, parentId ?? ''];
-    const seq = await this.io(this.redis.ftCreate(keys.length, ...keys, ...args));
+    const args: Arg[] = [id, record.createdAt, toJson(record.data), tenant, parentId ?? '', keys.length];
+    const changes = this.indexArgs(tenant, index);
+    const seq = await this.io(this.redis.ftCreate(keys.length + changes.keys.length, ...keys, ...changes.keys, ...args, ...changes.args));
     if (seq === 0) throw new DuplicateRecordError(kind, id);
     return seq;
   }
 
-  async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
-    const key = this.recordKey(record.kind, record.tenant, record.id);
-    return (await this.io(this.redis.ftUpdate(key, expectedVersion, record.createdAt, toJson(record.data)))) === 1;
+  async update<T>(record: StoredRecord<T>, expectedVersion: number, index: readonly IndexChange[] = []): Promise<boolean> {
+    const keys = [this.recordKey(record.kind, record.tenant, record.id), this.registry(record.tenant), `${this.prefix}tenants`];
+    const changes = this.indexArgs(record.tenant, index);
+    const args: Arg[] = [expectedVersion, record.createdAt, toJson(record.data), record.tenant];
+    return (await this.io(this.redis.ftUpdate(keys.length + changes.keys.length, ...keys, ...changes.keys, ...args, ...changes.args))) === 1;
+  }
+
+  /** Index changes as the INDEX snippet of the create and update scripts reads them. */
+  private indexArgs(tenant: string, changes: readonly IndexChange[]): { keys: string[]; args: Arg[] } {
+    const keys: string[] = [];
+    const args: Arg[] = [];
+    for (const { index, member, score, seqPrefix } of changes) {
+      // Redis does not undo a script's earlier writes when a later command fails: refuse before sending.
+      if (score !== null && Number.isNaN(score)) throw new TypeError(`index ${index}: a score must be a number, not NaN`);
+      keys.push(this.indexKey(tenant, index));
+      args.push(member, score === null ? '' : bound(score), seqPrefix ? '1' : '0');
+    }
+    return { keys, args };
   }
 
   async delete(kind: string, tenant: string, id: string): Promise<boolean> {
@@ -255,6 +309,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.syncTimer);
     await Promise.all([this.redis, this.subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())));
   }
 
@@ -315,8 +370,8 @@ export class RedisStore implements Store {
   }
 }
 
-/** Keys each script takes; create's count varies (a child index only when there is a parent), so it passes its own. */
-const KEY_COUNTS: Record<string, number | undefined> = { ftUpdate: 1, ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 4 };
+/** Keys each script takes; create's and update's counts vary (a child index, the indexes written), so they pass their own. */
+const KEY_COUNTS: Record<string, number | undefined> = { ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 4 };
 
 /** Redis answered with an error (a script's, a wrong type) is a fault of the call; anything else is the connection's. */
 function unavailable(location: string) {

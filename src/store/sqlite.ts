@@ -7,7 +7,7 @@ import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
-import { DuplicateRecordError, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
 
 const COLUMNS = 'seq, id, parent_id AS parentId, created_at AS createdAt, version, data';
 const BY_KIND = 'tenant = @tenant AND kind = @kind';
@@ -105,7 +105,10 @@ export class SqliteStore implements Store {
   private readonly readPage: (byParent: boolean, params: Record<string, unknown>) => { rows: Row[]; total: number };
   private readonly readMany: (kind: string, tenant: string, ids: readonly string[]) => (Row | undefined)[];
   private readonly resetIn: (tenant: string | undefined) => void;
-  private readonly writeIndexIn: (tenant: string, changes: IndexChange[]) => void;
+  private readonly writeIndexIn: (tenant: string, changes: readonly IndexChange[]) => void;
+  /** A record and its index changes in one transaction: both commit, or neither. */
+  private readonly createIn: (params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => number;
+  private readonly updateIn: Database.Transaction<(params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => boolean>;
   private readonly appendIn: Database.Transaction<(batch: PendingAppend[]) => number[]>;
   /**
    * Appends not yet written, in call order. Every request appends to the journal, and a commit
@@ -143,11 +146,22 @@ export class SqliteStore implements Store {
         }
       });
       // One transaction each: a request's index changes, or an append and its trim, are one commit.
-      this.writeIndexIn = db.transaction((tenant: string, changes: IndexChange[]) => {
+      const writeIndex = (tenant: string, changes: readonly IndexChange[]) => {
         for (const { index: name, member, score } of changes) {
           if (score === null) this.sql.indexRemove.run({ tenant, name, member });
           else this.sql.indexSet.run({ tenant, name, member, score });
         }
+      };
+      this.writeIndexIn = db.transaction(writeIndex);
+      this.createIn = db.transaction((params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
+        const seq = Number(this.sql.insert.run(params).lastInsertRowid);
+        writeIndex(tenant, withSeq(index, seq));
+        return seq;
+      });
+      this.updateIn = db.transaction((params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
+        if (this.sql.update.run(params).changes !== 1) return false;
+        if (index.length > 0) writeIndex(tenant, withSeq(index, (this.sql.get.get({ kind: params.kind, tenant, id: params.id }) as Row).seq));
+        return true;
       });
       // A batch numbers its entries in call order; each log is looked up and trimmed once. Trimming
       // to the highest `seq - keep` of the batch removes exactly what appending one by one would have.
@@ -193,18 +207,20 @@ export class SqliteStore implements Store {
     return toRecord<T>(kind, tenant, row, this.decoded.decode(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse));
   }
 
-  async create<T>(record: StoredRecord<T>): Promise<number> {
+  async create<T>(record: StoredRecord<T>, index: readonly IndexChange[] = []): Promise<number> {
+    const params = { ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) };
     try {
-      return Number(this.sql.insert.run({ ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) }).lastInsertRowid);
+      return index.length > 0 ? this.createIn(params, record.tenant, index) : Number(this.sql.insert.run(params).lastInsertRowid);
     } catch (err) {
       if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateRecordError(record.kind, record.id);
       throw err;
     }
   }
 
-  async update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean> {
-    const result = this.sql.update.run({ ...keyOf(record), createdAt: record.createdAt, data: toJson(record.data), expected: expectedVersion });
-    return result.changes === 1;
+  async update<T>(record: StoredRecord<T>, expectedVersion: number, index: readonly IndexChange[] = []): Promise<boolean> {
+    const params = { ...keyOf(record), createdAt: record.createdAt, data: toJson(record.data), expected: expectedVersion };
+    // IMMEDIATE: the version check and the index changes see no other process's write in between.
+    return index.length > 0 ? this.updateIn.immediate(params, record.tenant, index) : this.sql.update.run(params).changes === 1;
   }
 
   async delete(kind: string, tenant: string, id: string): Promise<boolean> {
@@ -295,6 +311,10 @@ export class SqliteStore implements Store {
     // An append called before the reset lands before it, as it would have unbatched.
     this.flushAppends();
     this.resetIn(tenant);
+  }
+
+  now(): number {
+    return this.wallClock();
   }
 
   async close(): Promise<void> {

@@ -37,7 +37,22 @@ export interface IndexChange {
   index: string;
   member: string;
   score: number | null;
+  /**
+   * Written with `create`/`update`: the member is prefixed by the record's seq (SEQ_DIGITS digits),
+   * which only the store knows while it creates the record, so members sort in creation order.
+   */
+  seqPrefix?: boolean;
 }
+
+/** Wide enough for any seq (2^53 has 16 digits), so a seq-prefixed member sorts as its seq does. */
+export const SEQ_DIGITS = 16;
+
+/** The member a `seqPrefix` change writes. */
+export const seqMember = (seq: number, member: string): string => String(seq).padStart(SEQ_DIGITS, '0') + member;
+
+/** The changes as they are written for a record numbered `seq`: seq-prefixed members spelled out. */
+export const withSeq = (changes: readonly IndexChange[], seq: number): IndexChange[] =>
+  changes.map((c) => (c.seqPrefix ? { index: c.index, member: seqMember(seq, c.member), score: c.score } : c));
 
 export interface IndexRange {
   offset: number;
@@ -89,10 +104,18 @@ export interface Store {
    * round trip.
    */
   getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]>;
-  /** Inserts a new record (version 1) and returns its `seq`; throws DuplicateRecordError when the id is taken. */
-  create<T>(record: StoredRecord<T>): Promise<number>;
-  /** Replaces the record only if its stored version is still `expectedVersion`; false otherwise. */
-  update<T>(record: StoredRecord<T>, expectedVersion: number): Promise<boolean>;
+  /**
+   * Inserts a new record (version 1) and returns its `seq`; throws DuplicateRecordError when the id is
+   * taken. `index` (changes to the record's tenant's indexes derived from it) commits in the same
+   * step: a crash or a lost race leaves both or neither, never a record its indexes do not count.
+   */
+  create<T>(record: StoredRecord<T>, index?: readonly IndexChange[]): Promise<number>;
+  /**
+   * Replaces the record only if its stored version is still `expectedVersion`; false otherwise.
+   * `index` is applied in the same step and only when the update is: two replicas racing cannot both
+   * move an instance's index entries, whatever order their writes reach the store in.
+   */
+  update<T>(record: StoredRecord<T>, expectedVersion: number, index?: readonly IndexChange[]): Promise<boolean>;
   delete(kind: string, tenant: string, id: string): Promise<boolean>;
   /** Newest first, one page plus the total. Order is insertion order: records are created in
    *  createdAt order because the clock never goes backwards (fixture loaders sort first). */
@@ -129,6 +152,12 @@ export interface Store {
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
   /** Removes everything (records, counters, indexes and logs), or everything of one tenant. */
   reset(tenant?: string): Promise<void>;
+  /**
+   * The wall time every process sharing this store agrees on, in ms since the epoch: the local
+   * clock for a store no other host shares; for Redis, the local clock corrected by its measured
+   * offset from the Redis server's clock, so a replica whose clock is off still agrees with the others.
+   */
+  now(): number;
   /** What this store is, for /health and the logs. */
   readonly info: StoreInfo;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 // factory; a skip, if ever needed, must carry its reason in the test name.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DuplicateRecordError, type IndexChange, type Store, type StoredRecord, type StoreInfo } from '../../src/store/store.js';
+import { runAtomicConformance } from './conformance-atomic.js';
 import { runPeerConformance } from './conformance-peer.js';
 
 const rec = (id: string, extra: Partial<StoredRecord> = {}): StoredRecord => ({
@@ -374,6 +375,8 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect(store.info).toMatchObject({ ...options.info, fresh: true });
       expect(store.info.location).toEqual(expect.any(String));
     });
+
+    runAtomicConformance(makeStore);
 
     if (options.makePeer) runPeerConformance(makeStore, options.makePeer, options.info.shared, (store) => void opened.push(store));
   });
