@@ -11,9 +11,10 @@ import { VERSION } from './version.js';
 // third of `serve`'s start-up.
 const contract = () => import('./contract/cli.js');
 const proxy = () => import('./proxy/cli.js');
+const storeCheck = () => import('./store-check.js');
 
 async function usage(): Promise<string> {
-  const [{ CONTRACT_USAGE, VERIFY_HAR_USAGE }, { PROXY_USAGE }] = await Promise.all([contract(), proxy()]);
+  const [{ CONTRACT_USAGE, VERIFY_HAR_USAGE }, { PROXY_USAGE }, { STORE_CHECK_USAGE }] = await Promise.all([contract(), proxy(), storeCheck()]);
   return `flowtwin ${VERSION}: a stateful fake of vendor workflow-automation APIs
 
 Usage:
@@ -37,6 +38,7 @@ Usage:
   ${VERIFY_HAR_USAGE}
   ${PROXY_USAGE.replace(/\n/g, '\n  ')}
   ${CONTROL_USAGE}
+  ${STORE_CHECK_USAGE}
   flowtwin --version | --help
 `;
 }
@@ -45,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'contract') return (await contract()).contractCommand(argv.slice(1));
   if (argv[0] === 'verify-har') return (await contract()).verifyHarCommand(argv.slice(1));
   if (argv[0] === 'proxy') return (await proxy()).proxyCommand(argv.slice(1));
+  if (argv[0] === 'store') return (await storeCheck()).storeCheckCommand(argv.slice(1));
   if (['clock', 'fault', 'scenario', 'reset', 'events'].includes(argv[0] ?? '')) return controlCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
@@ -146,8 +149,8 @@ function fail(message: string): number {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   async (err: unknown) => {
-    const [{ ContractUsageError }, { ProxyUsageError }] = await Promise.all([contract(), proxy()]);
-    const usage = err instanceof UsageError || err instanceof ContractUsageError || err instanceof ProxyUsageError || err instanceof ControlUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const [{ ContractUsageError }, { ProxyUsageError }, { StoreCheckUsageError }] = await Promise.all([contract(), proxy(), storeCheck()]);
+    const usage = err instanceof UsageError || err instanceof ContractUsageError || err instanceof ProxyUsageError || err instanceof StoreCheckUsageError || err instanceof ControlUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.exitCode = fail((err as Error).message) && (usage ? 2 : 1);
   },
 );

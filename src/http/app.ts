@@ -8,6 +8,7 @@ import { sendProblem } from '../admin/problem.js';
 import { controlAuth } from '../admin/control-auth.js';
 import { ClockBook, type TimeSource, type VirtualClock } from '../engine/clock.js';
 import { checkFixtures } from '../spec/fixtures.js';
+import type { IndexDifference } from '../engine/state-index.js';
 import { loadSpec } from '../spec/load.js';
 import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
@@ -71,7 +72,16 @@ export interface Flowtwin {
   control: ControlState;
   store: Store;
   reset(options?: { seed?: boolean }): Promise<void>;
+  /**
+   * Recomputes every vendor's instance indexes from the stored records and returns where they
+   * differ (`flowtwin store check`); with `repair`, makes them match. Run it on a store no server writes to.
+   */
+  checkStore(options?: { repair?: boolean }): Promise<StoreDifference[]>;
   close(): Promise<void>;
+}
+
+export interface StoreDifference extends IndexDifference {
+  vendor: string;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -86,7 +96,8 @@ function compiledSpec(file: string): CompiledSpec {
 
 export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
   const store = options.store ?? new MemoryStore();
-  const now = options.now ?? Date.now;
+  // The store's time by default: replicas sharing a Redis agree on it even when their clocks do not.
+  const now = options.now ?? (() => store.now());
   const clocks = new ClockBook(now);
   const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
@@ -179,5 +190,10 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     if (req.url!.length <= maxUrlLength) for (const dispatch of dispatchers) if (dispatch(req, res)) return;
     app(req, res);
   };
-  return { app, handler, clock, clocks, control, store, journal, reset, close };
+  const checkStore = async ({ repair = false }: { repair?: boolean } = {}): Promise<StoreDifference[]> => {
+    const out: StoreDifference[] = [];
+    for (const vendor of vendors) for (const d of (await vendor.catalog?.checkIndexes(repair)) ?? []) out.push({ vendor: vendor.name, ...d });
+    return out;
+  };
+  return { app, handler, clock, clocks, control, store, journal, reset, checkStore, close };
 }

@@ -3,6 +3,7 @@
 // APIs answer with, so the two can never disagree.
 import type { Clock } from '../engine/clock.js';
 import type { InstanceEngine, InstanceView } from '../engine/instances.js';
+import type { IndexDifference } from '../engine/state-index.js';
 import type { components } from '../generated/control.js';
 
 export type InstanceSummary = components['schemas']['InstanceSummary'];
@@ -15,6 +16,8 @@ export interface InstanceCatalog {
   list(tenant?: string): Promise<InstanceSummary[]>;
   /** One instance, or undefined when the tenant has none with this id. */
   detail(tenant: string, id: string): Promise<InstanceDetail | undefined>;
+  /** Every tenant's state indexes recomputed from the records: where they differ (made to match with `repair`). */
+  checkIndexes(repair?: boolean): Promise<IndexDifference[]>;
 }
 
 /** What a vendor says about its own instances; the rest is the same for every vendor. */
@@ -42,6 +45,11 @@ export function instanceCatalog<A>(shape: CatalogShape<A>): InstanceCatalog {
         await shape.prepare?.(t);
         for (const view of await shape.engine.all(t)) out.push(summary(shape, view));
       }
+      return out;
+    },
+    async checkIndexes(repair = false) {
+      const out: IndexDifference[] = [];
+      for (const t of await shape.engine.tenants()) out.push(...(await shape.engine.checkIndexes(t, repair)));
       return out;
     },
     async detail(tenant, id) {
