@@ -89,6 +89,6 @@ describe('flowtwin contract and verify-har', () => {
     writeFileSync(file, JSON.stringify({ log: { entries: [entry] } }));
     const run = cli(['verify-har', file]);
     expect((await once(run.child, 'exit'))[0]).toBe(1);
-    expect(run.output().out).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 414, 429 | 201×1');
+    expect(run.output().out).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 414, 429, 503 | 201×1');
   });
 });
