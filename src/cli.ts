@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CONTROL_USAGE, ControlUsageError, controlCommand } from './admin/cli.js';
 import { DEFAULT_FIXTURES, readJsonFile, serve, type ServeOptions } from './serve.js';
 import { openStore } from './store/open.js';
+import { checkConfig, ConfigError } from './spec/config.js';
 import type { RateLimitRule } from './http/rate-limits.js';
 import { VERSION } from './version.js';
 
@@ -77,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'serve') return fail(`unknown command "${command}"\n\n${await usage()}`);
 
   const port = integer(values.port, '--port', 0, 65535);
-  const config = values.config ? readJsonFile(values.config, 'config file') : {};
+  // Checked here, before the store is opened or a port taken: a bad file stops the start with the key's path.
+  const config = values.config ? configFile(values.config) : {};
   const fixtures = values['no-seed'] ? undefined : readJsonFile(values.seed ?? DEFAULT_FIXTURES, 'fixtures file');
   const stepMs = values['step-ms'] === undefined ? undefined : integer(values['step-ms'], '--step-ms', 0, 86_400_000);
   const { rateLimits, ...vendors } = config as { datadog?: Record<string, unknown>; rateLimits?: RateLimitRule[] };
@@ -95,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
     ...(values['max-header-size'] ? { maxHeaderSize: integer(values['max-header-size'], '--max-header-size', 1024, 1 << 20) } : {}),
     ...(values['max-instances-per-tenant'] ? { maxInstancesPerTenant: integer(values['max-instances-per-tenant'], '--max-instances-per-tenant', 1, 1e9) } : {}),
     ...(values['journal-limit'] ? { journalLimit: integer(values['journal-limit'], '--journal-limit', 1, 1_000_000) } : {}),
-    vendors: { ...vendors, datadog: { ...vendors.datadog, ...(stepMs !== undefined ? { defaultStepMs: stepMs } : {}) } },
+    // Only when something was configured: createFlowtwin checks vendor settings, and loading the checker costs a start time.
+    ...(values.config || stepMs !== undefined ? { vendors: { ...vendors, ...(stepMs !== undefined ? { datadog: { ...vendors.datadog, defaultStepMs: stepMs } } : {}) } } : {}),
     ...(values['validate-responses']
       ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) }
       : {}),
@@ -126,6 +129,16 @@ function controlTokenOption(raw: string | undefined): string | false | undefined
   if (raw === 'none') return false;
   if (raw.trim() === '') throw new UsageError('--control-token must not be empty; "none" leaves the control plane open');
   return raw;
+}
+
+/** A config file that breaks its schema is a usage error (exit 2), as a flag out of range is. */
+function configFile(path: string): Record<string, unknown> {
+  const doc = readJsonFile(path, 'config file');
+  try {
+    return checkConfig(doc);
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.message) : err;
+  }
 }
 
 function integer(raw: string, flag: string, min: number, max: number): number {

@@ -83,12 +83,21 @@ describe('flowtwin contract and verify-har', () => {
     expect(run.output().err).toMatch(/set DD_API_KEY and DD_APP_KEY/);
   });
 
+  it('refuses --allow-writes without the resource it may write, naming the flag to add (exit 2)', async () => {
+    const dd = cli(['contract', '--vendor', 'datadog', '--target', 'http://127.0.0.1:9', '--allow-writes'], { ...process.env, DD_API_KEY: 'cli-api', DD_APP_KEY: 'cli-app' });
+    const sm = cli(['contract', '--vendor', 'secmaster', '--target', 'http://127.0.0.1:9', '--workspace', '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b', '--allow-writes'], { ...process.env, HUAWEICLOUD_SDK_PROJECT_ID: '0123456789abcdef0123456789abcdef', HUAWEICLOUD_SDK_TOKEN: 't' });
+    const exits = await Promise.all([once(dd.child, 'exit'), once(sm.child, 'exit')]);
+    expect(exits.map(([code]) => code)).toEqual([2, 2]);
+    expect(dd.output().err).toMatch(/^flowtwin: --allow-writes needs --workflow <id> /);
+    expect(sm.output().err).toMatch(/^flowtwin: --allow-writes needs --instance <id> /);
+  });
+
   it('verify-har exits 1 and prints the drift table when recorded traffic breaks the spec', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'flowtwin-')), 'traffic.har');
     const entry = { request: { method: 'POST', url: 'https://api.datadoghq.com/api/v2/workflows/ccf73164-1998-4785-a7a3-8d06c7e5f558/instances' }, response: { status: 201, content: { mimeType: 'application/json', text: '{}' } } };
     writeFileSync(file, JSON.stringify({ log: { entries: [entry] } }));
     const run = cli(['verify-har', file]);
     expect((await once(run.child, 'exit'))[0]).toBe(1);
-    expect(run.output().out).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 414, 429 | 201×1');
+    expect(run.output().out).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 414, 429, 503 | 201×1');
   });
 });

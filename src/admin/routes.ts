@@ -5,7 +5,7 @@ import { ClockError, type ClockBook, type VirtualClock } from '../engine/clock.j
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 import type { EventHub } from '../engine/events.js';
 import type { ControlState } from '../engine/control-state.js';
-import { StoreUnavailable, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { RuleList, Rule } from '../engine/rule-list.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import { mountEvents } from './events-routes.js';
@@ -16,6 +16,7 @@ import { mountJournal } from './journal-routes.js';
 import { mountInstances } from './instances-routes.js';
 import { mountDashboard } from './dashboard-routes.js';
 import { sendProblem } from './problem.js';
+import { isTemporary, logContention, RETRY_AFTER_SECONDS } from '../http/unavailable.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
@@ -158,10 +159,14 @@ export function controlRouter(deps: ControlDeps): Router {
   }
 
   router.use((req, res) => sendProblem(res, 404, 'Not Found', `no control endpoint ${req.method} ${CONTROL_PREFIX}${req.path}`));
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlInputError) return sendProblem(res, err.status, PROBLEM_TITLES[err.status], err.message);
     if (err instanceof ClockError) return sendProblem(res, 400, 'Bad Request', err.message);
-    if (err instanceof StoreUnavailable) return sendProblem(res, 503, 'Service Unavailable', err.message);
+    if (isTemporary(err)) {
+      logContention(`the control plane (${req.method} ${req.originalUrl.split('?')[0]})`, err);
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return sendProblem(res, 503, 'Service Unavailable', `${err.message}; retry later`);
+    }
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');
     // 400 rather than 413: the spec declares 400 (problem+json) on every call, and no other 4xx for a body.

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { datadogAuthenticator, datadogFromEnv, datadogSiteUrl, huaweiAuthenticator, huaweiFromEnv, secmasterRegionUrl } from './credentials.js';
 import { jsonReport, junitReport, textReport } from './report.js';
-import { runContract } from './runner.js';
+import { runContract, unnamedWriteTargets } from './runner.js';
 import { driftTable, verifyHar } from './har.js';
 import type { ContractReport } from './types.js';
 import { readJsonFile } from '../serve.js';
@@ -16,7 +16,8 @@ export const CONTRACT_USAGE = `flowtwin contract --vendor datadog|secmaster [--t
   SecMaster: HUAWEICLOUD_SDK_PROJECT_ID with HUAWEICLOUD_SDK_AK and _SK (signed requests) or
   HUAWEICLOUD_SDK_TOKEN; --workspace is required; --target defaults to the $HUAWEICLOUD_SDK_REGION endpoint.
   Read-only unless --allow-writes: then it executes and cancels runs of the --workflow you name
-  (Datadog), or retries or terminates the --instance you name (SecMaster).`;
+  (Datadog), or retries or terminates the --instance you name (SecMaster); --allow-writes without
+  that flag is refused, so nothing the suite merely found is written.`;
 
 export async function contractCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -35,6 +36,7 @@ export async function contractCommand(argv: string[]): Promise<number> {
   });
   const reports = reportTargets(values.report);
   const common = { allowWrites: values['allow-writes'], strictFields: values['strict-fields'] };
+  if (common.allowWrites) requireWriteTargets(values);
   let report: ContractReport;
   if (values.vendor === 'datadog') {
     const credentials = datadogFromEnv();
@@ -57,6 +59,25 @@ export async function contractCommand(argv: string[]): Promise<number> {
   console.log(textReport(report, values.verbose));
   writeReports(report, reports);
   return report.passed ? 0 : 1;
+}
+
+/** The flag that names each resource a write case touches. */
+const WRITE_TARGET_FLAGS: Record<string, string> = {
+  workflowId: '--workflow <id> (the one workflow whose runs it may execute and cancel)',
+  instanceId: '--instance <id> (the one instance it may retry or terminate)',
+  workspaceId: '--workspace <id>',
+};
+
+/**
+ * --allow-writes must say what it may write: run against a real org, a write case would otherwise
+ * act on whatever the suite listed first. Checked before credentials or the network (the runner
+ * refuses too, for callers of runContract).
+ */
+function requireWriteTargets(values: { vendor?: string | undefined; workflow?: string | undefined; instance?: string | undefined; workspace?: string | undefined }): void {
+  // The project comes from the credentials; a placeholder stands for it here.
+  const resources = { workflowId: values.workflow, instanceId: values.instance, workspaceId: values.workspace, projectId: 'from-credentials' };
+  const missing = unnamedWriteTargets(values.vendor ?? '', resources);
+  if (missing.length > 0) throw new ContractUsageError(`--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: nothing unnamed is ever written`);
 }
 
 export const VERIFY_HAR_USAGE = `flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]`;

@@ -31,9 +31,41 @@ export interface ContractOptions {
   now?: () => number;
 }
 
+/**
+ * --allow-writes without naming what may be written: refused before any request. Against a real
+ * org, a write case run on a resource the suite found itself (the first workflow listed) would
+ * execute a production workflow nobody chose.
+ */
+export class UnnamedWriteTargets extends Error {
+  override readonly name = 'UnnamedWriteTargets';
+  constructor(
+    readonly vendor: string,
+    /** Resource names (e.g. workflowId) the write cases need and the caller did not give. */
+    readonly missing: string[],
+  ) {
+    super(`allowWrites needs the resources its write cases touch named by the caller (${missing.join(', ')}); nothing the suite finds by itself is ever written`);
+  }
+}
+
+/** The resources given with a value: the only ones write cases may touch. */
+const namedResources = (resources: ContractOptions['resources']): Record<string, string> =>
+  Object.fromEntries(Object.entries(resources ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+
+/** What the vendor's write cases need that `resources` does not name; empty when writes may run. */
+export function unnamedWriteTargets(vendorName: string, resources: ContractOptions['resources']): string[] {
+  const vendor = CONTRACT_VENDORS[vendorName];
+  if (!vendor) return [];
+  const named = namedResources(resources);
+  const needed = new Set(vendor.cases.filter((c) => c.writes).flatMap((c) => c.needs ?? []));
+  return [...needed].filter((n) => !named[n]);
+}
+
 export async function runContract(options: ContractOptions): Promise<ContractReport> {
   const vendor = CONTRACT_VENDORS[options.vendor];
   if (!vendor) throw new Error(`unknown vendor "${options.vendor}"; known: ${Object.keys(CONTRACT_VENDORS).join(', ')}`);
+  const missingTargets = options.allowWrites ? unnamedWriteTargets(options.vendor, options.resources) : [];
+  if (missingTargets.length > 0) throw new UnnamedWriteTargets(options.vendor, missingTargets);
+  const named = namedResources(options.resources);
   const now = options.now ?? Date.now;
   const started = now();
   const http = new ContractHttp({
@@ -63,14 +95,16 @@ export async function runContract(options: ContractOptions): Promise<ContractRep
   };
   for (const c of vendor.cases) {
     http.currentCase = c.name;
-    const missing = (c.needs ?? []).filter((n) => !resources[n]);
+    // A write case sees only what the caller named (a fresh copy), never what read cases found.
+    const scope = c.writes ? { ...named } : resources;
+    const missing = (c.needs ?? []).filter((n) => !scope[n]);
     if (c.writes && !options.allowWrites) {
       http.record({ check: `${c.kind}.skipped`, outcome: 'skip', message: 'writes to the target; run with --allow-writes to include it' });
     } else if (missing.length > 0) {
       http.record({ check: `${c.kind}.skipped`, outcome: 'skip', message: `needs ${missing.join(', ')}, which was neither given nor found` });
     } else {
       try {
-        await c.run(ctx);
+        await c.run(c.writes ? { ...ctx, resources: scope } : ctx);
       } catch (err) {
         http.record({ check: `${c.kind}.case-crashed`, outcome: 'fail', message: `the case could not finish: ${(err as Error).message}` });
       }

@@ -83,7 +83,7 @@ export class ControlState {
       // The live parts hold a change that was not stored: forget them, adopt the winner's.
       this.invalidate();
     }
-    throw new WriteConflict('control state');
+    throw new WriteConflict('the control state (clocks, scenarios, faults, rate limits)', MAX_ATTEMPTS);
   }
 
   /** Forgets what was adopted, e.g. after the store was emptied underneath. */

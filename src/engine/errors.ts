@@ -31,9 +31,16 @@ export class InstanceLimitReached extends DomainError {
   }
 }
 
-/** Compare-and-set kept losing: the record changes faster than we can write it. */
+/**
+ * Compare-and-set kept losing: the record changes faster than we can write it. Nothing was
+ * written, and a later attempt can succeed, so callers answer it as a temporary 503.
+ */
 export class WriteConflict extends DomainError {
-  constructor(readonly instanceId: string) {
-    super(`instance ${instanceId} is being modified concurrently; try again`);
+  constructor(
+    /** What kept changing, e.g. "instance <id>" or "the control state". */
+    readonly what: string,
+    readonly attempts: number,
+  ) {
+    super(`${what} changed under each of ${attempts} compare-and-set attempts (concurrent writers); nothing was written`);
   }
 }

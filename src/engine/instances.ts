@@ -209,7 +209,7 @@ export class InstanceEngine<A> {
         return this.view({ ...next, version: record.version + 1 }, at);
       }
     }
-    throw new WriteConflict(id);
+    throw new WriteConflict(`instance ${id}`, MAX_CAS_ATTEMPTS);
   }
 
   /**

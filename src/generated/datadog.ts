@@ -717,6 +717,27 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
         };
     };
     CreateWorkflow: {
@@ -1048,6 +1069,27 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
         };
     };
     GetWorkflow: {
@@ -1231,6 +1273,27 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
         };
     };
     DeleteWorkflow: {
@@ -1360,6 +1423,27 @@ export interface operations {
                      * @example {
                      *       "errors": [
                      *         "Too many requests"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
                      *       ]
                      *     }
                      */
@@ -1581,6 +1665,27 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
         };
     };
     ListWorkflowInstances: {
@@ -1775,6 +1880,27 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
         };
     };
     CreateWorkflowInstance: {
@@ -1940,6 +2066,27 @@ export interface operations {
                      * @example {
                      *       "errors": [
                      *         "Too many requests"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
                      *       ]
                      *     }
                      */
@@ -2178,6 +2325,27 @@ export interface operations {
                     "application/json": components["schemas"]["StringErrorResponse"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
         };
     };
     CancelWorkflowInstance: {
@@ -2305,6 +2473,27 @@ export interface operations {
                      * @example {
                      *       "errors": [
                      *         "Too many requests"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StringErrorResponse"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         "Service Unavailable"
                      *       ]
                      *     }
                      */

@@ -149,6 +149,29 @@ export interface components {
                 "application/json": components["schemas"]["IamError"];
             };
         };
+        /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+        Unavailable: {
+            headers: {
+                /**
+                 * @description Seconds to wait before retrying.
+                 * @example 1
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": 503,
+                 *         "message": "Service Unavailable",
+                 *         "title": "Error"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["IamError"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -183,6 +206,7 @@ export interface operations {
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
             414: components["responses"]["UriTooLong"];
+            503: components["responses"]["Unavailable"];
         };
     };
     KeystoneCreateUserTokenByPassword: {
@@ -239,6 +263,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             414: components["responses"]["UriTooLong"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

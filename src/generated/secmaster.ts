@@ -597,6 +597,31 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
         };
     };
     ListPlaybookAuditLogs: {
@@ -768,6 +793,31 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
         };
     };
     ShowPlaybookInstance: {
@@ -877,6 +927,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
         };
@@ -996,6 +1071,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
         };
@@ -1141,6 +1241,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
         };
@@ -1316,6 +1441,31 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
         };
     };
     ShowPlaybookVersion: {
@@ -1474,6 +1624,31 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
         };
     };
     ShowPlaybook: {
@@ -1609,6 +1784,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
         };
@@ -1805,6 +2005,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description flowtwin could not apply the call now (its store is contended or unreachable); retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /**
+                     * @description Request ID, as on every SecMaster answer.
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 1
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20039999",
+                     *       "message": "Unknown errors"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
         };

@@ -14,6 +14,7 @@ import { compileSpec, type CompiledSpec } from '../spec/operations.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { createVendors, type VendorsConfig } from '../vendors/registry.js';
+import { checkConfig } from '../spec/config.js';
 import { EventHub } from '../engine/events.js';
 import { ControlState } from '../engine/control-state.js';
 import { ScenarioBook } from '../engine/scenarios.js';
@@ -95,6 +96,11 @@ function compiledSpec(file: string): CompiledSpec {
 }
 
 export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flowtwin> {
+  // The same check as a config file's (specs/flowtwin-config.schema.json), for callers that pass
+  // settings in code: a wrong type would otherwise start and then answer 500s.
+  if (options.vendors !== undefined || options.rateLimits !== undefined) {
+    checkConfig({ ...options.vendors, ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}) }, 'flowtwin options (vendors, rateLimits)');
+  }
   const store = options.store ?? new MemoryStore();
   // The store's time by default: replicas sharing a Redis agree on it even when their clocks do not.
   const now = options.now ?? (() => store.now());

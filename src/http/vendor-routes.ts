@@ -8,7 +8,7 @@ import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
 import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
-import { StoreUnavailable } from '../store/store.js';
+import { isTemporary, logContention, RETRY_AFTER_SECONDS } from './unavailable.js';
 import type { Clock } from '../engine/clock.js';
 import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
@@ -72,8 +72,12 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
 
   function failure(op: OperationSpec, err: unknown): Reply {
     if (err instanceof PayloadTooLarge) return vendor.payloadTooLarge(op, options.bodyLimitBytes);
-    // The vendor's own 503, as when its backend is down: a client's retry policy knows what to do.
-    if (err instanceof StoreUnavailable) return vendor.faultReply(op, 503);
+    // The vendor's own 503, as when its backend is down or busy: a client's retry policy knows what to do.
+    if (isTemporary(err)) {
+      logContention(`${vendor.name} ${op.operationId}`, err);
+      const reply = vendor.faultReply(op, 503);
+      return { ...reply, headers: { ...reply.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } };
+    }
     if (err instanceof UnreadableBody) {
       return vendor.rejectRequest(op, { location: 'body', name: '', problem: 'not-json', reason: 'cannot be read', message: `the request body cannot be read (${err.message})` });
     }

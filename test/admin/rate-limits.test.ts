@@ -63,7 +63,8 @@ describe('control plane: rate limits', () => {
   });
 
   it('refuses bad rules given at start (config) with the same message, instead of starting without them', async () => {
-    await expect(createFlowtwin({ rateLimits: [{ ...RULE, limit: -1 }] })).rejects.toThrow(/rules\[0\]\.limit must be an integer from 0 to 1000000/);
+    // The shape is the config schema's check (the control spec's RateLimitRule); uniqueness is the limiter's.
+    await expect(createFlowtwin({ rateLimits: [{ ...RULE, limit: -1 }] })).rejects.toThrow('flowtwin options (vendors, rateLimits): /rateLimits/0/limit must be >= 0');
     await expect(createFlowtwin({ rateLimits: [RULE, RULE] })).rejects.toThrow(/rule names must be unique per vendor/);
   });
 });

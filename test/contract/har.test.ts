@@ -35,7 +35,7 @@ describe('verifyHar', () => {
     expect(report.passed).toBe(false);
     expect(report.findings.filter((f) => f.outcome === 'fail').map((f) => f.check)).toEqual(['conformance.status-declared', 'conformance.schema', 'conformance.content-type']);
     const table = driftTable(report);
-    expect(table).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 414, 429 | 201×1 | status 201 is not declared');
+    expect(table).toContain('CreateWorkflowInstance | 200, 400, 403, 404, 413, 414, 429, 503 | 201×1 | status 201 is not declared');
     expect(table).toContain('GetWorkflowInstance');
   });
 

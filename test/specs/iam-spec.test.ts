@@ -12,6 +12,9 @@ const byId = (id: string) => {
 };
 const responses = (id: string) => byId(id).responses as JsonObject;
 
+/** Errors with a response of their own (their own assumption), still in the Keystone shape. */
+const OWN_RESPONSE: Record<string, string> = { '414': 'UriTooLong', '503': 'Unavailable' };
+
 describe('huawei-iam.yaml', () => {
   it('is an OpenAPI 3.1.0 document titled for flowtwin', () => {
     expect(doc.openapi).toBe('3.1.0');
@@ -46,16 +49,18 @@ describe('huawei-iam.yaml', () => {
     expect(params.sort()).toEqual(['header X-Auth-Token true', 'header X-Subject-Token true']);
   });
 
-  it('answers every error with the Keystone-shaped error response (a URL over the limit with its own, same schema)', () => {
+  it('answers every error with the Keystone-shaped error response (a URL over the limit and a 503 with their own, same schema)', () => {
     for (const { op } of operations(doc)) {
       for (const [status, response] of Object.entries(op.responses as JsonObject)) {
         if (status.startsWith('2')) continue;
-        expect(response, `${op.operationId} ${status}`).toEqual({ $ref: `#/components/responses/${status === '414' ? 'UriTooLong' : 'Error'}` });
+        expect(response, `${op.operationId} ${status}`).toEqual({ $ref: `#/components/responses/${OWN_RESPONSE[status] ?? 'Error'}` });
       }
     }
     const responses = (doc.components as JsonObject).responses as JsonObject;
     const schemaOf = (name: string) => (((responses[name] as JsonObject).content as JsonObject)['application/json'] as JsonObject).schema;
     expect(schemaOf('UriTooLong')).toEqual(schemaOf('Error'));
+    expect(schemaOf('Unavailable')).toEqual(schemaOf('Error'));
+    expect(Object.keys((responses.Unavailable as JsonObject).headers as JsonObject)).toEqual(['Retry-After']);
     const schemas = (doc.components as JsonObject).schemas as JsonObject;
     expect((schemas.IamError as JsonObject).required).toEqual(['error']);
   });

@@ -103,15 +103,17 @@ describe('huawei-secmaster-playbooks.yaml', () => {
     }
   });
 
-  it('declares 400 as a SecMaster error, 401, 414 and 429 as gateway errors on every operation, and no other error status', () => {
+  it('declares 400 and 503 as SecMaster errors, 401, 414 and 429 as gateway errors on every operation, and no other error status', () => {
     for (const { op } of operations(doc)) {
       const responses = op.responses as JsonObject;
-      expect(Object.keys(responses).filter((s) => !s.startsWith('2')).sort(), String(op.operationId)).toEqual(['400', '401', '414', '429']);
+      expect(Object.keys(responses).filter((s) => !s.startsWith('2')).sort(), String(op.operationId)).toEqual(['400', '401', '414', '429', '503']);
       const schemaRef = (status: string) => (((responses[status] as JsonObject).content as JsonObject)['application/json'] as JsonObject).schema;
       expect(schemaRef('400')).toEqual({ $ref: '#/components/schemas/SecMasterError' });
       expect(schemaRef('401')).toEqual({ $ref: '#/components/schemas/GatewayError' });
       expect(schemaRef('414')).toEqual({ $ref: '#/components/schemas/GatewayError' });
       expect(schemaRef('429')).toEqual({ $ref: '#/components/schemas/GatewayError' });
+      expect(schemaRef('503')).toEqual({ $ref: '#/components/schemas/SecMasterError' });
+      expect(Object.keys((responses['503'] as JsonObject).headers as JsonObject).sort(), String(op.operationId)).toEqual(['Retry-After', 'X-request-id']);
     }
   });
 
