@@ -646,6 +646,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The store could not be reached (Redis gone): the change is not in force, and a retry applies
+         *     it once. A Redis write that timed out may still have landed: read the state back before
+         *     retrying a change that is not idempotent (an advance, a rule).
+         */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description A control token is in force and the call did not carry it (or carried another), or the call carries vendor credentials that name no tenant; the detail says which, never the token. */
         Unauthorized: {
             headers: {
@@ -719,6 +732,7 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     GetClock: {
@@ -747,6 +761,7 @@ export interface operations {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     ResumeClock: {
@@ -761,6 +776,7 @@ export interface operations {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     AdvanceClock: {
@@ -786,6 +802,7 @@ export interface operations {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     SetClockSpeed: {
@@ -811,6 +828,7 @@ export interface operations {
             200: components["responses"]["Clock"];
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     TriggerSecMasterPlaybook: {
@@ -1078,6 +1096,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     DeleteScenario: {
@@ -1101,6 +1120,7 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     GetRateLimits: {
@@ -1151,6 +1171,7 @@ export interface operations {
             200: components["responses"]["RateLimits"];
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     ListFaults: {
@@ -1209,6 +1230,7 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
     DeleteFault: {
@@ -1232,6 +1254,7 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     ListInstances: {
