@@ -1,7 +1,7 @@
 // The control plane under /__flowtwin: health, reset and the virtual clock. Documented by
 // specs/flowtwin-control.yaml.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { ClockError, type ClockBook, type VirtualClock } from '../engine/clock.js';
+import { ClockError, MAX_ADVANCE_MS, MAX_SPEED, isoTime, type ClockBook, type VirtualClock } from '../engine/clock.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 import type { EventHub } from '../engine/events.js';
 import type { ControlState } from '../engine/control-state.js';
@@ -56,7 +56,7 @@ export function controlRouter(deps: ControlDeps): Router {
   const clockState = (tenant?: string) => {
     const own = tenant !== undefined && deps.clocks.has(tenant);
     const state = deps.clocks.of(own ? tenant : undefined).state();
-    return { ...state, iso: new Date(state.now).toISOString(), ...(tenant !== undefined ? { tenant, own } : {}) };
+    return { ...state, iso: isoTime(state.now), ...(tenant !== undefined ? { tenant, own } : {}) };
   };
   /**
    * Runs a clock change on the caller's clock (its own, created on first use) or the global one.
@@ -105,17 +105,21 @@ export function controlRouter(deps: ControlDeps): Router {
   router.get('/clock', async (req, res) => void res.json(clockState(await tenantOf(req))));
   router.post('/clock/freeze', onClock((clock) => clock().freeze()));
   router.post('/clock/resume', onClock((clock) => clock().resume()));
+  // The bounds are the spec's maxima (a test holds them equal); the clock also refuses a jump past
+  // the latest time it can show, which depends on where it stands.
   router.post(
     '/clock/advance',
     onClock((clock, { ms }) => {
-      if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) throw new ControlInputError('body must be {"ms": <non-negative integer>}');
+      if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || ms > MAX_ADVANCE_MS) {
+        throw new ControlInputError(`body must be {"ms": <integer from 0 to ${MAX_ADVANCE_MS} (100 years)>}`);
+      }
       clock().advance(ms);
     }),
   );
   router.post(
     '/clock/speed',
     onClock((clock, { speed }) => {
-      if (typeof speed !== 'number' || !(speed > 0 && speed <= 1_000_000)) throw new ControlInputError('body must be {"speed": <number greater than 0, at most 1000000>}');
+      if (typeof speed !== 'number' || !(speed > 0 && speed <= MAX_SPEED)) throw new ControlInputError(`body must be {"speed": <number greater than 0, at most ${MAX_SPEED}>}`);
       clock().setSpeed(speed);
     }),
   );

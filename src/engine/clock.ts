@@ -16,6 +16,46 @@ export interface ClockState {
 
 export class ClockError extends Error {}
 
+/**
+ * The range virtual time stays in: the times a JS Date prints as RFC 3339 with a four-digit year,
+ * which is what every vendor's timestamp format (and the specs' `date-time`) can say. Beyond it
+ * `toISOString` prints `+010000-…` and, from 8.64e15, throws, which once made every answer a 500.
+ */
+export const MIN_TIME = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
+export const MAX_TIME = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+/** The longest single jump (100 years): the control spec's `maximum` for AdvanceClock's `ms`. */
+export const MAX_ADVANCE_MS = 3_155_760_000_000;
+/**
+ * The fastest speed: the control spec's `maximum` for SetClockSpeed. At it, a clock started in 2026
+ * reaches MAX_TIME after about three days of real time; `now()` then stands at MAX_TIME.
+ */
+export const MAX_SPEED = 1_000_000;
+
+const RANGE = `${new Date(MIN_TIME).toISOString()} to ${new Date(MAX_TIME).toISOString()}`;
+
+/** Keeps a time inside the clock's range (NaN, which no clock produces, counts as the start). */
+export function clampTime(ms: number): number {
+  return ms > MAX_TIME ? MAX_TIME : ms >= MIN_TIME ? ms : MIN_TIME;
+}
+
+/** RFC 3339 UTC for any number: times past the clock's range (a plan ending after 9999) print as its bound, never throw. */
+export function isoTime(ms: number): string {
+  return new Date(clampTime(ms)).toISOString();
+}
+
+/** Why a stored clock cannot be adopted (an older flowtwin let one leave the range), or undefined when it can. */
+export function clockFault(s: unknown): string | undefined {
+  if (typeof s !== 'object' || s === null) return 'not an object';
+  const { anchorReal, anchorVirtual, frozen, speed } = s as Record<string, unknown>;
+  if (!Number.isSafeInteger(anchorVirtual) || (anchorVirtual as number) < MIN_TIME || (anchorVirtual as number) > MAX_TIME) {
+    return `virtual time ${String(anchorVirtual)} is outside ${RANGE}`;
+  }
+  if (typeof anchorReal !== 'number' || !Number.isFinite(anchorReal)) return `real anchor ${String(anchorReal)} is not a time`;
+  if (typeof frozen !== 'boolean') return `frozen ${String(frozen)} is not a boolean`;
+  if (typeof speed !== 'number' || !(speed > 0 && speed <= MAX_SPEED)) return `speed ${String(speed)} is outside (0, ${MAX_SPEED}]`;
+  return undefined;
+}
+
 /** What a clock is, as data: replicas sharing a store rebuild the same clock from it. */
 export interface ClockSnapshot {
   anchorReal: number;
@@ -24,7 +64,11 @@ export interface ClockSnapshot {
   speed: number;
 }
 
-/** Real time by default; can be frozen, advanced and sped up. Never goes backwards. */
+/**
+ * Real time by default; can be frozen, advanced and sped up. Never goes backwards, and never
+ * leaves [MIN_TIME, MAX_TIME]: an advance past MAX_TIME is refused, and a fast clock that runs
+ * into it stands there (as if frozen) rather than show a time no vendor format can print.
+ */
 export class VirtualClock implements Clock {
   private anchorReal: number;
   private anchorVirtual: number;
@@ -36,12 +80,12 @@ export class VirtualClock implements Clock {
     start?: number,
   ) {
     this.anchorReal = source();
-    this.anchorVirtual = start ?? this.anchorReal;
+    this.anchorVirtual = clampTime(start ?? this.anchorReal);
   }
 
   now(): number {
     if (this.frozen) return this.anchorVirtual;
-    return Math.floor(this.anchorVirtual + (this.source() - this.anchorReal) * this.speed);
+    return clampTime(Math.floor(this.anchorVirtual + (this.source() - this.anchorReal) * this.speed));
   }
 
   state(): ClockState {
@@ -59,26 +103,35 @@ export class VirtualClock implements Clock {
   }
 
   advance(ms: number): void {
-    if (!Number.isSafeInteger(ms) || ms < 0) throw new ClockError('ms must be a non-negative integer');
+    if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_ADVANCE_MS) throw new ClockError(`ms must be an integer from 0 to ${MAX_ADVANCE_MS} (100 years)`);
+    const now = this.now();
+    if (ms > MAX_TIME - now) {
+      throw new ClockError(
+        `advancing ${ms} ms from ${new Date(now).toISOString()} would pass ${new Date(MAX_TIME).toISOString()}, the latest time the clock can show: advance at most ${MAX_TIME - now} ms, or reset`,
+      );
+    }
     this.reanchor();
     this.anchorVirtual += ms;
   }
 
   setSpeed(speed: number): void {
-    if (!Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {
-      throw new ClockError('speed must be a number greater than 0 and at most 1000000');
+    if (!Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED) {
+      throw new ClockError(`speed must be a number greater than 0 and at most ${MAX_SPEED}`);
     }
     this.reanchor();
     this.speed = speed;
   }
 
-  /** Back to real time, unfrozen, speed 1 — but never earlier than virtual time already shown. */
+  /**
+   * Back to real time, unfrozen, speed 1, even when that is earlier than the time shown: a reset
+   * empties the store along with it, so nothing stored is later, and it is the way back from a
+   * far advance.
+   */
   reset(): void {
-    const shown = this.now();
     this.frozen = false;
     this.speed = 1;
     this.anchorReal = this.source();
-    this.anchorVirtual = Math.max(this.anchorReal, shown);
+    this.anchorVirtual = clampTime(this.anchorReal);
   }
 
   snapshot(): ClockSnapshot {
@@ -110,8 +163,14 @@ export interface ClockBookSnapshot {
 export class ClockBook implements Clock {
   readonly global: VirtualClock;
   private readonly tenants = new Map<string, VirtualClock>();
+  /** How many broken stored clocks `load` has replaced, so the composition root can store the repair. */
+  repairs = 0;
 
-  constructor(private readonly source: TimeSource) {
+  constructor(
+    private readonly source: TimeSource,
+    /** Where a repaired clock is reported: an operator should learn that a stored state was broken. */
+    private readonly warn: (message: string) => void = (m) => console.error(`flowtwin: warning: ${m}`),
+  ) {
     this.global = new VirtualClock(source);
   }
 
@@ -136,19 +195,35 @@ export class ClockBook implements Clock {
     return { global: this.global.snapshot(), tenants: Object.fromEntries([...this.tenants].map(([t, c]) => [t, c.snapshot()])) };
   }
 
-  /** Adopts a shared state; nothing shared yet means real time (but never back before what was shown). */
+  /**
+   * Adopts a shared state; nothing shared yet means real time. A stored clock outside the range
+   * (written by a flowtwin that let `advance` overflow) would fail every answer, so it is repaired
+   * instead, and reported: the global one goes back to real time, a tenant's own is dropped (the
+   * tenant follows the global clock, as after a reset of that tenant).
+   */
   load(s: ClockBookSnapshot | undefined): void {
     if (!s) return this.reset();
-    this.global.load(s.global);
+    const globalFault = clockFault(s.global);
+    if (globalFault === undefined) this.global.load(s.global);
+    else {
+      this.global.reset();
+      this.repaired(`the stored global clock was broken (${globalFault}); repaired: back to real time, ${isoTime(this.global.now())}`);
+    }
     this.tenants.clear();
-    for (const [tenant, c] of Object.entries(s.tenants)) {
+    const tenants = typeof s.tenants === 'object' && s.tenants !== null ? Object.entries(s.tenants) : [];
+    for (const [tenant, c] of tenants) {
+      const fault = clockFault(c);
+      if (fault !== undefined) {
+        this.repaired(`the stored clock of tenant ${tenant} was broken (${fault}); repaired: dropped, the tenant follows the global clock`);
+        continue;
+      }
       const clock = new VirtualClock(this.source);
       clock.load(c);
       this.tenants.set(tenant, clock);
     }
   }
 
-  /** One tenant back to the global clock, or every clock back to real time. */
+  /** One tenant back to the global clock, or every clock back to real time (see VirtualClock.reset). */
   reset(tenant?: string): void {
     if (tenant !== undefined) {
       this.tenants.delete(tenant);
@@ -156,5 +231,10 @@ export class ClockBook implements Clock {
     }
     this.global.reset();
     this.tenants.clear();
+  }
+
+  private repaired(message: string): void {
+    this.repairs++;
+    this.warn(message);
   }
 }

@@ -2,7 +2,7 @@
 // instances that can still move; a caller (the control plane's event stream) ticks it, and each
 // tick emits the transitions that happened since the last one. The engine itself runs no timer.
 import type { Store } from '../store/store.js';
-import type { Clock } from './clock.js';
+import { isoTime, type Clock } from './clock.js';
 import { project, type OperationEvent } from './project.js';
 import type { Plan } from './plan.js';
 import type { StateMachine } from './state-machine.js';
@@ -140,7 +140,7 @@ export class EventHub {
   private step(key: string, w: Watch, emit: TransitionListener): void {
     const p = project({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, this.clock.now(w.record.tenant));
     for (const t of p.transitions.slice(w.emitted)) {
-      const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: new Date(t.at).toISOString(), cause: t.cause };
+      const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: isoTime(t.at), cause: t.cause };
       if (w.record.parentId !== undefined) event.parentId = w.record.parentId;
       emit(event);
     }

@@ -29,7 +29,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Empty every store, put the clock back to real time, and reload the fixtures */
+        /**
+         * Empty every store, put the clock back to real time, and reload the fixtures
+         * @description Without credentials: every tenant's data goes, every tenant's own clock is dropped, and the
+         *     global clock is back to real time, running at speed 1, even when that is earlier than the
+         *     time it showed (nothing stored is later any more; it is the way back from a far advance).
+         *     With a tenant's credentials: that tenant's data goes and its own clock is dropped, so it
+         *     follows the global clock again (which does not move); the fixtures are not reloaded.
+         */
         post: operations["Reset"];
         delete?: never;
         options?: never;
@@ -97,7 +104,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move virtual time forward; instances progress as if that time had passed */
+        /**
+         * Move virtual time forward; instances progress as if that time had passed
+         * @description At most 100 years (3155760000000 ms) per call, and never past 9999-12-31T23:59:59.999Z, the
+         *     latest time the clock shows (every vendor's timestamp format has a four-digit year): a jump
+         *     that would pass it gets 400 with how far the clock can still go. Reset to come back.
+         */
         post: operations["AdvanceClock"];
         delete?: never;
         options?: never;
@@ -114,7 +126,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run virtual time faster (or slower) than real time */
+        /**
+         * Run virtual time faster (or slower) than real time
+         * @description A clock that runs into 9999-12-31T23:59:59.999Z (about three days of real time at the
+         *     fastest speed) stands there, as if frozen, until reset.
+         */
         post: operations["SetClockSpeed"];
         delete?: never;
         options?: never;
@@ -435,7 +451,7 @@ export interface components {
             tenant?: string;
             /** @description Whether that tenant has a clock of its own (else it follows the global one). */
             own?: boolean;
-            /** @description Virtual time in epoch milliseconds. */
+            /** @description Virtual time in epoch milliseconds, from 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. */
             now: number;
             /** Format: date-time */
             iso: string;
@@ -639,7 +655,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description flowtwin could not apply the call now (its store is contended or unreachable; the detail says which); retry after Retry-After seconds. Nothing was changed. */
+        /**
+         * @description flowtwin could not apply the call now (its store is contended or unreachable; the detail says
+         *     which); retry after Retry-After seconds. The change is not in force, and a retry applies it once.
+         *     A Redis write that timed out may still have landed: read the state back before retrying a change
+         *     that is not idempotent (an advance, a rule).
+         */
         Unavailable: {
             headers: {
                 /**

@@ -51,6 +51,8 @@ export interface FlowtwinOptions {
    * the dashboard's cookie); the control plane is open when absent. The vendor APIs never need it.
    */
   controlToken?: string;
+  /** Where flowtwin reports what an operator should know, e.g. a broken stored clock it repaired; stderr by default. */
+  warn?: (message: string) => void;
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
   onResponseViolation?: ViolationListener;
   vendors?: VendorsConfig;
@@ -104,7 +106,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const store = options.store ?? new MemoryStore();
   // The store's time by default: replicas sharing a Redis agree on it even when their clocks do not.
   const now = options.now ?? (() => store.now());
-  const clocks = new ClockBook(now);
+  const clocks = new ClockBook(now, options.warn);
   const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
   const events = new EventHub(clocks);
@@ -128,6 +130,9 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const control = new ControlState(store, { clocks, scenarios, faults, rateLimits });
   scenarios.commit = faults.commit = (mutate) => control.change(mutate);
   await control.refresh();
+  // A broken clock stored by an older flowtwin was repaired on load: store the repair, so it is
+  // reported once and every replica adopts the same clock.
+  if (clocks.repairs > 0) await control.change(() => undefined);
   // Another replica changed the clock or the rules: adopt it now, and report runs a clock move finished.
   const unsubscribe = await control.connect(() => events.tick());
   await events.connect(store);

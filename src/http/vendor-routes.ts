@@ -9,7 +9,7 @@ import { validateRequest } from '../spec/validate-request.js';
 import type { Caller, Reply, Vendor } from '../vendors/vendor.js';
 import { bodyReader, PayloadTooLarge, UnreadableBody } from './body.js';
 import { isTemporary, logContention, RETRY_AFTER_SECONDS } from './unavailable.js';
-import type { Clock } from '../engine/clock.js';
+import { isoTime, type Clock } from '../engine/clock.js';
 import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
 import type { FaultBook } from './faults.js';
@@ -87,7 +87,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   /** Recorded before the reply goes out, so a client that has its answer finds it in the journal. */
   async function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): Promise<void> {
     await options.journal.record({
-      at: new Date(startedAt).toISOString(),
+      at: isoTime(startedAt),
       vendor: vendor.name,
       operationId: op.operationId,
       ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),

@@ -2,6 +2,7 @@
 // and a clock that starts frozen at a chosen time.
 import { readFileSync } from 'node:fs';
 import type { FlowtwinOptions, Flowtwin } from '../http/app.js';
+import { MAX_TIME, MIN_TIME } from '../engine/clock.js';
 import { DEFAULT_FIXTURES } from '../serve.js';
 
 export interface TestFlowtwinOptions extends Omit<FlowtwinOptions, 'fixtures' | 'now'> {
@@ -25,7 +26,10 @@ function fixturesOf(seed: TestFlowtwinOptions['seed']): Record<string, unknown> 
 
 function epochOf(frozenAt: string | number): number {
   const at = typeof frozenAt === 'number' ? frozenAt : Date.parse(frozenAt);
-  if (!Number.isSafeInteger(at)) throw new TypeError(`frozenAt must be an ISO 8601 time or epoch milliseconds, not ${String(frozenAt)}`);
+  // The clock's own range: a start outside it could not be printed in any vendor's time format.
+  if (!Number.isSafeInteger(at) || at < MIN_TIME || at > MAX_TIME) {
+    throw new TypeError(`frozenAt must be an ISO 8601 time or epoch milliseconds from ${MIN_TIME} (year 0000) to ${MAX_TIME} (year 9999), not ${String(frozenAt)}`);
+  }
   return at;
 }
 

@@ -1,7 +1,7 @@
 // Instances as the control plane shows them across vendors and tenants (GET /__flowtwin/instances,
 // the dashboard): a vendor-neutral summary and detail made from the same projection the vendor
 // APIs answer with, so the two can never disagree.
-import type { Clock } from '../engine/clock.js';
+import { isoTime, type Clock } from '../engine/clock.js';
 import type { InstanceEngine, InstanceView } from '../engine/instances.js';
 import type { IndexDifference } from '../engine/state-index.js';
 import type { components } from '../generated/control.js';
@@ -34,7 +34,7 @@ export interface CatalogShape<A> {
   prepare?(tenant: string): Promise<void>;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const iso = isoTime;
 
 export function instanceCatalog<A>(shape: CatalogShape<A>): InstanceCatalog {
   return {

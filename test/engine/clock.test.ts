@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClockError, VirtualClock } from '../../src/engine/clock.js';
+import { ClockBook, ClockError, MAX_ADVANCE_MS, MAX_SPEED, MAX_TIME, VirtualClock, isoTime } from '../../src/engine/clock.js';
+import { ddTimestamp } from '../../src/vendors/datadog/time.js';
+import { smTimestamp } from '../../src/vendors/secmaster/time.js';
 
 function manualSource(start = 1_000_000) {
   let t = start;
@@ -50,14 +53,101 @@ describe('VirtualClock', () => {
     expect(() => clock.setSpeed(0)).toThrow(ClockError);
   });
 
-  it('resets to real time without showing an earlier time than it already showed', () => {
+  it('resets to real time, unfrozen at speed 1, even when that is earlier than the time it showed', () => {
     const src = manualSource();
     const clock = new VirtualClock(src.now);
-    clock.advance(10_000);
+    clock.advance(MAX_ADVANCE_MS);
+    clock.setSpeed(60);
     clock.freeze();
     clock.reset();
-    expect(clock.state()).toEqual({ now: 1_010_000, frozen: false, speed: 1 });
+    expect(clock.state()).toEqual({ now: 1_000_000, frozen: false, speed: 1 });
     src.tick(20_000);
-    expect(clock.now()).toBe(1_030_000);
+    expect(clock.now()).toBe(1_020_000);
+  });
+});
+
+describe('the clock range', () => {
+  it('refuses a jump over 100 years, or one past 9999-12-31T23:59:59.999Z, saying how far it can go; the clock does not move', () => {
+    const src = manualSource(Date.parse('9990-01-01T00:00:00Z'));
+    const clock = new VirtualClock(src.now);
+    expect(() => clock.advance(9_007_199_254_740_991)).toThrow(`ms must be an integer from 0 to ${MAX_ADVANCE_MS} (100 years)`);
+    const room = MAX_TIME - clock.now();
+    expect(() => clock.advance(room + 1)).toThrow(
+      `advancing ${room + 1} ms from 9990-01-01T00:00:00.000Z would pass 9999-12-31T23:59:59.999Z, the latest time the clock can show: advance at most ${room} ms, or reset`,
+    );
+    expect(clock.now()).toBe(Date.parse('9990-01-01T00:00:00Z'));
+    clock.advance(room);
+    expect(clock.now()).toBe(MAX_TIME);
+    expect(() => clock.advance(1)).toThrow(ClockError);
+    clock.advance(0);
+    expect(clock.now()).toBe(MAX_TIME);
+  });
+
+  it('stands at the end of the range when a fast clock runs into it, a valid date all along', () => {
+    const src = manualSource(Date.parse('2026-01-15T10:00:00Z'));
+    const clock = new VirtualClock(src.now);
+    clock.setSpeed(MAX_SPEED);
+    // About three days of real time at the fastest speed reach the year 9999; give it a year.
+    src.tick(365 * 86_400_000);
+    expect(clock.now()).toBe(MAX_TIME);
+    expect(isoTime(clock.now())).toBe('9999-12-31T23:59:59.999Z');
+    expect(() => clock.advance(1)).toThrow(ClockError);
+    clock.setSpeed(1);
+    src.tick(1000);
+    expect(clock.now()).toBe(MAX_TIME);
+  });
+
+  it('prints any number as an RFC 3339 time with a four-digit year, never throwing', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 8.64e15 + 1, 9_007_199_254_740_991 + 1_768_471_200_000)), (ms) => {
+        expect(isoTime(ms)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+        expect(ddTimestamp(ms)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/);
+        expect(smTimestamp(ms)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\+0000$/);
+      }),
+      { seed: 1, numRuns: 500 },
+    );
+    expect(isoTime(9_007_199_254_740_991)).toBe('9999-12-31T23:59:59.999Z');
+    expect(isoTime(-8.64e15)).toBe('0000-01-01T00:00:00.000Z');
+  });
+});
+
+describe('ClockBook loading a broken stored clock', () => {
+  const T = Date.parse('2026-01-15T10:00:00Z');
+  const sane = { anchorReal: T, anchorVirtual: T + 5000, frozen: true, speed: 1 };
+
+  it.each([
+    ['overflowed by an advance of 2^53 - 1 ms', { ...sane, anchorVirtual: T + 9_007_199_254_740_991 }, /virtual time \d+ is outside 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z/],
+    ['NaN, stored by JSON as null', { ...sane, anchorVirtual: null }, /virtual time null is outside/],
+    ['a speed out of range', { ...sane, speed: 0 }, /speed 0 is outside \(0, 1000000\]/],
+    ['missing', undefined, /not an object/],
+  ])('repairs a global clock %s: back to real time, and says so', (_name, global, reason) => {
+    const warnings: string[] = [];
+    const book = new ClockBook(() => T, (m) => warnings.push(m));
+    book.load({ global: global as never, tenants: { t1: sane } });
+    expect(book.global.state()).toEqual({ now: T, frozen: false, speed: 1 });
+    expect(book.now('t1')).toBe(T + 5000);
+    expect(book.repairs).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(reason);
+    expect(warnings[0]).toMatch(/^the stored global clock was broken \(.*\); repaired: back to real time, 2026-01-15T10:00:00.000Z$/);
+  });
+
+  it("drops a tenant's broken clock, so that tenant follows the global one, and keeps the others", () => {
+    const warnings: string[] = [];
+    const book = new ClockBook(() => T, (m) => warnings.push(m));
+    book.load({ global: sane, tenants: { bad: { ...sane, anchorVirtual: 9e15 }, good: { ...sane, anchorVirtual: T + 7000 } } });
+    expect(book.has('bad')).toBe(false);
+    expect(book.now('bad')).toBe(T + 5000);
+    expect(book.now('good')).toBe(T + 7000);
+    expect(warnings).toEqual(['the stored clock of tenant bad was broken (virtual time 9000000000000000 is outside 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z); repaired: dropped, the tenant follows the global clock']);
+  });
+
+  it('adopts a sane stored clock as it is, reporting nothing', () => {
+    const warnings: string[] = [];
+    const book = new ClockBook(() => T, (m) => warnings.push(m));
+    book.load({ global: { ...sane, anchorVirtual: MAX_TIME }, tenants: {} });
+    expect(book.now()).toBe(MAX_TIME);
+    expect(book.repairs).toBe(0);
+    expect(warnings).toEqual([]);
   });
 });

@@ -118,3 +118,36 @@ describe('concurrent changes in one process', () => {
     expect(seen).toBe(2);
   });
 });
+
+describe('a change that does not complete', () => {
+  it('leaves the live parts as stored when the mutation throws halfway', async () => {
+    const store = new MemoryStore();
+    const a = replica(store, () => 1000);
+    await a.control.change(() => a.notes.add({ text: 'kept' }));
+    await expect(
+      a.control.change(() => {
+        a.notes.add({ text: 'half' });
+        a.clocks.global.advance(5000);
+        throw new Error('refused after a partial change');
+      }),
+    ).rejects.toThrow('refused after a partial change');
+    expect(a.notes.list().map((n) => n.text)).toEqual(['kept']);
+    expect(a.clocks.now()).toBe(1000);
+    // The sequence was not used up either: the next rule gets the next id.
+    expect((await a.control.change(() => a.notes.add({ text: 'next' }))).id).toBe('note-2');
+  });
+
+  it('keeps a stored change when only announcing it fails, so the client is not told to retry it', async () => {
+    const inner = new MemoryStore();
+    const store = Object.create(inner) as MemoryStore;
+    store.publish = async () => {
+      throw new Error('pub/sub gone');
+    };
+    const a = replica(store, () => 1000);
+    await a.control.change(() => a.clocks.global.advance(1000));
+    expect(a.clocks.now()).toBe(2000);
+    const b = replica(inner, () => 1000);
+    await b.control.refresh();
+    expect(b.clocks.now()).toBe(2000);
+  });
+});

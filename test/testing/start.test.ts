@@ -76,6 +76,11 @@ describe('startFlowtwin', () => {
     await expect(startFlowtwin({ frozenAt: 'yesterday' })).rejects.toThrow(/frozenAt must be an ISO 8601 time/);
   });
 
+  it('refuses a frozenAt outside the clock range (years 0000 to 9999), which no vendor time format can print', async () => {
+    await expect(startFlowtwin({ frozenAt: 9_007_199_254_740_991 })).rejects.toThrow(/frozenAt must be .* from -62167219200000 \(year 0000\) to 253402300799999 \(year 9999\), not 9007199254740991/);
+    await expect(startFlowtwin({ frozenAt: '+010000-01-01T00:00:00Z' })).rejects.toThrow(/frozenAt must be/);
+  });
+
   it('passes rateLimits and vendors settings through', async () => {
     const rule = { vendor: 'datadog' as const, name: 'reads', limit: 1, period: 60, operations: ['ListWorkflows'] };
     const keys = { 'DD-API-KEY': 'ci-api', 'DD-APPLICATION-KEY': 'ci-app' };

@@ -1,7 +1,7 @@
 // The fake Huawei IAM: issues password tokens (X-Subject-Token) that SecMaster then honours, and
 // validates them. Token lifetime follows flowtwin's virtual clock.
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../engine/clock.js';
+import { isoTime, type Clock } from '../../engine/clock.js';
 import type { Store } from '../../store/store.js';
 import { ControlInputError, VendorError, type Reply, type Vendor } from '../vendor.js';
 import { findToken, issueToken, projectIdForName, type StoredToken } from './tokens.js';
@@ -29,7 +29,8 @@ interface PasswordBody {
 const JSON_TYPE = 'application/json';
 const iamError = (status: number, title: string, message: string): Reply => ({ status, contentType: JSON_TYPE, body: { error: { code: status, message, title } } });
 const idFor = (prefix: string, s: string): string => `${prefix}${createHash('sha256').update(s).digest('hex').slice(0, 31)}`;
-const keystoneTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '000Z');
+// A token issued near the end of the clock's range expires after it: printed as the bound, never thrown.
+const keystoneTime = (ms: number): string => isoTime(ms).replace('Z', '000Z');
 
 function tokenBody(t: StoredToken) {
   const domain = { id: idFor('d', t.domainName), name: t.domainName };

@@ -4,6 +4,7 @@
 import { findToken } from '../huawei-iam/tokens.js';
 import { parseAuthorization, parseSdkDate, sign, signatureMatches } from '../huawei-iam/signer.js';
 import type { OperationSpec } from '../../spec/operations.js';
+import { isoTime } from '../../engine/clock.js';
 import type { Caller, IncomingRequest, Reply } from '../vendor.js';
 import type { SecMasterContext } from './context.js';
 import { smErrors } from './errors.js';
@@ -36,7 +37,7 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
     if (token.length > MAX_TOKEN_LENGTH) return deny('decrypt token fail');
     const known = await findToken(ctx.store, token);
     if (!known) return credentials ? deny('decrypt token fail') : caller(projectId, 'token');
-    if (known.expiresAt <= ctx.clock.now(projectId)) return deny(`token expires, expires_at: ${new Date(known.expiresAt).toISOString()}`);
+    if (known.expiresAt <= ctx.clock.now(projectId)) return deny(`token expires, expires_at: ${isoTime(known.expiresAt)}`);
     if (known.projectId !== projectId) return deny(`the token is scoped to another project than ${projectId}`);
     return caller(projectId, 'token');
   }

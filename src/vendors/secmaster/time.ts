@@ -1,9 +1,11 @@
 // SecMaster's date format, yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z ("2026-01-15T10:00:00.000Z+0800"):
 // the wall time at the given offset. flowtwin writes UTC (+0000); the real instance timestamp
 // format is not documented (docs/fidelity.md).
+import { isoTime } from '../../engine/clock.js';
 
+/** Never throws: a time past the clock's range (a plan ending after 9999) prints as the range's bound. */
 export function smTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString()}+0000`;
+  return `${isoTime(ms)}+0000`;
 }
 
 export function parseSmDate(value: string): number | undefined {
