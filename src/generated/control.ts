@@ -153,8 +153,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Requests the vendor APIs received, oldest first (bounded; secrets masked)
-         * @description With a vendor's credentials on the call, only that tenant's requests (the same holds for verify).
+         * Requests the vendor APIs received, oldest first (bounded per tenant; secrets masked)
+         * @description Each tenant's requests are kept apart, each tenant its last `--journal-limit` (default 1000),
+         *     so one tenant's traffic never pushes out another's; requests that name no tenant (refused by
+         *     the vendor's auth, for one) have a log of their own, bounded the same way. With a vendor's
+         *     credentials on the call, only that tenant's requests (the same holds for verify). Without
+         *     credentials, every tenant's and the unauthenticated ones, merged oldest first by `seq`; a
+         *     `tenant` filter reads that tenant's only. A tenant's reset empties its requests; a full reset
+         *     empties all.
          */
         get: operations["ListJournal"];
         put?: never;
@@ -511,6 +517,11 @@ export interface components {
             hits: number;
         };
         JournalEntry: {
+            /**
+             * @description One numbering for every tenant's requests, in the order they were journaled (across
+             *     replicas sharing a store): it orders the merged view, and a tenant's own entries have
+             *     gaps where other tenants' requests came in. A full reset starts it at 1 again.
+             */
             seq: number;
             /** Format: date-time */
             at: string;
