@@ -19,7 +19,7 @@ import { sendProblem } from './problem.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
-const PROBLEM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict' } as const;
+const PROBLEM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' } as const;
 
 export interface ControlDeps {
   clocks: ClockBook;
@@ -147,11 +147,11 @@ export function controlRouter(deps: ControlDeps): Router {
   });
   mountRuleList(router, 'faults', deps.faults);
 
-  // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.
+  // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger, with the caller's tenant as every control call.
   for (const vendor of deps.vendors) {
     for (const call of vendor.control ?? []) {
       router[call.method](`/${vendor.name}${call.path}`, async (req, res) => {
-        const out = await call.run(req.body);
+        const out = await call.run(req.body, await tenantOf(req));
         res.status(out.status).json(out.body);
       });
     }

@@ -136,7 +136,10 @@ export interface paths {
          * @description Starts a run of the playbook (or, without playbook_id, of the workspace's default playbook,
          *     created on first use) and answers with the instance as ShowPlaybookInstance gives it. A project
          *     that already has the configured maximum of instances (`--max-instances-per-tenant`, default
-         *     100000, counted since the last reset) gets 400 and no run starts.
+         *     100000, counted since the last reset) gets 400 and no run starts. With a vendor's credentials
+         *     on the call they must be `project_id`'s (a token or access key of that project): any other
+         *     tenant's get 403 and nothing is created or used up (no playbook, no run, no scenario hit).
+         *     Without credentials it is a global call and may trigger in any project.
          */
         post: operations["TriggerSecMasterPlaybook"];
         delete?: never;
@@ -866,6 +869,15 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            /** @description The call's credentials name another tenant than `project_id`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ListJournal: {

@@ -48,7 +48,7 @@ export interface IncomingRequest {
 export class ControlInputError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 401 | 404 | 409 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 = 400,
   ) {
     super(message);
   }
@@ -58,7 +58,11 @@ export class ControlInputError extends Error {
 export interface ControlCall {
   method: 'get' | 'post';
   path: string;
-  run(body: unknown): Promise<{ status: number; body: unknown }>;
+  /**
+   * `tenant`: the one the call's credentials name (undefined without credentials: a global call).
+   * A call that acts in a tenant named by its body refuses any other (ControlInputError 403).
+   */
+  run(body: unknown, tenant: string | undefined): Promise<{ status: number; body: unknown }>;
 }
 
 export interface Vendor<P = unknown> {
