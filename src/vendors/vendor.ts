@@ -85,13 +85,13 @@ export interface Vendor<P = unknown> {
   methodNotAllowed(allowed: string[]): Reply;
   /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
   mapError(operation: OperationSpec, error: unknown): Reply;
-  /** The tenant whose credentials these headers carry, for control calls scoped to one tenant. */
   /**
-   * The tenant a control call's credentials name: undefined when the headers carry none of this
-   * vendor's credentials; throws ControlInputError (401) when they carry some that name no tenant,
-   * so a mistyped key is refused rather than read as a global call.
+   * The tenant a control call's credentials name: undefined when the request carries none of this
+   * vendor's credentials; throws ControlInputError (401) when it carries some that name no tenant
+   * or do not verify, so a mistyped key is refused rather than read as a global call. The whole
+   * request, because a Huawei signature covers method, path, query and body.
    */
-  tenantOf?(headers: Record<string, string | string[] | undefined>): Promise<string | undefined>;
+  tenantOf?(request: IncomingRequest): Promise<string | undefined>;
   /** Loads this vendor's part of a fixtures document. */
   seed(fixtures: unknown): Promise<void>;
   /** Last touch on every reply of this vendor, errors included (e.g. a request-id header). */
