@@ -1,8 +1,11 @@
 // The control plane under /__flowtwin: health, reset and the virtual clock. Documented by
 // specs/flowtwin-control.yaml.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { ClockError, MAX_ADVANCE_MS, MAX_SPEED, isoTime, type ClockBook, type VirtualClock } from '../engine/clock.js';
-import { ControlInputError, type Vendor } from '../vendors/vendor.js';
+import { ControlInputError, type IncomingRequest, type Vendor } from '../vendors/vendor.js';
+import { splitTarget } from '../http/vendor-routes.js';
 import type { EventHub } from '../engine/events.js';
 import type { ControlState } from '../engine/control-state.js';
 import type { Store } from '../store/store.js';
@@ -20,7 +23,7 @@ import { isTemporary, logContention, RETRY_AFTER_SECONDS } from '../http/unavail
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
-const PROBLEM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict' } as const;
+const PROBLEM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' } as const;
 
 export interface ControlDeps {
   clocks: ClockBook;
@@ -42,13 +45,22 @@ export interface ControlDeps {
 
 export function controlRouter(deps: ControlDeps): Router {
   const router = express.Router({ caseSensitive: true });
-  router.use(express.json({ limit: '1mb', type: () => true }));
+  // The body's bytes are kept: a Huawei signature on a control call covers them.
+  const rawBodies = new WeakMap<IncomingMessage, Buffer>();
+  router.use(express.json({ limit: '1mb', type: () => true, verify: (req, _res, buf) => void rawBodies.set(req, buf) }));
   // Another replica may have moved a clock or changed a rule since this one last looked.
   router.use((_req, _res, next) => void deps.control.refresh().then(() => next(), next));
+  /** The call as it came on the wire (path with the prefix, query as the vendor dispatchers parse it). */
+  const incoming = (req: Request): IncomingRequest => {
+    const { path, search } = splitTarget(req.originalUrl);
+    const body = rawBodies.get(req);
+    return { method: req.method, path, query: search === undefined ? {} : (parseQuery(search) as IncomingRequest['query']), headers: req.headers, ...(body ? { body } : {}) };
+  };
   /** A control call carrying a vendor's credentials acts on that tenant only. */
   const tenantOf = async (req: Request): Promise<string | undefined> => {
+    const request = incoming(req);
     for (const vendor of deps.vendors) {
-      const tenant = await vendor.tenantOf?.(req.headers);
+      const tenant = await vendor.tenantOf?.(request);
       if (tenant !== undefined) return tenant;
     }
     return undefined;
@@ -152,11 +164,11 @@ export function controlRouter(deps: ControlDeps): Router {
   });
   mountRuleList(router, 'faults', deps.faults);
 
-  // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger.
+  // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger, with the caller's tenant as every control call.
   for (const vendor of deps.vendors) {
     for (const call of vendor.control ?? []) {
       router[call.method](`/${vendor.name}${call.path}`, async (req, res) => {
-        const out = await call.run(req.body);
+        const out = await call.run(req.body, await tenantOf(req));
         res.status(out.status).json(out.body);
       });
     }

@@ -152,7 +152,10 @@ export interface paths {
          * @description Starts a run of the playbook (or, without playbook_id, of the workspace's default playbook,
          *     created on first use) and answers with the instance as ShowPlaybookInstance gives it. A project
          *     that already has the configured maximum of instances (`--max-instances-per-tenant`, default
-         *     100000, counted since the last reset) gets 400 and no run starts.
+         *     100000, counted since the last reset) gets 400 and no run starts. With a vendor's credentials
+         *     on the call they must be `project_id`'s (a token or access key of that project): any other
+         *     tenant's get 403 and nothing is created or used up (no playbook, no run, no scenario hit).
+         *     Without credentials it is a global call and may trigger in any project.
          */
         post: operations["TriggerSecMasterPlaybook"];
         delete?: never;
@@ -169,8 +172,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Requests the vendor APIs received, oldest first (bounded; secrets masked)
-         * @description With a vendor's credentials on the call, only that tenant's requests (the same holds for verify).
+         * Requests the vendor APIs received, oldest first (bounded per tenant; secrets masked)
+         * @description Each tenant's requests are kept apart, each tenant its last `--journal-limit` (default 1000),
+         *     so one tenant's traffic never pushes out another's; requests that name no tenant (refused by
+         *     the vendor's auth, for one) have a log of their own, bounded the same way. With a vendor's
+         *     credentials on the call, only that tenant's requests (the same holds for verify). Without
+         *     credentials, every tenant's and the unauthenticated ones, merged oldest first by `seq`; a
+         *     `tenant` filter reads that tenant's only. A tenant's reset empties its requests; a full reset
+         *     empties all.
          */
         get: operations["ListJournal"];
         put?: never;
@@ -527,6 +536,11 @@ export interface components {
             hits: number;
         };
         JournalEntry: {
+            /**
+             * @description One numbering for every tenant's requests, in the order they were journaled (across
+             *     replicas sharing a store): it orders the merged view, and a tenant's own entries have
+             *     gaps where other tenants' requests came in. A full reset starts it at 1 again.
+             */
             seq: number;
             /** Format: date-time */
             at: string;
@@ -896,6 +910,15 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            /** @description The call's credentials name another tenant than `project_id`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1,11 +1,17 @@
 // The request journal: what came in to the vendor APIs and what went out, newest last, bounded,
-// with secrets masked, so a test can ask "exactly 2 cancels of instance X?". Entries live in a
-// bounded log in the store, numbered by it, so every replica sees every replica's requests.
+// with secrets masked, so a test can ask "exactly 2 cancels of instance X?". Entries live in
+// bounded logs in the store, numbered by it, so every replica sees every replica's requests.
+//
+// One log per tenant, each keeping the last `limit` entries: in a flowtwin shared by several CI
+// suites, one suite's traffic must not push another's requests out before it verifies them.
+// Requests that name no tenant (refused by auth, say) have a log of their own, so a flood of them
+// cannot either. The store numbers the logs of one name in one sequence, so `seq` orders entries
+// across tenants and a global query merges every log in the order the requests were journaled.
 import type { Store } from '../store/store.js';
 
 const LOG = 'flowtwin.journal';
-/** Entries of every tenant share one log (a global query must not visit every tenant). */
-const GLOBAL = '';
+/** The log of requests without a tenant: the global tenant's, which no credentials name. */
+const NO_TENANT = '';
 
 export interface JournalEntry {
   seq: number;
@@ -90,15 +96,18 @@ export class Journal {
     readonly limit = 1000,
   ) {}
 
-  /** The bodies must not change afterwards: the memory store keeps them by reference. */
+  /** The bodies must not change afterwards: the memory store keeps them by reference. One append, to the tenant's log. */
   async record(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
     const masked = { ...entry, requestBody: maskSecrets(entry.requestBody), responseBody: maskSecrets(entry.responseBody) };
-    await this.store.append(GLOBAL, LOG, masked, this.limit);
+    await this.store.append(entry.tenant ?? NO_TENANT, LOG, masked, this.limit);
   }
 
-  /** Matching entries, oldest first. */
+  /**
+   * Matching entries, oldest first. With a tenant in the filter only that tenant's log is read;
+   * without one, every tenant's and the one of requests without a tenant, merged by `seq`.
+   */
   async query(filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    const log = await this.store.readLog<Omit<JournalEntry, 'seq'>>(GLOBAL, LOG);
+    const log = filter.tenant !== undefined ? await this.store.readLog<Omit<JournalEntry, 'seq'>>(filter.tenant, LOG) : await this.store.readLogs<Omit<JournalEntry, 'seq'>>(LOG);
     return log
       .map(({ seq, entry }) => ({ seq, ...entry }))
       .filter(

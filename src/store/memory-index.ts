@@ -176,17 +176,17 @@ function grown(array: Int32Array, atLeast: number): Int32Array {
   return next;
 }
 
+/** One tenant's log; its numbers come from the store's sequence for the log's name. */
 export class BoundedLog<T> {
-  private seq = 0;
   private keep = Infinity;
   private entries: { seq: number; entry: T }[] = [];
 
-  append(entry: T, keep: number): number {
-    this.entries.push({ seq: ++this.seq, entry });
+  append(seq: number, entry: T, keep: number): number {
+    this.entries.push({ seq, entry });
     // Trimmed in batches: dropping one from the front per append would copy the array every time.
     if (this.entries.length >= keep * 2 + 16) this.entries = this.entries.slice(-keep);
     this.keep = keep;
-    return this.seq;
+    return seq;
   }
 
   read(): { seq: number; entry: T }[] {

@@ -7,7 +7,7 @@ import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
 import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { flat } from './flat-string.js';
-import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type TenantLogEntry, type StoreInfo, type StoredRecord } from './store.js';
 
 interface Row {
   id: string;
@@ -31,6 +31,8 @@ export class MemoryStore implements Store {
   private readonly indexes = new Map<string, SortedIndex>();
   /** log|tenant|name -> bounded log. */
   private readonly logs = new Map<string, BoundedLog<unknown>>();
+  /** Log name -> its last number, shared by every tenant's log of that name (kept by a tenant's reset). */
+  private readonly logSeqs = new Map<string, number>();
   private readonly channels = new LocalChannels();
   private readonly json = new SharedJson();
   private readonly decoded = new DecodedCache<string | string[]>();
@@ -160,11 +162,24 @@ export class MemoryStore implements Store {
     const key = `log\u0000${tenant}\u0000${log}`;
     let bounded = this.logs.get(key);
     if (!bounded) this.logs.set(key, (bounded = new BoundedLog()));
-    return bounded.append(entry, Math.max(1, keep));
+    const seq = (this.logSeqs.get(log) ?? 0) + 1;
+    this.logSeqs.set(log, seq);
+    return bounded.append(seq, entry, Math.max(1, keep));
   }
 
   async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
     return (this.logs.get(`log\u0000${tenant}\u0000${log}`)?.read() ?? []) as LogEntry<T>[];
+  }
+
+  async readLogs<T>(log: string): Promise<TenantLogEntry<T>[]> {
+    const out: TenantLogEntry<T>[] = [];
+    const suffix = `\u0000${log}`;
+    for (const [key, bounded] of this.logs) {
+      if (!key.endsWith(suffix)) continue;
+      const tenant = key.slice('log\u0000'.length, -suffix.length);
+      for (const { seq, entry } of bounded.read()) out.push({ seq, entry: entry as T, tenant });
+    }
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -182,6 +197,7 @@ export class MemoryStore implements Store {
       this.counters.clear();
       this.indexes.clear();
       this.logs.clear();
+      this.logSeqs.clear();
       this.json.clear();
       this.decoded.clear();
       return;

@@ -13,7 +13,8 @@
 //   P t:T:n:<key>       counter
 //   P t:T:x:<name>      ZSET: a sorted index (member -> score)
 //   P t:T:l:<name>      LIST: a bounded log, each item "<seq> <entry JSON>"
-//   P t:T:ls:<name>     the log's sequence
+//   P t:T:ls:<name>     the sequence of every tenant's log of that name, kept under the global
+//                       tenant (T = base64url("")): a tenant's reset leaves it, a full reset removes it
 
 /**
  * Applies a record's index changes inside its create or update script, so both land or neither.
@@ -141,12 +142,16 @@ if left == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
 return left
 `;
 
-/** KEYS: sequence, list, registry, tenants; ARGV: entry JSON, keep, tenant. */
+/**
+ * KEYS: sequence, list, registry, tenants, global registry; ARGV: entry JSON, keep, tenant. The
+ * sequence belongs to the global tenant (""), whatever tenant's list the entry goes to.
+ */
 export const APPEND = `
 local seq = redis.call('INCR', KEYS[1])
 redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
-redis.call('ZADD', KEYS[3], 'inf', KEYS[1], 'inf', KEYS[2])
-redis.call('SADD', KEYS[4], ARGV[3])
+redis.call('ZADD', KEYS[3], 'inf', KEYS[2])
+redis.call('ZADD', KEYS[5], 'inf', KEYS[1])
+redis.call('SADD', KEYS[4], ARGV[3], '')
 return seq
 `;

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
 import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
-import { DuplicateRecordError, StoreUnavailable, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, StoreUnavailable, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord, type TenantLogEntry } from './store.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_PREFIX = 'flowtwin:';
@@ -251,8 +251,9 @@ export class RedisStore implements Store {
   }
 
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
-    const base = this.tenantPrefix(tenant);
-    return this.io(this.redis.ftAppend(`${base}ls:${log}`, `${base}l:${log}`, this.registry(tenant), `${this.prefix}tenants`, toJson(entry), Math.max(1, keep), tenant));
+    const sequence = `${this.tenantPrefix('')}ls:${log}`;
+    const list = `${this.tenantPrefix(tenant)}l:${log}`;
+    return this.io(this.redis.ftAppend(sequence, list, this.registry(tenant), `${this.prefix}tenants`, this.registry(''), toJson(entry), Math.max(1, keep), tenant));
   }
 
   async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {
@@ -261,6 +262,29 @@ export class RedisStore implements Store {
       const space = item.indexOf(' ');
       return { seq: Number(item.slice(0, space)), entry: JSON.parse(item.slice(space + 1)) as T };
     });
+  }
+
+  /** Each tenant's list in one round trip per 100 tenants (SSCAN, as reset does), merged by number. */
+  async readLogs<T>(log: string): Promise<TenantLogEntry<T>[]> {
+    const out: TenantLogEntry<T>[] = [];
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, scanned] = await this.io(this.redis.sscan(`${this.prefix}tenants`, cursor, 'COUNT', 100));
+      // SSCAN may return a member twice.
+      const tenants = scanned.filter((t) => !seen.has(t) && seen.add(t));
+      const pipeline = this.redis.pipeline();
+      for (const t of tenants) pipeline.lrange(`${this.tenantPrefix(t)}l:${log}`, 0, -1);
+      const lists = await this.io(pipeline.exec().then(firstError));
+      tenants.forEach((tenant, i) => {
+        for (const item of lists[i]![1] as string[]) {
+          const space = item.indexOf(' ');
+          out.push({ tenant, seq: Number(item.slice(0, space)), entry: JSON.parse(item.slice(space + 1)) as T });
+        }
+      });
+      cursor = next;
+    } while (cursor !== '0');
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -371,7 +395,7 @@ export class RedisStore implements Store {
 }
 
 /** Keys each script takes; create's and update's counts vary (a child index, the indexes written), so they pass their own. */
-const KEY_COUNTS: Record<string, number | undefined> = { ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 4 };
+const KEY_COUNTS: Record<string, number | undefined> = { ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 5 };
 
 /** Redis answered with an error (a script's, a wrong type) is a fault of the call; anything else is the connection's. */
 function unavailable(location: string) {

@@ -7,7 +7,7 @@ import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
-import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord } from './store.js';
+import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord, type TenantLogEntry } from './store.js';
 
 const COLUMNS = 'seq, id, parent_id AS parentId, created_at AS createdAt, version, data';
 const BY_KIND = 'tenant = @tenant AND kind = @kind';
@@ -41,10 +41,17 @@ export const SQL = {
                ORDER BY score, member LIMIT @limit OFFSET @offset`,
   indexRangeReverse: `SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name AND score BETWEEN @min AND @max
                       ORDER BY score DESC, member DESC LIMIT @limit OFFSET @offset`,
-  logNext: 'SELECT COALESCE(MAX(seq), 0) + 1 FROM logs WHERE tenant = @tenant AND name = @name',
+  // A log name's sequence lives in meta, so a tenant's reset (which deletes its rows) cannot lower it.
+  // Without it (a new file, after a full reset, or a file written before it was kept) the rows say.
+  logNext: `SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'log_seq:' || @name),
+                            (SELECT COALESCE(MAX(seq), 0) FROM logs WHERE name = @name)) + 1`,
+  logSeqSet: `INSERT INTO meta (key, value) VALUES ('log_seq:' || @name, @seq) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   logInsert: 'INSERT INTO logs (tenant, name, seq, data) VALUES (@tenant, @name, @seq, @data)',
-  logTrim: 'DELETE FROM logs WHERE tenant = @tenant AND name = @name AND seq <= @below',
+  // By count, not by number: the numbers of one tenant's log have gaps where other tenants appended.
+  logTrim: `DELETE FROM logs WHERE tenant = @tenant AND name = @name
+              AND seq <= (SELECT seq FROM logs WHERE tenant = @tenant AND name = @name ORDER BY seq DESC LIMIT 1 OFFSET @keep)`,
   logRead: 'SELECT seq, data FROM logs WHERE tenant = @tenant AND name = @name ORDER BY seq',
+  logReadAll: 'SELECT tenant, seq, data FROM logs WHERE name = @name ORDER BY seq',
   resetRecords: 'DELETE FROM records WHERE tenant = @tenant',
   resetCounters: 'DELETE FROM counters WHERE tenant = @tenant',
   resetIndexes: 'DELETE FROM index_members WHERE tenant = @tenant',
@@ -53,6 +60,7 @@ export const SQL = {
   resetAllCounters: 'DELETE FROM counters',
   resetAllIndexes: 'DELETE FROM index_members',
   resetAllLogs: 'DELETE FROM logs',
+  resetAllLogSeqs: "DELETE FROM meta WHERE key LIKE 'log\\_seq:%' ESCAPE '\\'",
 } as const;
 
 /** Expired counters are only garbage (keys carry their window), so they are swept now and then, not on every call. */
@@ -79,12 +87,11 @@ interface PendingAppend {
   reject: (err: unknown) => void;
 }
 
-/** A log's next number and how far it is to be trimmed, while one batch is written. */
-interface LogCursor {
+/** How many of one tenant's log's newest entries a batch leaves, as appending one by one would have. */
+interface LogTrim {
   tenant: string;
   name: string;
-  seq: number;
-  below: number;
+  keep: number;
 }
 
 export interface SqliteStoreOptions {
@@ -140,7 +147,7 @@ export class SqliteStore implements Store {
       this.readMany = db.transaction((kind: string, tenant: string, ids: readonly string[]) => ids.map((id) => this.sql.get.get({ kind, tenant, id }) as Row | undefined));
       this.resetIn = db.transaction((tenant: string | undefined) => {
         if (tenant === undefined) {
-          for (const all of [this.sql.resetAllRecords, this.sql.resetAllCounters, this.sql.resetAllIndexes, this.sql.resetAllLogs]) all.run();
+          for (const all of [this.sql.resetAllRecords, this.sql.resetAllCounters, this.sql.resetAllIndexes, this.sql.resetAllLogs, this.sql.resetAllLogSeqs]) all.run();
         } else {
           for (const one of [this.sql.resetRecords, this.sql.resetCounters, this.sql.resetIndexes, this.sql.resetLogs]) one.run({ tenant });
         }
@@ -163,23 +170,24 @@ export class SqliteStore implements Store {
         if (index.length > 0) writeIndex(tenant, withSeq(index, (this.sql.get.get({ kind: params.kind, tenant, id: params.id }) as Row).seq));
         return true;
       });
-      // A batch numbers its entries in call order; each log is looked up and trimmed once. Trimming
-      // to the highest `seq - keep` of the batch removes exactly what appending one by one would have.
+      // A batch numbers its entries in call order; each name's sequence is read and written once,
+      // each tenant's log trimmed once. An append with `keep` k leaves the newest k, and each later
+      // one adds one more: the batch leaves min(k + appends after it), what one by one would have.
       this.appendIn = db.transaction((batch: PendingAppend[]) => {
-        const cursors = new Map<string, Map<string, LogCursor>>();
+        const last = new Map<string, number>();
+        const trims = new Map<string, LogTrim>();
         const seqs = batch.map(({ tenant, log: name, data, keep }) => {
-          let byName = cursors.get(tenant);
-          if (!byName) cursors.set(tenant, (byName = new Map()));
-          let cursor = byName.get(name);
-          if (!cursor) byName.set(name, (cursor = { tenant, name, seq: (this.sql.logNext.get({ tenant, name }) as number) - 1, below: 0 }));
-          const seq = ++cursor.seq;
+          const seq = (last.get(name) ?? (this.sql.logNext.get({ name }) as number) - 1) + 1;
+          last.set(name, seq);
           this.sql.logInsert.run({ tenant, name, seq, data });
-          cursor.below = Math.max(cursor.below, seq - keep);
+          const key = `${tenant}\u0000${name}`;
+          const trim = trims.get(key);
+          if (trim) trim.keep = Math.min(trim.keep + 1, keep);
+          else trims.set(key, { tenant, name, keep });
           return seq;
         });
-        for (const byName of cursors.values()) {
-          for (const { tenant, name, below } of byName.values()) if (below > 0) this.sql.logTrim.run({ tenant, name, below });
-        }
+        for (const [name, seq] of last) this.sql.logSeqSet.run({ name, seq });
+        for (const trim of trims.values()) this.sql.logTrim.run(trim);
         return seqs;
       });
       this.info = { kind: 'sqlite', location, durable: location !== ':memory:', shared: false, fresh };
@@ -297,6 +305,12 @@ export class SqliteStore implements Store {
     this.flushAppends();
     const rows = this.sql.logRead.all({ tenant, name: log }) as { seq: number; data: string }[];
     return rows.map((row) => ({ seq: row.seq, entry: JSON.parse(row.data) as T }));
+  }
+
+  async readLogs<T>(log: string): Promise<TenantLogEntry<T>[]> {
+    this.flushAppends();
+    const rows = this.sql.logReadAll.all({ name: log }) as { tenant: string; seq: number; data: string }[];
+    return rows.map((row) => ({ tenant: row.tenant, seq: row.seq, entry: JSON.parse(row.data) as T }));
   }
 
   async publish(channel: string, message: string): Promise<void> {

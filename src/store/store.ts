@@ -70,9 +70,19 @@ export interface IndexMember {
 }
 
 export interface LogEntry<T = unknown> {
-  /** 1, 2, 3, ... in append order, across every process sharing the store; restarts after a reset. */
+  /**
+   * 1, 2, 3, ... in append order, across every process sharing the store. The logs of one name share
+   * the numbering across tenants (so a tenant's own log has gaps), which is what lets `readLogs`
+   * merge them in the order the store accepted them. A tenant's reset leaves the numbering as it
+   * is; a full reset starts it at 1 again.
+   */
   seq: number;
   entry: T;
+}
+
+/** An entry of `readLogs`, with the tenant whose log holds it. */
+export interface TenantLogEntry<T = unknown> extends LogEntry<T> {
+  tenant: string;
 }
 
 export class DuplicateRecordError extends Error {
@@ -140,12 +150,15 @@ export interface Store {
    */
   rangeIndex(tenant: string, index: string, range: IndexRange): Promise<IndexMember[]>;
   /**
-   * Appends to a tenant's bounded log in one atomic step: numbers the entry and drops the oldest
-   * beyond `keep`. Returns the entry's number.
+   * Appends to a tenant's bounded log in one atomic step: numbers the entry (one sequence per log
+   * name, shared by every tenant's log of that name) and drops the oldest of this tenant's log
+   * beyond `keep`, so one tenant's appends never push out another's. Returns the entry's number.
    */
   append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number>;
   /** A log's entries, oldest first. */
   readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]>;
+  /** Every tenant's log of that name, merged oldest first (by `seq`). */
+  readLogs<T>(log: string): Promise<TenantLogEntry<T>[]>;
   /** Delivers a message to the subscribers of a channel in every process sharing this store, this one included. */
   publish(channel: string, message: string): Promise<void>;
   /** Resolves once subscribed; the returned function unsubscribes. */

@@ -48,7 +48,7 @@ export interface IncomingRequest {
 export class ControlInputError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 401 | 404 | 409 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 = 400,
   ) {
     super(message);
   }
@@ -58,7 +58,11 @@ export class ControlInputError extends Error {
 export interface ControlCall {
   method: 'get' | 'post';
   path: string;
-  run(body: unknown): Promise<{ status: number; body: unknown }>;
+  /**
+   * `tenant`: the one the call's credentials name (undefined without credentials: a global call).
+   * A call that acts in a tenant named by its body refuses any other (ControlInputError 403).
+   */
+  run(body: unknown, tenant: string | undefined): Promise<{ status: number; body: unknown }>;
 }
 
 export interface Vendor<P = unknown> {
@@ -81,13 +85,13 @@ export interface Vendor<P = unknown> {
   methodNotAllowed(allowed: string[]): Reply;
   /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
   mapError(operation: OperationSpec, error: unknown): Reply;
-  /** The tenant whose credentials these headers carry, for control calls scoped to one tenant. */
   /**
-   * The tenant a control call's credentials name: undefined when the headers carry none of this
-   * vendor's credentials; throws ControlInputError (401) when they carry some that name no tenant,
-   * so a mistyped key is refused rather than read as a global call.
+   * The tenant a control call's credentials name: undefined when the request carries none of this
+   * vendor's credentials; throws ControlInputError (401) when it carries some that name no tenant
+   * or do not verify, so a mistyped key is refused rather than read as a global call. The whole
+   * request, because a Huawei signature covers method, path, query and body.
    */
-  tenantOf?(headers: Record<string, string | string[] | undefined>): Promise<string | undefined>;
+  tenantOf?(request: IncomingRequest): Promise<string | undefined>;
   /** Loads this vendor's part of a fixtures document. */
   seed(fixtures: unknown): Promise<void>;
   /** Last touch on every reply of this vendor, errors included (e.g. a request-id header). */

@@ -3,14 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { DD_KEYS, testFlowtwin } from '../support/flowtwin.js';
 import { conforms } from './control-spec.js';
+import { AK, signedHeaders, SK } from './signed.js';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const OTHER = 'fedcba9876543210fedcba9876543210';
-const AK = 'TESTAK1234567890';
+/** A well-formed Authorization that verifies for no request (control-signature.test.ts covers verification). */
 const SIGNED = (ak: string) => `SDK-HMAC-SHA256 Access=${ak}, SignedHeaders=host;x-sdk-date, Signature=${"0".repeat(64)}`;
 
 async function withData() {
-  const ft = await testFlowtwin({ vendors: { datadog: { auth: { keys: [{ apiKey: 'ci-api', appKey: 'ci-app', org: 'ci' }] } }, secmaster: { auth: { credentials: [{ ak: AK, sk: 'sk', project_id: PROJECT }] } } } });
+  const ft = await testFlowtwin({ vendors: { datadog: { auth: { keys: [{ apiKey: 'ci-api', appKey: 'ci-app', org: 'ci' }] } }, secmaster: { auth: { credentials: [{ ak: AK, sk: SK, project_id: PROJECT }] } } } });
   // The clock endpoint reports which tenant a call acted for, and creates nothing on a GET.
   const tenantOf = async (headers: Record<string, string>) => {
     const res = await ft.http.get('/__flowtwin/clock').set(headers);
@@ -24,8 +25,8 @@ describe('control-plane calls with vendor credentials', () => {
     const { tenantOf } = await withData();
     expect(await tenantOf({})).toBe('global');
     expect(await tenantOf({ 'DD-API-KEY': 'ci-api', 'DD-APPLICATION-KEY': 'ci-app' })).toBe('ci');
-    expect(await tenantOf({ Authorization: SIGNED(AK) })).toBe(PROJECT);
-    expect(await tenantOf({ Authorization: SIGNED(AK), 'X-Project-Id': PROJECT })).toBe(PROJECT);
+    expect(await tenantOf(signedHeaders('get', '/__flowtwin/clock', undefined))).toBe(PROJECT);
+    expect(await tenantOf(signedHeaders('get', '/__flowtwin/clock', undefined, { projectId: PROJECT }))).toBe(PROJECT);
   });
 
   it.each([
@@ -34,7 +35,8 @@ describe('control-plane calls with vendor credentials', () => {
     ['X-Project-Id alone', { 'X-Project-Id': PROJECT }, /needs an X-Auth-Token or an AK\/SK signature/],
     ['a token the fake IAM did not issue', { 'X-Auth-Token': 'made-up', 'X-Project-Id': PROJECT }, /not issued by flowtwin's IAM/],
     ['an access key that is not configured', { Authorization: SIGNED('NOPE0000') }, /access key NOPE0000 is not configured/],
-    ['an access key of another project than X-Project-Id', { Authorization: SIGNED(AK), 'X-Project-Id': OTHER }, /bound to another project/],
+    // Signed for the reset it is sent with: the signature verifies, the project claim does not.
+    ['an access key of another project than X-Project-Id', signedHeaders('post', '/__flowtwin/reset', undefined, { projectId: OTHER }), /bound to another project/],
     ['an X-Project-Id that is no project id', { Authorization: SIGNED(AK), 'X-Project-Id': 'huawei-iam' }, /is not a project id/],
     ['an Authorization that is no signature', { Authorization: 'Bearer x' }, /not an SDK-HMAC-SHA256 signature/],
   ])('refuse %s with 401 and change nothing, even on a reset', async (_name, headers, message) => {

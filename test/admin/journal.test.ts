@@ -79,6 +79,35 @@ describe('control plane: journal', () => {
 });
 
 describe('control plane: journal scoped by credentials', () => {
+  it("keeps each tenant's requests apart: another org's or unauthenticated traffic pushes none of them out", async () => {
+    const ft = await testFlowtwin({ journalLimit: 3 });
+    await ft.http.get('/api/v2/workflows?limit=1').set(DD_KEYS);
+    await ft.http.get('/api/v2/workflows?limit=2').set(DD_KEYS);
+    for (let i = 0; i < 10; i++) await ft.http.get('/api/v2/workflows').set(DD_OTHER_ORG);
+    for (let i = 0; i < 10; i++) await ft.http.get('/api/v2/workflows');
+    const mine = conforms('ListJournal', await ft.http.get('/__flowtwin/journal').set(DD_KEYS)).body;
+    expect(mine.entries.map((e: { seq: number; query: { limit?: string } }) => [e.seq, e.query.limit])).toEqual([
+      [1, '1'],
+      [2, '2'],
+    ]);
+    expect(conforms('VerifyJournal', await ft.http.post('/__flowtwin/journal/verify').set(DD_KEYS).send({ operation: 'ListWorkflows', count: 2 })).status).toBe(200);
+    // Without credentials: every tenant's log and the unauthenticated one, each its last 3, merged by
+    // seq, which numbers every request (22 here) across the logs.
+    const all = conforms('ListJournal', await ft.http.get('/__flowtwin/journal')).body.entries as { seq: number; tenant?: string; status: number }[];
+    expect(all.map((e) => e.seq)).toEqual([1, 2, 10, 11, 12, 20, 21, 22]);
+    expect(all.slice(5).every((e) => e.tenant === undefined && e.status === 403)).toBe(true);
+    expect(conforms('VerifyJournal', await ft.http.post('/__flowtwin/journal/verify').send({ operation: 'ListWorkflows', status: 403, count: 3 })).status).toBe(200);
+  });
+
+  it("a tenant's reset empties its journal only", async () => {
+    const ft = await withRun();
+    await ft.http.get('/api/v2/workflows').set(DD_OTHER_ORG);
+    expect((await ft.http.post('/__flowtwin/reset').set(DD_OTHER_ORG)).status).toBe(200);
+    expect(conforms('ListJournal', await ft.http.get('/__flowtwin/journal').set(DD_OTHER_ORG)).body.count).toBe(0);
+    expect(conforms('ListJournal', await ft.http.get('/__flowtwin/journal').set(DD_KEYS)).body.count).toBe(2);
+    expect(conforms('ListJournal', await ft.http.get('/__flowtwin/journal')).body.count).toBe(2);
+  });
+
   it("shows and verifies only the calling org's requests", async () => {
     const ft = await withRun();
     await ft.http.get('/api/v2/workflows').set(DD_OTHER_ORG);

@@ -1,9 +1,11 @@
 // Tenant isolation under random interleavings: two Datadog orgs (key pairs) and two SecMaster
 // projects (IAM tokens) create, list, read, cancel, retry and terminate, and use the control
-// plane's per-tenant calls (clock, reset, journal, scenarios, faults, events), naming each other's
-// ids as often as their own. Whatever the order, no answer to a tenant carries another tenant's
-// ids, no call with one tenant's credentials changes another's records, clock or rules, and the
-// event stream opened with a tenant's credentials carries only that tenant's transitions.
+// plane's per-tenant calls (clock, reset, journal, scenarios, faults, events, the SecMaster trigger),
+// naming each other's ids and projects as often as their own. Whatever the order, no answer to a
+// tenant carries another tenant's ids, no call with one tenant's credentials changes another's
+// records, clock or rules, the event stream opened with a tenant's credentials carries only that
+// tenant's transitions, and a tenant's journal holds its own last JOURNAL_LIMIT requests, however
+// many the others sent.
 import http from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +24,8 @@ const WORKSPACE = { smA: 'aaaaaaaa-0000-4000-8000-00000000000a', smB: 'bbbbbbbb-
 /** The tenant each name's credentials stand for, as the store and the events name it. */
 const TENANT: Record<Name, string> = { ddA: buildCaller({ apiKey: DD_KEYS.ddA['DD-API-KEY'], appKey: DD_KEYS.ddA['DD-APPLICATION-KEY'] }).tenant, ddB: buildCaller({ apiKey: DD_KEYS.ddB['DD-API-KEY'], appKey: DD_KEYS.ddB['DD-APPLICATION-KEY'] }).tenant, smA: PROJECT.smA, smB: PROJECT.smB };
 const isDd = (n: Name): n is 'ddA' | 'ddB' => n.startsWith('dd');
+/** Small, so the tenants' traffic would push each other's requests out of one shared journal. */
+const JOURNAL_LIMIT = 4;
 
 /** What one run knows: each tenant's ids and rules, and its credentials. */
 class World {
@@ -32,6 +36,8 @@ class World {
   readonly instances: Record<Name, string[]> = { ddA: [], ddB: [], smA: [], smB: [] };
   readonly rules: Record<Name, string[]> = { ddA: [], ddB: [], smA: [], smB: [] };
   readonly tokens: Record<'smA' | 'smB', string> = { smA: '', smB: '' };
+  /** Vendor requests each tenant made with its own credentials since its last reset: all journaled as its. */
+  readonly journaled: Record<Name, number> = { ddA: 0, ddB: 0, smA: 0, smB: 0 };
 
   /** Paths and bodies each tenant has sent: ids it named itself may come back to it (a refusal, its journal). */
   readonly named: Record<Name, string> = { ddA: '', ddB: '', smA: '', smB: '' };
@@ -60,6 +66,7 @@ class World {
   forget(n: Name): void {
     this.ids[n].clear();
     this.instances[n].length = 0;
+    this.journaled[n] = 0;
     if (isDd(n)) this.workflows[n].length = 0;
   }
 }
@@ -90,8 +97,28 @@ async function run(w: World, s: Step): Promise<RawResponse | undefined> {
   const { actor, target } = s;
   w.actor = actor;
   const creds = w.credentials(actor);
-  const send = (method: string, path: string, body?: unknown) =>
-    w.send({ method, path, headers: { ...creds, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await w.send({ method, path, headers: { ...creds, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    if (!path.startsWith('/__flowtwin/')) w.journaled[actor]++;
+    return res;
+  };
+  /**
+   * The trigger names its project in the body, with the actor's credentials: its own project, or
+   * now and then another's (a Datadog actor has none), which must be refused and create nothing there.
+   */
+  const trigger = async () => {
+    const own = !isDd(actor) && (s.choice % 3 !== 2 || isDd(target) || target === actor);
+    const project = own ? PROJECT[actor as 'smA' | 'smB'] : PROJECT[isDd(target) ? 'smA' : (target as 'smA' | 'smB')];
+    const workspace = own ? WORKSPACE[actor as 'smA' | 'smB'] : WORKSPACE[isDd(target) ? 'smA' : (target as 'smA' | 'smB')];
+    const res = await send('POST', '/__flowtwin/secmaster/trigger', { project_id: project, workspace_id: workspace, outcome: s.choice % 2 ? 'FAILED' : 'FINISHED' });
+    if (!own && res.status !== 403) throw new Error(`${actor}'s trigger in project ${project} was answered ${res.status}, not 403: ${res.text.slice(0, 200)}`);
+    if (res.status === 201) {
+      const info = res.json as { id: string; playbook: { id: string; version_id: string } };
+      w.instances[actor].push(info.id);
+      for (const id of [info.id, info.playbook.id, info.playbook.version_id]) w.own(actor, id);
+    }
+    return res;
+  };
   const targetInstance = at(w.instances[target], s.pick, UNKNOWN);
   const ops: (() => Promise<RawResponse | undefined>)[] = [
     // The control plane, with the actor's credentials.
@@ -153,6 +180,7 @@ async function run(w: World, s: Step): Promise<RawResponse | undefined> {
       () => send('GET', `/api/v2/workflows/${wf}/instances?page[size]=100`),
       () => send('GET', `/api/v2/workflows/${instWf}/instances/${inst}`),
       () => send('PUT', `/api/v2/workflows/${instWf}/instances/${inst}/cancel`),
+      trigger,
     );
   } else {
     const project = PROJECT[actor];
@@ -160,14 +188,7 @@ async function run(w: World, s: Step): Promise<RawResponse | undefined> {
     const inst = isDd(target) ? UNKNOWN : targetInstance;
     const base = `/v1/${project}/workspaces/${workspace}/soc/playbooks`;
     ops.push(
-      async () => {
-        // The trigger names its project in the body (a control call): the actor triggers in its own.
-        const res = await w.send({ method: 'POST', path: '/__flowtwin/secmaster/trigger', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project, workspace_id: WORKSPACE[actor], outcome: s.choice % 2 ? 'FAILED' : 'FINISHED' }) });
-        const info = res.json as { id: string; playbook: { id: string; version_id: string } };
-        w.instances[actor].push(info.id);
-        for (const id of [info.id, info.playbook.id, info.playbook.version_id]) w.own(actor, id);
-        return res;
-      },
+      trigger,
       () => send('GET', `${base}/instances?limit=100&offset=0`),
       () => send('GET', `${base}/instances/${inst}`),
       () => send('GET', `${base}/instances/${inst}/topology`),
@@ -235,6 +256,10 @@ async function checkStep(w: World, s: Step): Promise<string[]> {
   }
   const entries = (res.json as { entries?: { tenant?: string }[] })?.entries;
   if (Array.isArray(entries) && entries.some((e) => e.tenant !== TENANT[s.actor])) problems.push(`${s.actor} was shown journal entries of other tenants`);
+  // Its own requests are all there, up to the limit: the other tenants' traffic pushed none out.
+  const expected = Math.min(w.journaled[s.actor], JOURNAL_LIMIT);
+  const seen = Array.isArray(entries) ? entries.length : (res.json as { seen?: unknown })?.seen ?? (res.status === 200 && (res.json as { verified?: boolean })?.verified ? 0 : undefined);
+  if (seen !== undefined && seen !== expected) problems.push(`${s.actor}'s journal holds ${String(seen)} of its requests, not ${expected}`);
   const after = await othersState(w, s.actor);
   if (after !== before) problems.push(`${s.actor}'s call (${res.status}) changed another tenant's records, clock or rules`);
   return problems;
@@ -245,7 +270,7 @@ describe('tenant isolation under random interleavings of four tenants', () => {
     const { seed, numRuns } = fuzzParameters('isolation', 25);
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 40 }), async (steps) => {
-        const server = await startFuzzServer();
+        const server = await startFuzzServer({ journalLimit: JOURNAL_LIMIT });
         const w = new World(server);
         const streams = new Map<Name, ReturnType<typeof openEvents>>();
         try {

@@ -40,4 +40,25 @@ describe('Journal', () => {
       [5, '/p5'],
     ]);
   });
+
+  it('keeps each tenant its own newest `limit`, and merges every log by seq when no tenant is asked for', async () => {
+    const journal = new Journal(new MemoryStore(), 2);
+    const as = (tenant: string | undefined, path: string) => journal.record({ ...entry(path), ...(tenant !== undefined ? { tenant } : {}) });
+    await as('a', '/a1');
+    await as('a', '/a2');
+    for (let i = 1; i <= 5; i++) await as('b', `/b${i}`);
+    await as(undefined, '/anon1');
+    await as('a', '/a3');
+    expect((await journal.query({ tenant: 'a' })).map((e) => [e.seq, e.path])).toEqual([
+      [2, '/a2'],
+      [9, '/a3'],
+    ]);
+    expect((await journal.query()).map((e) => [e.seq, e.path])).toEqual([
+      [2, '/a2'],
+      [6, '/b4'],
+      [7, '/b5'],
+      [8, '/anon1'],
+      [9, '/a3'],
+    ]);
+  });
 });

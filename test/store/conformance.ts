@@ -358,6 +358,43 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       expect(log.map((e) => e.seq)).toEqual([...seqs].sort((a, b) => a - b));
     });
 
+    it('numbers the logs of one name in one sequence across tenants, each keeping its own newest', async () => {
+      const store = await makeStore();
+      // t1's two entries, then a flood from t2 far beyond the bound: t1's log keeps both.
+      const mine = [await store.append('t1', 'log', 'a', 2), await store.append('t1', 'log', 'b', 2)];
+      for (let i = 0; i < 10; i++) await store.append('t2', 'log', i, 2);
+      expect(await store.append('t1', 'log', 'c', 2)).toBe(13);
+      expect(await store.append('t1', 'other', 'own numbering', 2)).toBe(1);
+      expect(await store.readLog('t1', 'log')).toEqual([
+        { seq: mine[1], entry: 'b' },
+        { seq: 13, entry: 'c' },
+      ]);
+      expect(await store.readLog('t2', 'log')).toEqual([
+        { seq: 11, entry: 8 },
+        { seq: 12, entry: 9 },
+      ]);
+      // Merged in the order the store numbered them, each entry with its tenant.
+      expect(await store.readLogs('log')).toEqual([
+        { tenant: 't1', seq: 2, entry: 'b' },
+        { tenant: 't2', seq: 11, entry: 8 },
+        { tenant: 't2', seq: 12, entry: 9 },
+        { tenant: 't1', seq: 13, entry: 'c' },
+      ]);
+      expect(await store.readLogs('nothing')).toEqual([]);
+    });
+
+    it('keeps the numbering through one tenant’s reset, and starts it again on a full one', async () => {
+      const store = await makeStore();
+      await store.append('t1', 'log', 'x', 10);
+      await store.append('t1', 'log', 'y', 10);
+      await store.reset('t1');
+      expect(await store.append('t2', 'log', 'z', 10)).toBe(3);
+      expect(await store.readLogs('log')).toEqual([{ tenant: 't2', seq: 3, entry: 'z' }]);
+      await store.reset();
+      expect(await store.readLogs('log')).toEqual([]);
+      expect(await store.append('t1', 'log', 'again', 10)).toBe(1);
+    });
+
     it('empties logs on reset and numbers from 1 again', async () => {
       const store = await makeStore();
       await store.append('t1', 'log', 'x', 10);

@@ -197,14 +197,15 @@ describe('sqlite store appends', () => {
       store.append('t1', 'a', 3, 2),
       store.append('t1', 'a', 4, 10),
     ];
-    expect(await Promise.all(calls)).toEqual([2, 1, 3, 1, 4, 5]);
-    // seq 4 with keep 2 dropped 1 and 2; seq 5's larger keep does not bring them back.
+    // Logs named "a" share one numbering across tenants; "b" has its own.
+    expect(await Promise.all(calls)).toEqual([2, 3, 4, 1, 5, 6]);
+    // seq 5 with keep 2 dropped "old" and 1; seq 6's larger keep does not bring them back.
     expect(await store.readLog('t1', 'a')).toEqual([
-      { seq: 3, entry: 2 },
-      { seq: 4, entry: 3 },
-      { seq: 5, entry: 4 },
+      { seq: 4, entry: 2 },
+      { seq: 5, entry: 3 },
+      { seq: 6, entry: 4 },
     ]);
-    expect(await store.readLog('t2', 'a')).toEqual([{ seq: 1, entry: 'x' }]);
+    expect(await store.readLog('t2', 'a')).toEqual([{ seq: 3, entry: 'x' }]);
     expect(await store.readLog('t1', 'b')).toEqual([{ seq: 1, entry: 'y' }]);
     await store.close();
   });
@@ -221,11 +222,13 @@ describe('sqlite store appends', () => {
     expect(await store.readLog('t1', 'log')).toEqual([]);
     const kept = store.append('t1', 'log', 'before close', 10);
     await store.close();
-    expect(await Promise.all([first, dropped, kept])).toEqual([1, 2, 1]);
+    // A tenant's reset keeps the log name's numbering (other tenants' logs of that name share it).
+    expect(await Promise.all([first, dropped, kept])).toEqual([1, 2, 3]);
     await expect(store.append('t1', 'log', 'after close', 10)).rejects.toThrow(`the SQLite store at ${file} is closed`);
 
     const reopened = new SqliteStore(file);
-    expect(await reopened.readLog('t1', 'log')).toEqual([{ seq: 1, entry: 'before close' }]);
+    expect(await reopened.readLog('t1', 'log')).toEqual([{ seq: 3, entry: 'before close' }]);
+    expect(await reopened.append('t2', 'log', 'after reopening', 10)).toBe(4);
     await reopened.close();
   });
 

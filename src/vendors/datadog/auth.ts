@@ -72,7 +72,7 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
     if (needed.length > 0 && granted !== 'all' && !needed.some((p) => granted.has(p))) return ddErrors.forbidden();
     return caller;
   };
-  const tenantOf = async (headers: IncomingRequest['headers']): Promise<string | undefined> => {
+  const tenantOf = async ({ headers }: IncomingRequest): Promise<string | undefined> => {
     if (headers['dd-api-key'] === undefined && headers['dd-application-key'] === undefined) return undefined;
     const caller = callerOf(headers);
     if (!caller) throw new ControlInputError('DD-API-KEY and DD-APPLICATION-KEY do not name a Datadog org flowtwin accepts (both are needed, and must be a configured pair when keys are configured)', 401);

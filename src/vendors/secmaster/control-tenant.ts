@@ -1,22 +1,25 @@
 // Which project a control call's Huawei credentials name. The control plane acts for that project
 // only, so credentials that name none are refused (401) instead of widening the call to every tenant.
+// With credentials configured a signed call is verified as the gateway verifies one (date window,
+// signed headers, signature over the whole request): an access key alone, which is no secret, must
+// not let anyone reset or read a project.
 import { findToken } from '../huawei-iam/tokens.js';
 import { parseAuthorization } from '../huawei-iam/signer.js';
-import { ControlInputError } from '../vendor.js';
+import { ControlInputError, type IncomingRequest } from '../vendor.js';
 import type { SecMasterContext } from './context.js';
-import { credentialsByKey, firstHeader as one, type SecMasterAuthConfig } from './auth.js';
+import { credentialsByKey, firstHeader as one, signedWith, stampFault, type SecMasterAuthConfig } from './auth.js';
 
 /** What a Huawei project id looks like (32 hex characters in practice; dashes tolerated). */
 const PROJECT_ID = /^[0-9a-zA-Z-]{32,36}$/;
 
-type Headers = Record<string, string | string[] | undefined>;
 export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthConfig) {
   const credentials = credentialsByKey(config);
   const refuse = (why: string): never => {
     throw new ControlInputError(`${why}; a control call with Huawei credentials acts for their project only`, 401);
   };
 
-  return async function tenantOf(headers: Headers): Promise<string | undefined> {
+  return async function tenantOf(request: IncomingRequest): Promise<string | undefined> {
+    const { headers } = request;
     const token = one(headers, 'x-auth-token');
     const authorization = one(headers, 'authorization');
     const claimed = one(headers, 'x-project-id');
@@ -40,6 +43,9 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
     if (!credentials) return claimed ?? refuse('an AK/SK signature needs X-Project-Id to name its project');
     const credential = credentials.get(auth.accessKey);
     if (!credential) return refuse(`access key ${auth.accessKey} is not configured`);
+    const stale = stampFault(request, auth, ctx.wallClock.now());
+    if (stale) refuse(`the AK/SK signature does not verify (${stale})`);
+    if (!signedWith(request, auth, credential.sk)) refuse('the AK/SK signature does not verify: it is not this request\'s, signed with the secret key of that access key');
     if (claimed !== undefined && claimed !== credential.project_id) refuse(`access key ${auth.accessKey} is bound to another project than X-Project-Id ${claimed}`);
     return credential.project_id;
   };

@@ -24,9 +24,12 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
   return {
     method: 'post',
     path: '/trigger',
-    async run(raw) {
+    async run(raw, caller) {
       const body = (raw ?? {}) as TriggerBody;
       const tenant = idField(body.project_id, 'project_id', SCOPE_ID, '32-36 letters, digits or dashes');
+      // The project comes from the body, so credentials on the call must be that project's: a suite
+      // sharing flowtwin must not start runs (or use up scenario hits) in another suite's project.
+      if (caller !== undefined && caller !== tenant) throw new ControlInputError(`the credentials on this call are not project ${tenant}'s; trigger with that project's credentials, or with none (a global call)`, 403);
       const workspaceId = idField(body.workspace_id, 'workspace_id', SCOPE_ID, '32-36 letters, digits or dashes');
       // Every check comes before the first write: a refused trigger creates no playbook and no run.
       const { playbook, version, fresh } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : { ...(await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'))), fresh: false };
