@@ -132,6 +132,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
 
   const resetTenant = async (tenant: string): Promise<void> => {
     await store.reset(tenant);
+    await events.forgotten(tenant);
     await control.change(() => clocks.reset(tenant));
   };
 
