@@ -11,7 +11,7 @@ import type { ControlState } from '../engine/control-state.js';
 import type { Store } from '../store/store.js';
 import type { RuleList, Rule } from '../engine/rule-list.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
-import { mountEvents } from './events-routes.js';
+import { mountEvents, type EventStreamOptions } from './events-routes.js';
 import type { FaultBook } from '../http/faults.js';
 import type { RateLimiter } from '../http/rate-limits.js';
 import type { Journal } from '../http/journal.js';
@@ -41,6 +41,8 @@ export interface ControlDeps {
   reset(options: { seed: boolean }): Promise<void>;
   /** Empties one tenant's data and drops its own clock. */
   resetTenant(tenant: string): Promise<void>;
+  /** Bounds of each event stream's backlog; defaults when absent. */
+  eventStream?: EventStreamOptions;
 }
 
 export function controlRouter(deps: ControlDeps): Router {
@@ -137,7 +139,7 @@ export function controlRouter(deps: ControlDeps): Router {
   );
 
   mountJournal(router, deps.journal, tenantOf);
-  mountEvents(router, deps.events, tenantOf);
+  mountEvents(router, deps.events, tenantOf, deps.eventStream);
   mountInstances(router, deps.vendors, tenantOf);
   mountDashboard(router);
   router.post('/scenarios', async (req, res) => {

@@ -2,6 +2,7 @@
 // against the vendor's table and written with compare-and-set.
 import type { Store, StoredRecord } from '../store/store.js';
 import type { Clock } from './clock.js';
+import type { WriteKind } from './events.js';
 import { IllegalOperation, InstanceLimitReached, InstanceNotFound, UnknownOperation, WriteConflict } from './errors.js';
 import type { Outcome, Plan, PlanChange } from './plan.js';
 import { project, STEER, type OperationEvent, type Projection } from './project.js';
@@ -29,8 +30,8 @@ export interface InstanceEngineOptions {
   machine: StateMachine;
   /** Store kind, e.g. "datadog.instance". */
   kind: string;
-  /** Told of every write: `fresh` for a new instance, false for a restored or updated one. */
-  onWrite?: (record: InstanceRecord<unknown>, fresh: boolean) => void;
+  /** Told of every write: a new instance, a restored one (fixtures), or one an operation was appended to. */
+  onWrite?: (record: InstanceRecord<unknown>, change: WriteKind) => void;
   /** Keep a state index per parent, so `countByState` needs no scan (costs an index write per instance write). */
   indexStates?: boolean;
   /** With indexStates: also index each parent's instances by start time, for `countStarted` and `newestFirst`. */
@@ -83,7 +84,7 @@ export class InstanceEngine<A> {
     // The tenant is listed first: a crash in between leaves a tenant with nothing to list, never an instance no listing finds.
     await this.options.tenants?.add(kind, tenant);
     const seq = await store.create(record, this.index?.changesFor(indexed(record)));
-    this.options.onWrite?.(record, true);
+    this.options.onWrite?.(record, 'created');
     return this.view({ ...record, seq });
   }
 
@@ -93,12 +94,17 @@ export class InstanceEngine<A> {
     if (this.options.maxInstancesPerTenant !== undefined) await this.countOne(record.tenant);
     await this.options.tenants?.add(this.options.kind, record.tenant);
     await this.options.store.create(record, this.index?.changesFor(indexed({ ...record, seq: undefined })));
-    this.options.onWrite?.(record, false);
+    this.options.onWrite?.(record, 'restored');
   }
 
   /** Every tenant that has had instances of this kind (empty without a tenant index). */
   async tenants(): Promise<string[]> {
     return (await this.options.tenants?.tenants(this.options.kind)) ?? [];
+  }
+
+  /** A tenant's instances as stored, unprojected: what the event hub's first subscriber reads. */
+  async records(tenant: string): Promise<InstanceRecord<A>[]> {
+    return this.options.store.scan<InstanceData<A>>(this.options.kind, tenant);
   }
 
   async get(tenant: string, id: string): Promise<InstanceView<A> | undefined> {
@@ -205,7 +211,7 @@ export class InstanceEngine<A> {
       if (!allowed(current.state)) throw new IllegalOperation(id, name, current.state);
       const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event(at)] } };
       if (await store.update(next, record.version, this.index?.changesFor(indexed(next), indexed(record)))) {
-        this.options.onWrite?.(next, false);
+        this.options.onWrite?.(next, 'updated');
         return this.view({ ...next, version: record.version + 1 }, at);
       }
     }

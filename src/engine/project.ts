@@ -63,15 +63,33 @@ function startRun(startAt: number, steps: PlannedStep[], outcome: Outcome): Run 
 }
 
 export function project(history: InstanceHistory, machine: StateMachine, now: number): Projection {
+  return foldUntil(history, machine, now).fold.result(now);
+}
+
+/**
+ * The projection at now and when the instance's next transition is due (Infinity: none will come
+ * without a new operation), so a watcher can leave it alone until then.
+ */
+export function projectAhead(history: InstanceHistory, machine: StateMachine, now: number): { projection: Projection; nextAt: number } {
+  const { fold, nextOpAt } = foldUntil(history, machine, now);
+  return { projection: fold.result(now), nextAt: Math.min(nextOpAt, fold.nextTimedAt()) };
+}
+
+function foldUntil(history: InstanceHistory, machine: StateMachine, now: number): { fold: Fold; nextOpAt: number } {
   const fold = new Fold(machine, history);
   const ops = [...history.operations].sort((a, b) => a.at - b.at);
+  let nextOpAt = Infinity;
   for (const op of ops) {
-    if (op.at > now) break;
+    if (op.at > now) {
+      // Stamped after now (a tenant's clock set back): a transition still to come.
+      nextOpAt = op.at;
+      break;
+    }
     fold.settleUntil(op.at);
     fold.apply(op);
   }
   fold.settleUntil(now);
-  return fold.result(now);
+  return { fold, nextOpAt };
 }
 
 class Fold {
@@ -91,6 +109,12 @@ class Fold {
     this.transitions.push({ from: null, to: machine.initial, at: history.createdAt, cause: 'start' });
     this.run = startRun(history.createdAt, history.plan.steps, history.plan.outcome);
     this.outputs = history.plan.outputs;
+  }
+
+  /** When the next timed event (run outcome, settle) moves the state; Infinity when none will. */
+  nextTimedAt(): number {
+    const runEnd = this.run && this.machine.running.includes(this.state) ? this.run.startAt + this.run.schedule.end : Infinity;
+    return Math.min(runEnd, this.pending ? this.pending.at : Infinity);
   }
 
   /** Applies every timed event (run outcome, settle) due at or before t, earliest first. */

@@ -222,6 +222,12 @@ export interface paths {
          *     and `instance`; with a vendor's credentials on the call (the API's own headers) the stream
          *     carries only that tenant's transitions. A comment line every 15 s keeps proxies from closing
          *     the stream.
+         *
+         *     A client that reads slower than transitions come is not buffered for without end: once more
+         *     than 8 MiB of events wait for it (about 25,000 transitions), its stream ends with one
+         *     `event: end` whose `data` says why (`reason: too-slow`, see `x-end-event-data`) and the
+         *     server logs it; a client that does not even take that event is disconnected 5 s later.
+         *     Reconnect to go on (transitions from then on).
          */
         get: operations["StreamEvents"];
         put?: never;

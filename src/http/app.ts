@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
+import type { EventStreamOptions } from '../admin/events-routes.js';
 import { sendProblem } from '../admin/problem.js';
 import { controlAuth } from '../admin/control-auth.js';
 import { ClockBook, type TimeSource, type VirtualClock } from '../engine/clock.js';
@@ -56,6 +57,8 @@ export interface FlowtwinOptions {
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
   onResponseViolation?: ViolationListener;
   vendors?: VendorsConfig;
+  /** How far a /__flowtwin/events client may fall behind before its stream is ended, and where that is logged. */
+  eventStream?: EventStreamOptions;
 }
 
 export interface Flowtwin {
@@ -154,6 +157,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
 
   const resetTenant = async (tenant: string): Promise<void> => {
     await store.reset(tenant);
+    await events.forgotten(tenant);
     await control.change(() => clocks.reset(tenant));
   };
 
@@ -180,7 +184,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     next();
   });
   app.use(CONTROL_PREFIX, controlAuth(options.controlToken));
-  app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant }));
+  app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant, ...(options.eventStream ? { eventStream: options.eventStream } : {}) }));
   app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;

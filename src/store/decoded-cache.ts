@@ -34,6 +34,11 @@ export class DecodedCache<Text = string> {
   clear(): void {
     this.entries.clear();
   }
+
+  /** Drops one tenant's records (a tenant reset): at most `capacity` keys to look at. */
+  clearTenant(tenant: string): void {
+    for (const key of [...this.entries.keys()]) if (key.split('\u0000')[1] === tenant) this.entries.delete(key);
+  }
 }
 
 /** Freezes a parsed JSON value and everything in it (JSON has no cycles). */

@@ -62,7 +62,7 @@ export class MemoryStore implements Store {
     if (bucket.has(record.id)) throw new DuplicateRecordError(record.kind, record.id);
     const id = flat(record.id);
     const seq = ++this.seq;
-    bucket.set(id, { id, seq, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data) });
+    bucket.set(id, { id, seq, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data, record.tenant) });
     if (record.parentId !== undefined) {
       const ckey = childKey(record.kind, record.tenant, record.parentId);
       const ids = this.children.get(ckey);
@@ -77,7 +77,7 @@ export class MemoryStore implements Store {
     const bucket = this.buckets.get(bucketKey(record.kind, record.tenant));
     const current = bucket?.get(record.id);
     if (!bucket || !current || current.version !== expectedVersion) return false;
-    bucket.set(record.id, { id: record.id, seq: current.seq, parentId: current.parentId, createdAt: record.createdAt, version: expectedVersion + 1, json: this.json.encode(record.data) });
+    bucket.set(record.id, { id: record.id, seq: current.seq, parentId: current.parentId, createdAt: record.createdAt, version: expectedVersion + 1, json: this.json.encode(record.data, record.tenant) });
     this.applyIndex(record.tenant, withSeq(index, current.seq));
     return true;
   }
@@ -205,6 +205,14 @@ export class MemoryStore implements Store {
     for (const map of [this.buckets, this.children, this.counters, this.indexes, this.logs] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (key.split('\u0000')[1] === tenant) map.delete(key);
     }
+    // The texts only this tenant's records shared, and its decoded records, which hold them too.
+    this.json.clear(tenant);
+    this.decoded.clearTenant(tenant);
+  }
+
+  /** Texts the records share, all tenants together: what a reset must give back (tests read it). */
+  get sharedTexts(): number {
+    return this.json.size;
   }
 
   async close(): Promise<void> {}

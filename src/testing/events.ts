@@ -24,6 +24,8 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
   private readonly queue: TransitionEvent[] = [];
   private readonly waiters = new Set<() => void>();
   private ended: Error | undefined;
+  /** Why the server ended the stream, from its last `event: end`. */
+  private endedBecause: string | undefined;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly reading: Promise<void>;
 
@@ -60,7 +62,7 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
           this.take(block);
         }
       }
-      this.finish(new Error('the event stream ended'));
+      this.finish(new Error(`the event stream ended${this.endedBecause !== undefined ? ` by the server: ${this.endedBecause}` : ''}`));
     } catch (err) {
       this.finish(new Error(`the event stream failed: ${(err as Error).message}`));
     }
@@ -76,6 +78,8 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
       if (field === 'event') event = value;
       if (field === 'data') data.push(value);
     }
+    // The server ended the stream (the client fell too far behind): say so when it closes.
+    if (event === 'end' && data.length > 0) return void (this.endedBecause = (JSON.parse(data.join('\n')) as { detail?: string }).detail);
     if (event !== 'transition' || data.length === 0) return;
     this.queue.push(JSON.parse(data.join('\n')) as TransitionEvent);
     if (this.queue.length > MAX_QUEUED) this.queue.shift();

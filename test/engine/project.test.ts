@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/engine/plan.js';
-import { project, STEER, type OperationEvent } from '../../src/engine/project.js';
+import { project, projectAhead, STEER, type OperationEvent } from '../../src/engine/project.js';
 import { checkStateMachine, type StateMachine } from '../../src/engine/state-machine.js';
 
 // A lifecycle with every kind of rule: a stop, a stop that settles, and a rerun that settles.
@@ -153,5 +153,24 @@ describe('project: steering a running instance', () => {
     const p = at(chain, 10_000, [steer(100, { outcome: 'succeed', outputs: { n: 1 } })]);
     expect(p).toMatchObject({ state: 'DONE', outputs: { n: 1 } });
     expect(at({ ...chain, outputs: { n: 0 } }, 10_000).outputs).toEqual({ n: 0 });
+  });
+});
+
+describe('projectAhead: when the next transition is due', () => {
+  const next = (plan: Plan, now: number, operations: OperationEvent[] = []) => projectAhead({ createdAt: 0, plan, operations }, machine, now).nextAt;
+
+  it('is the run end while it runs, a settle while one is pending, never once settled or hanging', () => {
+    expect(next(chain, 0)).toBe(3500);
+    expect(next(chain, 3500)).toBe(Infinity);
+    expect(next(chain, 1000, [{ name: 'terminate', at: 1000 }])).toBe(1100);
+    expect(next(chain, 1100, [{ name: 'terminate', at: 1000 }])).toBe(Infinity);
+    expect(next({ ...chain, outcome: { kind: 'hang', step: 'b' } }, 10_000)).toBe(Infinity);
+    // An operation stamped after now (a clock set back) is still to come.
+    expect(next(chain, 500, [{ name: 'cancel', at: 800 }])).toBe(800);
+  });
+
+  it('projects as project() does', () => {
+    const ops: OperationEvent[] = [{ name: 'terminate', at: 1000 }];
+    expect(projectAhead({ createdAt: 0, plan: chain, operations: ops }, machine, 1050).projection).toEqual(at(chain, 1050, ops));
   });
 });

@@ -32,7 +32,7 @@ describe('SharedJson', () => {
     expect(sharedA).toBeDefined();
     expect(b).toContain(sharedA);
     // One text kept for both records' plans; the short attrs stay inline in each.
-    expect((codec as unknown as { texts: Map<string, string> }).texts.size).toBe(1);
+    expect(codec.size).toBe(1);
   });
 
   it('stops adding to its table once full, and still round-trips', () => {
@@ -41,7 +41,24 @@ describe('SharedJson', () => {
       const value = { v: long(`unique-${i}-`) };
       expect(codec.decode(codec.encode(value))).toEqual(value);
     }
-    expect((codec as unknown as { texts: Map<string, string> }).texts.size).toBe(2);
+    expect(codec.size).toBe(2);
+  });
+
+  it("clears one tenant's texts and keeps the others', under one bound for all", () => {
+    const codec = new SharedJson(3, 8);
+    const a = codec.encode({ v: long('a-') }, 'A');
+    codec.encode({ v: long('a-') }, 'A');
+    codec.encode({ v: long('b-') }, 'B');
+    // The same value in another tenant is a text of its own: tables are per tenant.
+    codec.encode({ v: long('a-') }, 'B');
+    expect(codec.size).toBe(3);
+    codec.encode({ v: long('c-') }, 'C');
+    expect(codec.size).toBe(3);
+    codec.clear('B');
+    expect(codec.size).toBe(1);
+    expect(codec.decode(a)).toEqual({ v: long('a-') });
+    codec.clear();
+    expect(codec.size).toBe(0);
   });
 });
 

@@ -32,6 +32,13 @@ describe('EventStream', () => {
     await expect(s.next(undefined, { timeoutMs: 50 })).rejects.toThrow(/the event stream ended before a matching transition; saw none/);
   });
 
+  it("names why the server ended the stream when its last event says so", async () => {
+    const end = JSON.stringify({ reason: 'too-slow', detail: 'the client fell more than 65536 bytes of events behind', queuedBytes: 70000, bufferedBytes: 16000, maxQueuedBytes: 65536 });
+    const { stream: s } = stream([`event: transition\ndata: ${event('a', 'IN_PROGRESS')}\n\n`, `event: end\ndata: ${end}\n\n`], true);
+    expect(await s.next()).toMatchObject({ instanceId: 'a' });
+    await expect(s.next(undefined, { timeoutMs: 1000 })).rejects.toThrow(/the event stream ended by the server: the client fell more than 65536 bytes of events behind before a matching transition/);
+  });
+
   it('waitFor() skips other instances and statuses; close() aborts the transport and rejects waiters', async () => {
     const { stream: s, closed } = stream([`event: transition\ndata: ${event('a', 'IN_PROGRESS')}\n\n`, `event: transition\ndata: ${event('b', 'CANCELED')}\n\n`, `event: transition\ndata: ${event('a', 'CANCELED')}\n\n`]);
     expect(await s.waitFor({ instanceId: 'a', to: ['CANCELED', 'FAILED'] })).toMatchObject({ instanceId: 'a', to: 'CANCELED' });

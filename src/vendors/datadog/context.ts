@@ -35,14 +35,15 @@ export interface DatadogContext {
 }
 
 export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, options: DatadogOptions): DatadogContext {
-  deps.events.register('datadog', datadogMachine);
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,
     machine: datadogMachine,
     kind: INSTANCE_KIND,
     // ListWorkflowInstances reports counts by state over all of a workflow's instances.
     indexStates: true,
-    onWrite: (record, fresh) => deps.events.written('datadog', record, fresh),
+    onWrite: (record, change) => deps.events.written('datadog', record, change),
   });
+  // A first event subscriber reads the instances still moving from the store.
+  deps.events.register('datadog', datadogMachine, instances);
   return { ...deps, options, instances };
 }

@@ -27,7 +27,6 @@ export interface SecMasterContext {
 }
 
 export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }): SecMasterContext {
-  deps.events.register('secmaster', secmasterMachine);
   const instances = new InstanceEngine<SecMasterInstanceAttrs>({
     ...deps,
     machine: secmasterMachine,
@@ -35,8 +34,10 @@ export function createSecMasterContext(deps: { store: Store; clock: Clock; wallC
     // ListPlaybookInstances pages by start time and counts by status without reading the workspace.
     indexStates: true,
     indexStarts: true,
-    onWrite: (record, fresh) => deps.events.written('secmaster', record, fresh),
+    onWrite: (record, change) => deps.events.written('secmaster', record, change),
   });
+  // A first event subscriber reads the instances still moving from the store.
+  deps.events.register('secmaster', secmasterMachine, instances);
   return { ...deps, instances };
 }
 

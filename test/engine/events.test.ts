@@ -1,0 +1,193 @@
+// The event hub watches nothing while nobody subscribes, reads what a first subscriber needs from
+// the store, and then projects an instance only when its next transition is due.
+import { describe, expect, it } from 'vitest';
+import { EventHub, type TransitionEvent, type WatchedRecord, type WriteKind } from '../../src/engine/events.js';
+import type { Plan } from '../../src/engine/plan.js';
+import { checkStateMachine, type StateMachine } from '../../src/engine/state-machine.js';
+
+const machine: StateMachine = checkStateMachine({
+  name: 'test',
+  states: ['RUNNING', 'DONE', 'FAILED', 'CANCELED', 'RETRYING'],
+  initial: 'RUNNING',
+  running: ['RUNNING'],
+  onSuccess: 'DONE',
+  onFailure: 'FAILED',
+  terminal: ['DONE', 'CANCELED'],
+  operations: {
+    cancel: { from: ['RUNNING'], to: 'CANCELED', effect: 'stop' },
+    retry: { from: ['FAILED'], to: 'RETRYING', effect: 'rerun', settle: { afterMs: 50, to: 'RUNNING' } },
+  },
+});
+
+const runs = (ms: number, outcome: Plan['outcome'] = { kind: 'succeed' }): Plan => ({ steps: [{ name: 'a', durationMs: ms, after: [] }], outcome });
+const hang: Plan = { steps: [{ name: 'a', durationMs: 1, after: [] }], outcome: { kind: 'hang', step: 'a' } };
+
+/** A hub over a store of records (by tenant), a clock the test moves, and what subscribers heard. */
+function setup() {
+  let now = 1000;
+  const stored = new Map<string, Map<string, WatchedRecord>>();
+  const hub = new EventHub({ now: () => now });
+  hub.register('v', machine, { tenants: async () => [...stored.keys()], records: async (t) => [...(stored.get(t)?.values() ?? [])] });
+  const write = (tenant: string, id: string, plan: Plan, change: WriteKind = 'created', operations: WatchedRecord['data']['operations'] = []): WatchedRecord => {
+    const previous = stored.get(tenant)?.get(id);
+    const record: WatchedRecord = { tenant, id, createdAt: previous?.createdAt ?? now, data: { plan: previous?.data.plan ?? plan, operations } };
+    if (!stored.has(tenant)) stored.set(tenant, new Map());
+    stored.get(tenant)!.set(id, record);
+    hub.written('v', record, change);
+    return record;
+  };
+  const operate = (tenant: string, id: string, name: string) => {
+    const r = stored.get(tenant)!.get(id)!;
+    return write(tenant, id, r.data.plan, 'updated', [...r.data.operations, { name, at: now }]);
+  };
+  const heard: TransitionEvent[] = [];
+  const listen = (tenant?: string) => hub.subscribe((e) => heard.push(e), tenant);
+  const lines = () => heard.splice(0).map((e) => `${e.instanceId} ${e.from}->${e.to}`);
+  return { hub, write, operate, listen, lines, advance: (ms: number) => void (now += ms), stored };
+}
+
+describe('EventHub', () => {
+  it('keeps and projects nothing while nobody subscribes', () => {
+    const { hub, write, operate } = setup();
+    for (let i = 0; i < 1000; i++) write('t', `r${i}`, runs(60_000));
+    operate('t', 'r1', 'cancel');
+    hub.tick();
+    expect(hub.watching).toBe(0);
+    expect(hub.projections).toBe(0);
+  });
+
+  it('a first subscriber hears the later transitions of instances written before it, not the past ones', async () => {
+    const { hub, write, listen, lines, advance } = setup();
+    write('t', 'early', runs(5_000));
+    write('t', 'done', runs(10));
+    write('t', 'stuck', hang);
+    advance(100);
+    await listen();
+    // Only the one with a transition still to come is watched.
+    expect(hub.watching).toBe(1);
+    expect(lines()).toEqual([]);
+    advance(5_000);
+    hub.tick();
+    expect(lines()).toEqual(['early RUNNING->DONE']);
+    expect(hub.watching).toBe(0);
+  });
+
+  it("a tick projects only the instances whose next transition is due, whatever the number watched", async () => {
+    const { hub, write, listen, lines, advance } = setup();
+    await listen();
+    for (let i = 0; i < 1000; i++) write('t', `long${i}`, runs(3_600_000));
+    write('t', 'short', runs(1_000));
+    expect(lines()).toHaveLength(1001);
+    const before = hub.projections;
+    hub.tick();
+    expect(hub.projections - before).toBe(0);
+    advance(1_000);
+    hub.tick();
+    expect(hub.projections - before).toBe(1);
+    expect(lines()).toEqual(['short RUNNING->DONE']);
+    expect(hub.watching).toBe(1000);
+  });
+
+  it('reports an operation on an instance it had stopped watching (a hang, a failure)', async () => {
+    const { write, operate, listen, lines, advance, hub } = setup();
+    await listen();
+    write('t', 'h', hang);
+    write('t', 'f', runs(10, { kind: 'fail', step: 'a' }));
+    advance(10);
+    hub.tick();
+    expect(lines()).toEqual(['h null->RUNNING', 'f null->RUNNING', 'f RUNNING->FAILED']);
+    expect(hub.watching).toBe(0);
+    operate('t', 'h', 'cancel');
+    operate('t', 'f', 'retry');
+    advance(50);
+    hub.tick();
+    expect(lines()).toEqual(['h RUNNING->CANCELED', 'f FAILED->RETRYING', 'f RETRYING->RUNNING']);
+  });
+
+  it('a tenant subscriber reads and watches only its tenant; the last to leave frees everything', async () => {
+    const { hub, write, listen, lines, advance } = setup();
+    write('a', 'a1', runs(1_000));
+    write('b', 'b1', runs(1_000));
+    const off = await listen('a');
+    expect(hub.watching).toBe(1);
+    write('b', 'b2', runs(1_000));
+    expect(hub.watching).toBe(1);
+    const offAll = await listen();
+    expect(hub.watching).toBe(3);
+    expect(lines()).toEqual([]);
+    advance(1_000);
+    hub.tick();
+    // Both subscribers share one listener list here: each transition once per subscriber.
+    expect(lines().sort()).toEqual(['a1 RUNNING->DONE', 'a1 RUNNING->DONE', 'b1 RUNNING->DONE', 'b1 RUNNING->DONE', 'b2 RUNNING->DONE', 'b2 RUNNING->DONE']);
+    write('a', 'a2', runs(1_000));
+    off();
+    offAll();
+    expect(hub.watching).toBe(0);
+    expect(hub.subscribers).toBe(0);
+  });
+
+  it("forgets a reset tenant's instances", async () => {
+    const { hub, write, listen, lines, advance, stored } = setup();
+    await listen();
+    write('a', 'a1', runs(1_000));
+    write('b', 'b1', runs(1_000));
+    lines();
+    stored.delete('a');
+    await hub.forgotten('a');
+    expect(hub.watching).toBe(1);
+    advance(1_000);
+    hub.tick();
+    expect(lines()).toEqual(['b1 RUNNING->DONE']);
+  });
+
+  /** Makes the store answer late, with what it held when asked; `release` lets the answers go. */
+  const lateSource = (hub: EventHub, stored: Map<string, Map<string, WatchedRecord>>) => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const reads: string[] = [];
+    hub.register('v', machine, {
+      tenants: async () => [...stored.keys()],
+      records: async (t) => {
+        reads.push(t);
+        const snapshot = [...(stored.get(t)?.values() ?? [])];
+        await gate;
+        return snapshot;
+      },
+    });
+    return { release, reads };
+  };
+
+  it("a write during a first subscriber's load wins over the older copy the load read", async () => {
+    const { hub, write, operate, advance, stored } = setup();
+    write('t', 'r', runs(1_000));
+    const { release } = lateSource(hub, stored);
+    const heard: TransitionEvent[] = [];
+    const subscribed = hub.subscribe((e) => heard.push(e));
+    await Promise.resolve();
+    operate('t', 'r', 'cancel');
+    release();
+    await subscribed;
+    expect(hub.watching).toBe(0);
+    advance(1_000);
+    hub.tick();
+    expect(heard).toEqual([]);
+  });
+
+  it("a reset during a first subscriber's load makes it read that tenant again", async () => {
+    const { hub, write, advance, stored } = setup();
+    write('a', 'a1', runs(1_000));
+    const { release, reads } = lateSource(hub, stored);
+    const heard: TransitionEvent[] = [];
+    const subscribed = hub.subscribe((e) => heard.push(e));
+    await Promise.resolve();
+    stored.delete('a');
+    await hub.forgotten('a');
+    release();
+    await subscribed;
+    expect(reads).toEqual(['a', 'a']);
+    expect(hub.watching).toBe(0);
+    advance(1_000);
+    hub.tick();
+    expect(heard).toEqual([]);
+  });
+});
