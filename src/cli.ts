@@ -98,10 +98,10 @@ async function main(argv: string[]): Promise<number> {
     ...(values['max-instances-per-tenant'] ? { maxInstancesPerTenant: integer(values['max-instances-per-tenant'], '--max-instances-per-tenant', 1, 1e9) } : {}),
     ...(values['journal-limit'] ? { journalLimit: integer(values['journal-limit'], '--journal-limit', 1, 1_000_000) } : {}),
     // Only when something was configured: createFlowtwin checks vendor settings, and loading the checker costs a start time.
-    ...(values.config || stepMs !== undefined ? { vendors: { ...vendors, ...(stepMs !== undefined ? { datadog: { ...vendors.datadog, defaultStepMs: stepMs } } : {}) } } : {}),
-    ...(values['validate-responses']
-      ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) }
+    ...(values.config || stepMs !== undefined
+      ? { vendors: { ...vendors, ...(stepMs !== undefined ? { datadog: { ...vendors.datadog, defaultStepMs: stepMs } } : {}) } }
       : {}),
+    ...(values['validate-responses'] ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) } : {}),
   };
   // Opened last, and closed on a failed start: an open Redis connection would keep the process alive.
   const store = await openStore(values.store);
@@ -114,7 +114,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(`store: ${kind} ${location}${fresh ? '' : ' (existing data kept, fixtures not loaded)'}`);
   // Shown once, here: the only place a generated token can be read.
   if (running.controlTokenGenerated) console.log(`control token: ${running.controlToken} (set --control-token to choose it)`);
-  if (controlToken === false) console.error(`warning: the control plane (${running.url}/__flowtwin) is open to anyone who can reach ${values.host} (--control-token none)`);
+  if (controlToken === false)
+    console.error(`warning: the control plane (${running.url}/__flowtwin) is open to anyone who can reach ${values.host} (--control-token none)`);
   await new Promise<void>((resolve) => {
     const shutdown = () => void running.stop().then(resolve);
     process.once('SIGTERM', shutdown);
@@ -163,7 +164,13 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   async (err: unknown) => {
     const [{ ContractUsageError }, { ProxyUsageError }, { StoreCheckUsageError }] = await Promise.all([contract(), proxy(), storeCheck()]);
-    const usage = err instanceof UsageError || err instanceof ContractUsageError || err instanceof ProxyUsageError || err instanceof StoreCheckUsageError || err instanceof ControlUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      err instanceof UsageError ||
+      err instanceof ContractUsageError ||
+      err instanceof ProxyUsageError ||
+      err instanceof StoreCheckUsageError ||
+      err instanceof ControlUsageError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.exitCode = fail((err as Error).message) && (usage ? 2 : 1);
   },
 );

@@ -46,9 +46,18 @@ function report(differences: StoreDifference[], repaired: boolean, json: boolean
     return;
   }
   for (const d of differences) {
-    const what = d.stored === null ? `missing (expected score ${d.expected})` : d.expected === null ? `extra (score ${d.stored})` : `score ${d.stored}, expected ${d.expected}`;
+    const what =
+      d.stored === null
+        ? `missing (expected score ${d.expected})`
+        : d.expected === null
+          ? `extra (score ${d.stored})`
+          : `score ${d.stored}, expected ${d.expected}`;
     console.log(`${d.vendor} tenant ${JSON.stringify(d.tenant)} parent ${JSON.stringify(d.parentId)}: ${d.index} ${d.member}: ${what}`);
   }
   if (differences.length === 0) console.log('store check: every index agrees with the records');
-  else console.log(`store check: ${differences.length} index entr${differences.length === 1 ? 'y differs' : 'ies differ'} from the records${repaired ? '; repaired' : '; run again with --repair to fix them'}`);
+  else
+    console.log(
+      `store check: ${differences.length} index entr${differences.length === 1 ? 'y differs' : 'ies differ'} from the records` +
+        (repaired ? '; repaired' : '; run again with --repair to fix them'),
+    );
 }

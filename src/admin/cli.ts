@@ -47,7 +47,13 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string', default: 'http://127.0.0.1:4010' }, 'control-token': { type: 'string' }, vendor: { type: 'string' }, instance: { type: 'string' }, 'no-seed': { type: 'boolean', default: false } },
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:4010' },
+      'control-token': { type: 'string' },
+      vendor: { type: 'string' },
+      instance: { type: 'string' },
+      'no-seed': { type: 'boolean', default: false },
+    },
   });
   const url: Target = { url: values.url.replace(/\/$/, ''), token: values['control-token'] ?? (process.env.FLOWTWIN_CONTROL_TOKEN || undefined) };
   const [verb, action = verb === 'clock' ? 'show' : 'list', arg] = positionals;
@@ -78,7 +84,8 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
 async function tailEvents({ url, token }: Target, vendor: string | undefined, instance: string | undefined, out: Out): Promise<number> {
   const query = new URLSearchParams({ ...(vendor ? { vendor } : {}), ...(instance ? { instance } : {}) });
   const res = await fetch(`${url}/__flowtwin/events?${query}`, { headers: tokenHeader(token) });
-  if (!res.ok || !res.body) throw new Error(`${res.status}: cannot open the event stream${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`);
+  if (!res.ok || !res.body)
+    throw new Error(`${res.status}: cannot open the event stream${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`);
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of res.body) {

@@ -14,7 +14,10 @@ export const generateControlToken = (): string => randomBytes(24).toString('base
 
 /** Whether a listen address is reachable only from this machine. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }
 
@@ -61,7 +64,8 @@ export function controlAuth(token: string | undefined) {
       res,
       401,
       'Unauthorized',
-      `${sent ? 'the control token sent is not this flowtwin\'s' : 'this flowtwin\'s control plane needs its control token'}: send it as the X-Flowtwin-Control-Token header, or open the dashboard once as ${req.baseUrl}/ui?token=<token> to get the ${CONTROL_COOKIE} cookie`,
+      `${sent ? "the control token sent is not this flowtwin's" : "this flowtwin's control plane needs its control token"}: ` +
+        `send it as the X-Flowtwin-Control-Token header, or open the dashboard once as ${req.baseUrl}/ui?token=<token> to get the ${CONTROL_COOKIE} cookie`,
     );
   };
 }

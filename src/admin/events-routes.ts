@@ -15,7 +15,10 @@ export interface EventStreamOptions extends Partial<SseLimits> {
 }
 
 export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Request) => Promise<string | undefined>, options: EventStreamOptions = {}): void {
-  const limits: SseLimits = { maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_SSE_LIMITS.maxQueuedBytes, endGraceMs: options.endGraceMs ?? DEFAULT_SSE_LIMITS.endGraceMs };
+  const limits: SseLimits = {
+    maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_SSE_LIMITS.maxQueuedBytes,
+    endGraceMs: options.endGraceMs ?? DEFAULT_SSE_LIMITS.endGraceMs,
+  };
   const log = options.log ?? ((line: string) => console.error(line));
   let timer: NodeJS.Timeout | undefined;
   const ensureTicking = () => {
@@ -46,7 +49,10 @@ export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Reque
     req.on('close', stop);
     const stream = new SseStream(res, limits, (o) => {
       stop();
-      log(`flowtwin: event stream to ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'} ended: the client fell behind (${o.queuedBytes} bytes queued, limit ${o.maxQueuedBytes}; ${o.bufferedBytes} bytes in the socket's buffer)`);
+      log(
+        `flowtwin: event stream to ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'} ended: the client fell behind ` +
+          `(${o.queuedBytes} bytes queued, limit ${o.maxQueuedBytes}; ${o.bufferedBytes} bytes in the socket's buffer)`,
+      );
     });
     // Headers go out once the hub watches what the stream covers (a client's open() resolves on
     // them), or with the first event if one comes sooner.

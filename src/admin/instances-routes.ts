@@ -20,7 +20,8 @@ function limitOf(req: Request): number {
   const raw = text(req, 'limit');
   if (raw === undefined) return DEFAULT_LIMIT;
   const limit = Number(raw);
-  if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) throw new ControlInputError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT)
+    throw new ControlInputError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(raw)}`);
   return limit;
 }
 
@@ -32,7 +33,8 @@ export function mountInstances(router: Router, vendors: Vendor[], tenantOf: (req
     const unknown = Object.keys(req.query).filter((k) => !QUERY_KEYS.includes(k));
     if (unknown.length > 0) throw new ControlInputError(`unknown query ${unknown.join(', ')}; use ${QUERY_KEYS.join(', ')}`);
     const vendor = text(req, 'vendor');
-    if (vendor !== undefined && !catalogs.has(vendor)) throw new ControlInputError(`vendor must be one of ${names} (the vendors that run instances), got ${JSON.stringify(vendor)}`);
+    if (vendor !== undefined && !catalogs.has(vendor))
+      throw new ControlInputError(`vendor must be one of ${names} (the vendors that run instances), got ${JSON.stringify(vendor)}`);
     const status = text(req, 'status');
     const limit = limitOf(req);
     // With a vendor's credentials on the call, that tenant's only: one suite cannot list another's.

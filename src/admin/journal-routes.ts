@@ -50,12 +50,23 @@ export function mountJournal(router: Router, journal: Journal, tenantOf: (req: R
   router.post('/journal/verify', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const count = body.count;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new ControlInputError('count must be a non-negative integer: how many requests must match');
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      throw new ControlInputError('count must be a non-negative integer: how many requests must match');
     const entries = await journal.query(await scoped(req, journalFilter(body)));
     if (entries.length === count) return void res.json({ verified: true, count });
     res
       .status(409)
       .type('application/problem+json')
-      .send(JSON.stringify({ type: 'about:blank', title: 'Verification failed', status: 409, detail: `expected ${count} matching request(s), saw ${entries.length}`, expected: count, seen: entries.length, entries: entries.slice(-20) }));
+      .send(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Verification failed',
+          status: 409,
+          detail: `expected ${count} matching request(s), saw ${entries.length}`,
+          expected: count,
+          seen: entries.length,
+          entries: entries.slice(-20),
+        }),
+      );
   });
 }

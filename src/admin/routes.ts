@@ -56,7 +56,13 @@ export function controlRouter(deps: ControlDeps): Router {
   const incoming = (req: Request): IncomingRequest => {
     const { path, search } = splitTarget(req.originalUrl);
     const body = rawBodies.get(req);
-    return { method: req.method, path, query: search === undefined ? {} : (parseQuery(search) as IncomingRequest['query']), headers: req.headers, ...(body ? { body } : {}) };
+    return {
+      method: req.method,
+      path,
+      query: search === undefined ? {} : (parseQuery(search) as IncomingRequest['query']),
+      headers: req.headers,
+      ...(body ? { body } : {}),
+    };
   };
   /** A control call carrying a vendor's credentials acts on that tenant only. */
   const tenantOf = async (req: Request): Promise<string | undefined> => {
@@ -86,7 +92,13 @@ export function controlRouter(deps: ControlDeps): Router {
 
   router.get('/health', (_req, res) => {
     const { kind, location, durable, shared } = deps.store.info;
-    res.json({ status: 'ok', version: deps.version, vendors: deps.vendors.map((v) => v.name), clock: clockState(), store: { kind, location, durable, shared } });
+    res.json({
+      status: 'ok',
+      version: deps.version,
+      vendors: deps.vendors.map((v) => v.name),
+      clock: clockState(),
+      store: { kind, location, durable, shared },
+    });
   });
 
   router.post('/reset', async (req, res) => {
@@ -111,14 +123,21 @@ export function controlRouter(deps: ControlDeps): Router {
       // An unknown id writes nothing: a refused call must not touch the shared control state.
       const tenant = await tenantOf(req);
       const known = () => rules.list(tenant).some((r) => r.id === id);
-      if (!known() || !(await deps.control.change(() => known() && rules.remove(id)))) return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${id}`);
+      if (!known() || !(await deps.control.change(() => known() && rules.remove(id))))
+        return sendProblem(res, 404, 'Not Found', `no ${name.slice(0, -1)} ${id}`);
       res.status(204).end();
     });
   }
 
   router.get('/clock', async (req, res) => void res.json(clockState(await tenantOf(req))));
-  router.post('/clock/freeze', onClock((clock) => clock().freeze()));
-  router.post('/clock/resume', onClock((clock) => clock().resume()));
+  router.post(
+    '/clock/freeze',
+    onClock((clock) => clock().freeze()),
+  );
+  router.post(
+    '/clock/resume',
+    onClock((clock) => clock().resume()),
+  );
   // The bounds are the spec's maxima (a test holds them equal); the clock also refuses a jump past
   // the latest time it can show, which depends on where it stands.
   router.post(
@@ -133,7 +152,8 @@ export function controlRouter(deps: ControlDeps): Router {
   router.post(
     '/clock/speed',
     onClock((clock, { speed }) => {
-      if (typeof speed !== 'number' || !(speed > 0 && speed <= MAX_SPEED)) throw new ControlInputError(`body must be {"speed": <number greater than 0, at most ${MAX_SPEED}>}`);
+      if (typeof speed !== 'number' || !(speed > 0 && speed <= MAX_SPEED))
+        throw new ControlInputError(`body must be {"speed": <number greater than 0, at most ${MAX_SPEED}>}`);
       clock().setSpeed(speed);
     }),
   );
@@ -151,7 +171,8 @@ export function controlRouter(deps: ControlDeps): Router {
     const tenant = await tenantOf(req);
     if (spec.instance !== undefined) {
       // Whose instance it is comes from the credentials only: a control call cannot reach into another tenant.
-      if (tenant === undefined) throw new ControlInputError(`a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`);
+      if (tenant === undefined)
+        throw new ControlInputError(`a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`);
       await vendor.steer(tenant, spec);
       return void res.status(201).json({ ...spec, tenant, id: await deps.control.change(() => deps.scenarios.nextId()), hits: 1 });
     }

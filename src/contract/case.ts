@@ -23,4 +23,7 @@ export interface ContractCase {
 }
 
 /** A random but well-formed id that no real resource has. */
-export const absentUuid = (): string => `00000000-0000-4000-8000-${Math.floor(Math.random() * 1e12).toString().padStart(12, '0')}`;
+export const absentUuid = (): string =>
+  `00000000-0000-4000-8000-${Math.floor(Math.random() * 1e12)
+    .toString()
+    .padStart(12, '0')}`;

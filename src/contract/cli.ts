@@ -41,10 +41,17 @@ export async function contractCommand(argv: string[]): Promise<number> {
   if (values.vendor === 'datadog') {
     const credentials = datadogFromEnv();
     if (!credentials) throw new ContractUsageError('set DD_API_KEY and DD_APP_KEY (any non-empty values work against flowtwin)');
-    report = await runContract({ vendor: 'datadog', target: values.target ?? datadogSiteUrl(), authenticate: datadogAuthenticator(credentials), resources: { workflowId: values.workflow }, ...common });
+    report = await runContract({
+      vendor: 'datadog',
+      target: values.target ?? datadogSiteUrl(),
+      authenticate: datadogAuthenticator(credentials),
+      resources: { workflowId: values.workflow },
+      ...common,
+    });
   } else if (values.vendor === 'secmaster') {
     const credentials = huaweiFromEnv();
-    if (!credentials) throw new ContractUsageError('set HUAWEICLOUD_SDK_PROJECT_ID and either HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK or HUAWEICLOUD_SDK_TOKEN');
+    if (!credentials)
+      throw new ContractUsageError('set HUAWEICLOUD_SDK_PROJECT_ID and either HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK or HUAWEICLOUD_SDK_TOKEN');
     if (!values.workspace) throw new ContractUsageError('--workspace <id> is required for secmaster');
     report = await runContract({
       vendor: 'secmaster',
@@ -73,11 +80,17 @@ const WRITE_TARGET_FLAGS: Record<string, string> = {
  * act on whatever the suite listed first. Checked before credentials or the network (the runner
  * refuses too, for callers of runContract).
  */
-function requireWriteTargets(values: { vendor?: string | undefined; workflow?: string | undefined; instance?: string | undefined; workspace?: string | undefined }): void {
+function requireWriteTargets(values: {
+  vendor?: string | undefined;
+  workflow?: string | undefined;
+  instance?: string | undefined;
+  workspace?: string | undefined;
+}): void {
   // The project comes from the credentials; a placeholder stands for it here.
   const resources = { workflowId: values.workflow, instanceId: values.instance, workspaceId: values.workspace, projectId: 'from-credentials' };
   const missing = unnamedWriteTargets(values.vendor ?? '', resources);
-  if (missing.length > 0) throw new ContractUsageError(`--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: nothing unnamed is ever written`);
+  if (missing.length > 0)
+    throw new ContractUsageError(`--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: nothing unnamed is ever written`);
 }
 
 export const VERIFY_HAR_USAGE = `flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]`;
@@ -86,7 +99,11 @@ export async function verifyHarCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'strict-fields': { type: 'boolean', default: false }, report: { type: 'string', multiple: true, default: [] }, verbose: { type: 'boolean', default: false } },
+    options: {
+      'strict-fields': { type: 'boolean', default: false },
+      report: { type: 'string', multiple: true, default: [] },
+      verbose: { type: 'boolean', default: false },
+    },
   });
   const file = positionals[0];
   if (!file) throw new ContractUsageError(`a HAR file is required\n\n${VERIFY_HAR_USAGE}`);

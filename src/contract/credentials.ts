@@ -35,18 +35,26 @@ export function huaweiFromEnv(env: NodeJS.ProcessEnv = process.env): HuaweiCrede
   return undefined;
 }
 
-export const secmasterRegionUrl = (env: NodeJS.ProcessEnv = process.env): string => `https://secmaster.${env.HUAWEICLOUD_SDK_REGION || 'cn-north-4'}.myhuaweicloud.com`;
+export const secmasterRegionUrl = (env: NodeJS.ProcessEnv = process.env): string =>
+  `https://secmaster.${env.HUAWEICLOUD_SDK_REGION || 'cn-north-4'}.myhuaweicloud.com`;
 
 /** A token header, or an SDK-HMAC-SHA256 signature made the way the SDK makes it. */
 export function huaweiAuthenticator(c: HuaweiCredentials, wallClock: () => number = Date.now): Authenticator {
   return (request): Record<string, string> => {
     if (c.token) return { 'X-Auth-Token': c.token };
-    const date = new Date(wallClock()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const date = new Date(wallClock())
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     const headers: Record<string, string> = { 'content-type': 'application/json', host: request.url.host, 'x-project-id': c.projectId, 'x-sdk-date': date };
     const query: Record<string, string[]> = {};
     for (const [k, v] of request.url.searchParams) (query[k] ??= []).push(v);
     const signed = Object.keys(headers).sort();
-    const signature = sign({ method: request.method, path: request.url.pathname, query, headers, ...(request.body !== undefined ? { body: request.body } : {}) }, signed, c.sk!);
+    const signature = sign(
+      { method: request.method, path: request.url.pathname, query, headers, ...(request.body !== undefined ? { body: request.body } : {}) },
+      signed,
+      c.sk!,
+    );
     const { host: _host, ...sent } = headers;
     return { ...sent, Authorization: `${ALGORITHM} Access=${c.ak}, SignedHeaders=${signed.join(';')}, Signature=${signature}` };
   };

@@ -45,7 +45,13 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
       continue;
     }
     const { spec, op } = found;
-    const summary = summaries.get(op.operationId) ?? { operationId: op.operationId, declared: [...op.responses.keys()], seen: {}, problems: [], undocumented: [] };
+    const summary = summaries.get(op.operationId) ?? {
+      operationId: op.operationId,
+      declared: [...op.responses.keys()],
+      seen: {},
+      problems: [],
+      undocumented: [],
+    };
     summaries.set(op.operationId, summary);
     const status = String(entry.response.status);
     summary.seen[status] = (summary.seen[status] ?? 0) + 1;
@@ -55,24 +61,50 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
     const caseName = `entry ${index + 1}: ${op.operationId}`;
     for (const v of violations) {
       const check = v.kind === 'status' ? 'conformance.status-declared' : v.kind === 'media-type' ? 'conformance.content-type' : 'conformance.schema';
-      findings.push({ check, case: caseName, outcome: 'fail', message: v.message, request, expected: `declared: ${summary.declared.join(', ')}`, seen: `${status} ${contentType ?? ''}`.trim() });
+      findings.push({
+        check,
+        case: caseName,
+        outcome: 'fail',
+        message: v.message,
+        request,
+        expected: `declared: ${summary.declared.join(', ')}`,
+        seen: `${status} ${contentType ?? ''}`.trim(),
+      });
       if (!summary.problems.includes(v.message)) summary.problems.push(v.message);
     }
     if (violations.length === 0) {
       findings.push({ check: 'conformance.response', case: caseName, outcome: 'pass', message: `${op.operationId} ${status} as declared`, request });
       if (extra.length > 0) {
-        findings.push({ check: 'conformance.undocumented-fields', case: caseName, outcome: options.strictFields ? 'fail' : 'warn', message: `${op.operationId} ${status} carries fields the spec does not describe`, request, seen: extra.join(', ') });
+        findings.push({
+          check: 'conformance.undocumented-fields',
+          case: caseName,
+          outcome: options.strictFields ? 'fail' : 'warn',
+          message: `${op.operationId} ${status} carries fields the spec does not describe`,
+          request,
+          seen: extra.join(', '),
+        });
         for (const f of extra) if (!summary.undocumented.includes(f)) summary.undocumented.push(f);
       }
     }
   }
-  return { vendor: 'har', target: `${entries.length} recorded entries`, startedAt: new Date(0).toISOString(), durationMs: 0, findings, passed: !findings.some((f) => f.outcome === 'fail'), operations: [...summaries.values()], unmatched };
+  return {
+    vendor: 'har',
+    target: `${entries.length} recorded entries`,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 0,
+    findings,
+    passed: !findings.some((f) => f.outcome === 'fail'),
+    operations: [...summaries.values()],
+    unmatched,
+  };
 }
 
 export function driftTable(report: HarReport): string {
   const lines = ['operation | spec declares | seen | problems'];
   for (const s of report.operations) {
-    const seen = Object.entries(s.seen).map(([status, n]) => `${status}×${n}`).join(', ');
+    const seen = Object.entries(s.seen)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(', ');
     const problems = [...s.problems, ...s.undocumented.map((f) => `undocumented field ${f}`)];
     lines.push(`${s.operationId} | ${s.declared.join(', ')} | ${seen} | ${problems.length === 0 ? 'none' : problems.join('; ')}`);
   }

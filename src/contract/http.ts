@@ -60,7 +60,9 @@ export class ContractHttp {
 
   async call(operationId: string, options: CallOptions = {}): Promise<Exchange> {
     const op = this.operation(operationId);
-    const url = new URL(this.options.baseUrl.replace(/\/$/, '') + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? '')));
+    const url = new URL(
+      this.options.baseUrl.replace(/\/$/, '') + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? '')),
+    );
     for (const [key, value] of Object.entries(options.query ?? {})) {
       for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
     }
@@ -95,7 +97,14 @@ export class ContractHttp {
       } catch {
         body = text;
       }
-      return { operationId: op.operationId, request: label, status: res.status, contentType: res.headers.get('content-type') ?? undefined, headers: res.headers, body };
+      return {
+        operationId: op.operationId,
+        request: label,
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? undefined,
+        headers: res.headers,
+        body,
+      };
     }
   }
 
@@ -108,14 +117,28 @@ export class ContractHttp {
       const check = kind === 'status' ? 'conformance.status-declared' : kind === 'media-type' ? 'conformance.content-type' : 'conformance.schema';
       const blocked = kind !== 'status' && violations.some((violation) => violation.kind === 'status');
       if (blocked) continue;
-      this.record({ check, outcome: v ? 'fail' : 'pass', message: v ? v.message : `${op.operationId} ${x.status}: ${kind} as declared`, request: x.request, where, ...(v ? { seen: v.message } : {}) });
+      this.record({
+        check,
+        outcome: v ? 'fail' : 'pass',
+        message: v ? v.message : `${op.operationId} ${x.status}: ${kind} as declared`,
+        request: x.request,
+        where,
+        ...(v ? { seen: v.message } : {}),
+      });
     }
     const declared = op.responses.get(String(x.status));
     const pointer = declared?.schemas.get((x.contentType ?? '').split(';')[0]!.trim().toLowerCase());
     if (!pointer || violations.length > 0) return;
     const extra = undocumentedFields(this.options.spec.document, pointer, x.body);
     if (extra.length > 0) {
-      this.record({ check: 'conformance.undocumented-fields', outcome: this.options.strictFields ? 'fail' : 'warn', message: `${op.operationId} ${x.status} carries fields the spec does not describe`, request: x.request, seen: extra.slice(0, 10).join(', '), where: pointer });
+      this.record({
+        check: 'conformance.undocumented-fields',
+        outcome: this.options.strictFields ? 'fail' : 'warn',
+        message: `${op.operationId} ${x.status} carries fields the spec does not describe`,
+        request: x.request,
+        seen: extra.slice(0, 10).join(', '),
+        where: pointer,
+      });
     }
   }
 

@@ -13,7 +13,10 @@ export function textReport(report: ContractReport, verbose = false): string {
     if (f.seen !== undefined) lines.push(`       seen:     ${f.seen}`);
     if (f.where) lines.push(`       spec:     ${f.where}`);
   }
-  lines.push(`${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warnings, ${count('skip')} skipped in ${report.durationMs} ms: ${report.passed ? 'PASS' : 'FAIL'}`);
+  lines.push(
+    `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warnings, ${count('skip')} skipped ` +
+      `in ${report.durationMs} ms: ${report.passed ? 'PASS' : 'FAIL'}`,
+  );
   return lines.join('\n');
 }
 
@@ -29,8 +32,23 @@ export function junitReport(report: ContractReport): string {
   const suites = cases.map((name) => {
     const findings = report.findings.filter((f) => f.case === name);
     const body = findings.map((f) => {
-      const detail = [f.message, f.request && `request: ${f.request}`, f.expected !== undefined && `expected: ${f.expected}`, f.seen !== undefined && `seen: ${f.seen}`, f.where && `spec: ${f.where}`].filter(Boolean).join('\n');
-      const inner = f.outcome === 'fail' ? `<failure message="${xml(f.message)}">${xml(detail)}</failure>` : f.outcome === 'skip' ? `<skipped message="${xml(f.message)}"/>` : f.outcome === 'warn' ? `<system-out>${xml(detail)}</system-out>` : '';
+      const detail = [
+        f.message,
+        f.request && `request: ${f.request}`,
+        f.expected !== undefined && `expected: ${f.expected}`,
+        f.seen !== undefined && `seen: ${f.seen}`,
+        f.where && `spec: ${f.where}`,
+      ]
+        .filter(Boolean)
+        .join('\n');
+      const inner =
+        f.outcome === 'fail'
+          ? `<failure message="${xml(f.message)}">${xml(detail)}</failure>`
+          : f.outcome === 'skip'
+            ? `<skipped message="${xml(f.message)}"/>`
+            : f.outcome === 'warn'
+              ? `<system-out>${xml(detail)}</system-out>`
+              : '';
       return `    <testcase classname="${xml(`${report.vendor}.${name}`)}" name="${xml(f.check)}">${inner}</testcase>`;
     });
     const failures = findings.filter((f) => f.outcome === 'fail').length;

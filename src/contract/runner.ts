@@ -43,7 +43,9 @@ export class UnnamedWriteTargets extends Error {
     /** Resource names (e.g. workflowId) the write cases need and the caller did not give. */
     readonly missing: string[],
   ) {
-    super(`allowWrites needs the resources its write cases touch named by the caller (${missing.join(', ')}); nothing the suite finds by itself is ever written`);
+    super(
+      `allowWrites needs the resources its write cases touch named by the caller (${missing.join(', ')}); nothing the suite finds by itself is ever written`,
+    );
   }
 }
 
@@ -80,7 +82,14 @@ export async function runContract(options: ContractOptions): Promise<ContractRep
     http,
     resources,
     check(check, ok, d) {
-      http.record({ check, outcome: ok ? 'pass' : 'fail', message: d.message, ...(d.expected !== undefined ? { expected: d.expected } : {}), ...(d.seen !== undefined ? { seen: d.seen } : {}), ...(d.exchange ? { request: d.exchange.request } : {}) });
+      http.record({
+        check,
+        outcome: ok ? 'pass' : 'fail',
+        message: d.message,
+        ...(d.expected !== undefined ? { expected: d.expected } : {}),
+        ...(d.seen !== undefined ? { seen: d.seen } : {}),
+        ...(d.exchange ? { request: d.exchange.request } : {}),
+      });
       return ok;
     },
     async eventually(read, done, budgetMs = options.pollBudgetMs ?? 10_000) {

@@ -24,7 +24,9 @@ function knownProperties(doc: OpenApiDocument, schema: JsonObject, value: Record
   const listed = (k: string) => (Array.isArray(schema[k]) ? (schema[k] as JsonObject[]).map((a) => deref(doc, a)).filter((a): a is JsonObject => !!a) : []);
   const options = [...listed('oneOf'), ...listed('anyOf')];
   const matching = options.filter((alt) =>
-    Object.entries((alt.properties ?? {}) as Record<string, JsonObject>).every(([name, sub]) => deref(doc, sub)?.const === undefined || deref(doc, sub)!.const === value[name]),
+    Object.entries((alt.properties ?? {}) as Record<string, JsonObject>).every(
+      ([name, sub]) => deref(doc, sub)?.const === undefined || deref(doc, sub)!.const === value[name],
+    ),
   );
   const alternatives = [schema, ...listed('allOf'), ...(matching.length > 0 ? matching : options)];
   const props = new Map<string, JsonObject>();

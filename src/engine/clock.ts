@@ -107,7 +107,8 @@ export class VirtualClock implements Clock {
     const now = this.now();
     if (ms > MAX_TIME - now) {
       throw new ClockError(
-        `advancing ${ms} ms from ${new Date(now).toISOString()} would pass ${new Date(MAX_TIME).toISOString()}, the latest time the clock can show: advance at most ${MAX_TIME - now} ms, or reset`,
+        `advancing ${ms} ms from ${new Date(now).toISOString()} would pass ${new Date(MAX_TIME).toISOString()}, ` +
+          `the latest time the clock can show: advance at most ${MAX_TIME - now} ms, or reset`,
       );
     }
     this.reanchor();

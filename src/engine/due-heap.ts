@@ -36,7 +36,7 @@ export class DueHeap<T> {
     const last = e.pop();
     if (top === undefined || e.length === 0) return top;
     e[0] = last!;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let min = i;

@@ -111,7 +111,11 @@ export class EventHub {
     if (!this.bus) return this.watch(vendor, record, change);
     // Published even when nobody subscribes here: another replica's subscribers may want it.
     const { tenant, id, parentId, createdAt, data } = record;
-    const message: BusMessage = { vendor, record: { tenant, id, ...(parentId !== undefined ? { parentId } : {}), createdAt, data: { plan: data.plan, operations: data.operations } }, change };
+    const message: BusMessage = {
+      vendor,
+      record: { tenant, id, ...(parentId !== undefined ? { parentId } : {}), createdAt, data: { plan: data.plan, operations: data.operations } },
+      change,
+    };
     void this.bus.store.publish(INSTANCES_CHANNEL, JSON.stringify(message)).catch(() => undefined);
   }
 
@@ -267,7 +271,7 @@ export class EventHub {
         if (!source) continue;
         for (const t of tenant === undefined ? await source.tenants() : [tenant]) {
           // A reset while reading: what was read may be gone, so read again.
-          for (let epoch = -1; epoch !== this.epoch; ) {
+          for (let epoch = -1; epoch !== this.epoch;) {
             epoch = this.epoch;
             const records = await source.records(t);
             if (this.scope !== scope) return;
@@ -297,7 +301,15 @@ export class EventHub {
     this.projections++;
     if (emit !== ignore) {
       for (const t of p.transitions.slice(w.emitted)) {
-        const event: TransitionEvent = { vendor: w.vendor, tenant: w.record.tenant, instanceId: w.record.id, from: t.from, to: t.to, at: isoTime(t.at), cause: t.cause };
+        const event: TransitionEvent = {
+          vendor: w.vendor,
+          tenant: w.record.tenant,
+          instanceId: w.record.id,
+          from: t.from,
+          to: t.to,
+          at: isoTime(t.at),
+          cause: t.cause,
+        };
         if (w.record.parentId !== undefined) event.parentId = w.record.parentId;
         emit(event);
       }

@@ -138,7 +138,11 @@ export class InstanceEngine<A> {
    * from the `offset`-th on, projected at `at`: read a chunk at a time, so a caller that stops early
    * reads no further. Needs `indexStarts`.
    */
-  async *newestFirst(tenant: string, parentId: string, options: { offset?: number; min?: number; max?: number; at?: number; chunk?: number } = {}): AsyncGenerator<InstanceView<A>> {
+  async *newestFirst(
+    tenant: string,
+    parentId: string,
+    options: { offset?: number; min?: number; max?: number; at?: number; chunk?: number } = {},
+  ): AsyncGenerator<InstanceView<A>> {
     const index = this.requireIndex('newestFirst');
     await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
     const { store, kind } = this.options;
@@ -173,7 +177,9 @@ export class InstanceEngine<A> {
     const { store, kind } = this.options;
     const records = await store.getMany<InstanceData<A>>(kind, tenant, await index.candidates(tenant, parentId, state, at));
     const views = records.filter((r) => r !== undefined).map((r) => this.view(r, at));
-    return views.filter((v) => v.projection.state === state).sort((a, b) => startOrder(b.record) - startOrder(a.record) || (b.record.seq ?? 0) - (a.record.seq ?? 0));
+    return views
+      .filter((v) => v.projection.state === state)
+      .sort((a, b) => startOrder(b.record) - startOrder(a.record) || (b.record.seq ?? 0) - (a.record.seq ?? 0));
   }
 
   /** Every instance of a tenant (and parent), newest written first, projected at `at` (now). */
@@ -190,16 +196,34 @@ export class InstanceEngine<A> {
   async operate(tenant: string, id: string, operation: string, outcome?: Outcome): Promise<InstanceView<A>> {
     const rule = this.options.machine.operations[operation];
     if (!rule) throw new UnknownOperation(operation);
-    return this.append(tenant, id, operation, (state) => rule.from.includes(state), (at) => (outcome ? { name: operation, at, outcome } : { name: operation, at }));
+    return this.append(
+      tenant,
+      id,
+      operation,
+      (state) => rule.from.includes(state),
+      (at) => (outcome ? { name: operation, at, outcome } : { name: operation, at }),
+    );
   }
 
   /** Changes the rest of a running instance's run (a scenario for one instance); refused once it has stopped running. */
   async steer(tenant: string, id: string, change: PlanChange): Promise<InstanceView<A>> {
     const { running } = this.options.machine;
-    return this.append(tenant, id, 'steer', (state) => running.includes(state), (at) => ({ name: STEER, at, change }));
+    return this.append(
+      tenant,
+      id,
+      'steer',
+      (state) => running.includes(state),
+      (at) => ({ name: STEER, at, change }),
+    );
   }
 
-  private async append(tenant: string, id: string, name: string, allowed: (state: string) => boolean, event: (at: number) => OperationEvent): Promise<InstanceView<A>> {
+  private async append(
+    tenant: string,
+    id: string,
+    name: string,
+    allowed: (state: string) => boolean,
+    event: (at: number) => OperationEvent,
+  ): Promise<InstanceView<A>> {
     const { store, clock, machine, kind } = this.options;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const record = await store.get<InstanceData<A>>(kind, tenant, id);

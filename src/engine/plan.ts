@@ -8,10 +8,7 @@ export interface PlannedStep {
   after: string[];
 }
 
-export type Outcome =
-  | { kind: 'succeed' }
-  | { kind: 'fail'; step: string; reason?: string }
-  | { kind: 'hang'; step: string };
+export type Outcome = { kind: 'succeed' } | { kind: 'fail'; step: string; reason?: string } | { kind: 'hang'; step: string };
 
 export interface Plan {
   steps: PlannedStep[];

@@ -179,9 +179,7 @@ class Fold {
   /** A new run of every step that has not succeeded yet, from the one that failed. */
   private rerun(at: number, outcome: Outcome): void {
     const done = new Set([...this.steps.values()].filter((s) => s.phase === 'succeeded').map((s) => s.name));
-    const steps = this.history.plan.steps
-      .filter((s) => !done.has(s.name))
-      .map((s) => ({ ...s, after: s.after.filter((name) => !done.has(name)) }));
+    const steps = this.history.plan.steps.filter((s) => !done.has(s.name)).map((s) => ({ ...s, after: s.after.filter((name) => !done.has(name)) }));
     this.run = startRun(at, steps, outcome);
     this.endedAt = undefined;
   }

@@ -171,7 +171,10 @@ export class StateIndex {
       }
     }
     if (repair) {
-      await this.store.writeIndex(tenant, differences.map((d) => ({ index: d.index, member: d.member, score: d.expected })));
+      await this.store.writeIndex(
+        tenant,
+        differences.map((d) => ({ index: d.index, member: d.member, score: d.expected })),
+      );
       await this.markBuilt(tenant, parentId);
     }
     return differences;
@@ -202,7 +205,10 @@ export class StateIndex {
         const written = new Set<string>();
         this.written.set(key, written);
         const page = await backfill.page(offset, BACKFILL_PAGE);
-        await this.store.writeIndex(tenant, page.flatMap((instance) => this.changes(instance)));
+        await this.store.writeIndex(
+          tenant,
+          page.flatMap((instance) => this.changes(instance)),
+        );
         // An operation written between the page's read and this write was just overwritten by the
         // timeline it replaced: move those instances on to what they are now. (Another process's
         // operation goes unseen: that race stays, once per parent.)
@@ -242,7 +248,10 @@ export class StateIndex {
       // seq; a record being created has none yet, so the store prefixes it as it assigns one.
       const score = Math.trunc(instance.history.createdAt);
       const index = this.name(parent, 'start');
-      out.set('start', instance.seq === undefined ? { index, member: instance.id, score, seqPrefix: true } : { index, member: seqMember(instance.seq, instance.id), score });
+      out.set(
+        'start',
+        instance.seq === undefined ? { index, member: instance.id, score, seqPrefix: true } : { index, member: seqMember(instance.seq, instance.id), score },
+      );
     }
     const { transitions } = project(instance.history, this.machine, Infinity);
     transitions.forEach((t, k) => {
@@ -252,7 +261,8 @@ export class StateIndex {
       if (t.from !== null) out.set(`${member}:out`, { index: this.name(parent, `out:${t.from}`), member, score: t.at });
       // A terminal state's entries are its visits already; only a state that could be left needs these.
       const ends = transitions[k + 1] !== undefined && Number.isFinite(transitions[k + 1]!.at);
-      if (this.starts && !ends && !this.machine.terminal.includes(t.to)) out.set(`${member}:open`, { index: this.name(parent, `open:${t.to}`), member, score: t.at });
+      if (this.starts && !ends && !this.machine.terminal.includes(t.to))
+        out.set(`${member}:open`, { index: this.name(parent, `open:${t.to}`), member, score: t.at });
     });
     return out;
   }

@@ -104,7 +104,10 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   // The same check as a config file's (specs/flowtwin-config.schema.json), for callers that pass
   // settings in code: a wrong type would otherwise start and then answer 500s.
   if (options.vendors !== undefined || options.rateLimits !== undefined) {
-    checkConfig({ ...options.vendors, ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}) }, 'flowtwin options (vendors, rateLimits)');
+    checkConfig(
+      { ...options.vendors, ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}) },
+      'flowtwin options (vendors, rateLimits)',
+    );
   }
   const store = options.store ?? new MemoryStore();
   // The store's time by default: replicas sharing a Redis agree on it even when their clocks do not.
@@ -115,7 +118,10 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const events = new EventHub(clocks);
   const tenants = new TenantIndex(store);
   const maxInstancesPerTenant = options.maxInstancesPerTenant ?? DEFAULT_MAX_INSTANCES_PER_TENANT;
-  const vendors = createVendors({ store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events, tenants, maxInstancesPerTenant }, options.vendors);
+  const vendors = createVendors(
+    { store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events, tenants, maxInstancesPerTenant },
+    options.vendors,
+  );
 
   const fixtures = options.fixtures && checkFixtures(options.fixtures);
   const seed = async (): Promise<void> => {
@@ -184,7 +190,24 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     next();
   });
   app.use(CONTROL_PREFIX, controlAuth(options.controlToken));
-  app.use(CONTROL_PREFIX, controlRouter({ clocks, control, store, vendors, journal, faults, rateLimits, scenarios, events, version: VERSION, reset: (o) => reset(o), resetTenant, ...(options.eventStream ? { eventStream: options.eventStream } : {}) }));
+  app.use(
+    CONTROL_PREFIX,
+    controlRouter({
+      clocks,
+      control,
+      store,
+      vendors,
+      journal,
+      faults,
+      rateLimits,
+      scenarios,
+      events,
+      version: VERSION,
+      reset: (o) => reset(o),
+      resetTenant,
+      ...(options.eventStream ? { eventStream: options.eventStream } : {}),
+    }),
+  );
   app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;

@@ -86,7 +86,8 @@ export class FaultBook extends RuleList<FaultRule> {
     }
     if (r.operation !== undefined) {
       const ops = out.vendor ? this.known.get(out.vendor)! : new Set([...this.known.values()].flatMap((s) => [...s]));
-      if (typeof r.operation !== 'string' || !ops.has(r.operation)) throw new ControlInputError(`operation must be an operationId of ${out.vendor ?? 'a vendor'}'s spec, e.g. ${[...ops][0]}`);
+      if (typeof r.operation !== 'string' || !ops.has(r.operation))
+        throw new ControlInputError(`operation must be an operationId of ${out.vendor ?? 'a vendor'}'s spec, e.g. ${[...ops][0]}`);
       out.operation = r.operation;
     }
     if (r.path !== undefined) {
@@ -104,7 +105,8 @@ export class FaultBook extends RuleList<FaultRule> {
     int('jitterMs', 0, 120_000);
     int('status', 400, 599);
     if (r.probability !== undefined) {
-      if (typeof r.probability !== 'number' || !(r.probability > 0 && r.probability <= 1)) throw new ControlInputError('probability must be a number greater than 0 and at most 1');
+      if (typeof r.probability !== 'number' || !(r.probability > 0 && r.probability <= 1))
+        throw new ControlInputError('probability must be a number greater than 0 and at most 1');
       out.probability = r.probability;
     }
     for (const key of ['drop', 'truncate'] as const) {
@@ -115,7 +117,8 @@ export class FaultBook extends RuleList<FaultRule> {
     if (!out.latencyMs && !out.jitterMs && out.status === undefined && !out.drop && !out.truncate) {
       throw new ControlInputError('a fault needs an effect: latencyMs, jitterMs, status, drop or truncate');
     }
-    if ([out.status !== undefined, out.drop, out.truncate].filter(Boolean).length > 1) throw new ControlInputError('status, drop and truncate exclude each other');
+    if ([out.status !== undefined, out.drop, out.truncate].filter(Boolean).length > 1)
+      throw new ControlInputError('status, drop and truncate exclude each other');
     return out;
   }
 }

@@ -107,7 +107,10 @@ export class Journal {
    * without one, every tenant's and the one of requests without a tenant, merged by `seq`.
    */
   async query(filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    const log = filter.tenant !== undefined ? await this.store.readLog<Omit<JournalEntry, 'seq'>>(filter.tenant, LOG) : await this.store.readLogs<Omit<JournalEntry, 'seq'>>(LOG);
+    const log =
+      filter.tenant !== undefined
+        ? await this.store.readLog<Omit<JournalEntry, 'seq'>>(filter.tenant, LOG)
+        : await this.store.readLogs<Omit<JournalEntry, 'seq'>>(LOG);
     return log
       .map(({ seq, entry }) => ({ seq, ...entry }))
       .filter(

@@ -110,10 +110,14 @@ export class RateLimiter {
     const r = raw as Record<string, unknown>;
     const unknown = Object.keys(r).filter((k) => !['vendor', 'name', 'limit', 'period', 'operations'].includes(k));
     if (unknown.length > 0) throw new ControlInputError(`${at} has unknown field ${unknown.join(', ')}`);
-    if (typeof r.vendor !== 'string' || !this.known.has(r.vendor)) throw new ControlInputError(`${at}.vendor must be one of ${[...this.known.keys()].join(', ')}`);
-    if (typeof r.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(r.name)) throw new ControlInputError(`${at}.name must be 1-64 letters, digits, "_", "." or "-"`);
-    if (!Number.isInteger(r.limit) || (r.limit as number) < 0 || (r.limit as number) > 1_000_000) throw new ControlInputError(`${at}.limit must be an integer from 0 to 1000000`);
-    if (!Number.isInteger(r.period) || (r.period as number) < 1 || (r.period as number) > 86_400) throw new ControlInputError(`${at}.period must be an integer number of seconds from 1 to 86400`);
+    if (typeof r.vendor !== 'string' || !this.known.has(r.vendor))
+      throw new ControlInputError(`${at}.vendor must be one of ${[...this.known.keys()].join(', ')}`);
+    if (typeof r.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(r.name))
+      throw new ControlInputError(`${at}.name must be 1-64 letters, digits, "_", "." or "-"`);
+    if (!Number.isInteger(r.limit) || (r.limit as number) < 0 || (r.limit as number) > 1_000_000)
+      throw new ControlInputError(`${at}.limit must be an integer from 0 to 1000000`);
+    if (!Number.isInteger(r.period) || (r.period as number) < 1 || (r.period as number) > 86_400)
+      throw new ControlInputError(`${at}.period must be an integer number of seconds from 1 to 86400`);
     const rule: RateLimitRule = { vendor: r.vendor, name: r.name, limit: r.limit as number, period: r.period as number };
     if (r.operations !== undefined) {
       const ops = this.known.get(r.vendor)!;

@@ -15,5 +15,6 @@ export const isTemporary = (err: unknown): err is StoreUnavailable | WriteConfli
  * (it would be a line per request while it is down).
  */
 export function logContention(where: string, err: unknown): void {
-  if (err instanceof WriteConflict) console.error(`flowtwin: store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`);
+  if (err instanceof WriteConflict)
+    console.error(`flowtwin: store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`);
 }

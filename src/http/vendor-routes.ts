@@ -79,28 +79,36 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
       return { ...reply, headers: { ...reply.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } };
     }
     if (err instanceof UnreadableBody) {
-      return vendor.rejectRequest(op, { location: 'body', name: '', problem: 'not-json', reason: 'cannot be read', message: `the request body cannot be read (${err.message})` });
+      return vendor.rejectRequest(op, {
+        location: 'body',
+        name: '',
+        problem: 'not-json',
+        reason: 'cannot be read',
+        message: `the request body cannot be read (${err.message})`,
+      });
     }
     return vendor.mapError(op, err);
   }
 
   /** Recorded before the reply goes out, so a client that has its answer finds it in the journal. */
   async function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): Promise<void> {
-    await options.journal.record({
-      at: isoTime(startedAt),
-      vendor: vendor.name,
-      operationId: op.operationId,
-      ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
-      method: req.method!,
-      path: trace.path,
-      params: trace.params,
-      query: trace.query,
-      // 0: the connection was dropped by a fault.
-      status: reply?.status ?? 0,
-      durationMs: Math.round(performance.now() - started),
-      requestBody: parseJson(trace.body),
-      responseBody: reply?.body,
-    }).catch((err: unknown) => console.error(`flowtwin: journal write failed: ${(err as Error).message}`));
+    await options.journal
+      .record({
+        at: isoTime(startedAt),
+        vendor: vendor.name,
+        operationId: op.operationId,
+        ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
+        method: req.method!,
+        path: trace.path,
+        params: trace.params,
+        query: trace.query,
+        // 0: the connection was dropped by a fault.
+        status: reply?.status ?? 0,
+        durationMs: Math.round(performance.now() - started),
+        requestBody: parseJson(trace.body),
+        responseBody: reply?.body,
+      })
+      .catch((err: unknown) => console.error(`flowtwin: journal write failed: ${(err as Error).message}`));
   }
 
   async function handle(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<void> {
@@ -110,7 +118,12 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     const started = performance.now();
     const admitted = await admit(op, req, res, trace).catch((err: unknown) => failure(op, err));
     // Faults act after auth, so a rule scoped to one tenant can tell whose request this is.
-    const fault = await options.faults.take({ vendor: vendor.name, operationId: op.operationId, path: trace.path, ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}) });
+    const fault = await options.faults.take({
+      vendor: vendor.name,
+      operationId: op.operationId,
+      path: trace.path,
+      ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
+    });
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       await journal(op, req, trace, startedAt, started, undefined);
@@ -132,8 +145,18 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   /** A path parameter that does not decode (a malformed %-escape) is a bad parameter, in the vendor's words. */
   async function malformed(op: OperationSpec, req: Request, res: Response, trace: Trace, name: string): Promise<void> {
     // Credentials are still checked first, as on every other request.
-    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers })).catch((e: unknown) => vendor.mapError(op, e));
-    const raw = isReply(caller) ? caller : vendor.rejectRequest(op, { location: 'path', name, problem: 'invalid', reason: 'is not a valid percent-encoded value', message: `path parameter ${name} is not a valid percent-encoded value` });
+    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers })).catch(
+      (e: unknown) => vendor.mapError(op, e),
+    );
+    const raw = isReply(caller)
+      ? caller
+      : vendor.rejectRequest(op, {
+          location: 'path',
+          name,
+          problem: 'invalid',
+          reason: 'is not a valid percent-encoded value',
+          message: `path parameter ${name} is not a valid percent-encoded value`,
+        });
     const reply = finalize(raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
     writeReply(res, reply);

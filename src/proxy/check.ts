@@ -18,7 +18,8 @@ export function judge(specs: VendorSpec[], exchange: Exchange): ExchangeVerdict 
   const decoded = decodedBody(exchange);
   const body = parsedBody(decoded);
   if (!route) {
-    const where = specs.length === 1 ? `the ${specs[0]!.vendor} spec (${PROXY_VENDORS[specs[0]!.vendor]})` : `any spec (${specs.map((s) => s.vendor).join(', ')})`;
+    const where =
+      specs.length === 1 ? `the ${specs[0]!.vendor} spec (${PROXY_VENDORS[specs[0]!.vendor]})` : `any spec (${specs.map((s) => s.vendor).join(', ')})`;
     return { body, lines: [`undocumented route ${method} ${path} ${status}: no operation of ${where} matches`] };
   }
   const prefix = `spec violation: ${route.op.operationId} ${method} ${path} ${status}`;

@@ -27,7 +27,8 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   });
   if (!values.upstream) throw new ProxyUsageError(`--upstream <vendor base URL> is required\n\n${PROXY_USAGE}`);
   upstreamUrl(values.upstream);
-  if (values.vendor !== undefined && !isProxyVendor(values.vendor)) throw new ProxyUsageError(`--vendor must be one of ${Object.keys(PROXY_VENDORS).join(', ')}, got "${values.vendor}"`);
+  if (values.vendor !== undefined && !isProxyVendor(values.vendor))
+    throw new ProxyUsageError(`--vendor must be one of ${Object.keys(PROXY_VENDORS).join(', ')}, got "${values.vendor}"`);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new ProxyUsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
 

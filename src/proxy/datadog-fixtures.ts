@@ -77,7 +77,9 @@ export class DatadogFixtureBuilder {
 
   /** The section, or undefined when no workflow was seen whole enough to load. */
   build(now: number, secrets: string[]): DatadogFixtures | undefined {
-    const workflows = [...this.workflows.values()].filter((w): w is SeenWorkflow & { name: string; spec: WorkflowSpec } => isUuid(w.id) && !!w.name && !!w.spec);
+    const workflows = [...this.workflows.values()].filter(
+      (w): w is SeenWorkflow & { name: string; spec: WorkflowSpec } => isUuid(w.id) && !!w.name && !!w.spec,
+    );
     if (workflows.length === 0) return undefined;
     const byId = new Map(workflows.map((w) => [w.id, w]));
     const tenant: DatadogTenantFixture = {

@@ -2,7 +2,17 @@
 // case, their order and repeated headers (two Set-Cookie) reach the other side as they came.
 
 /** RFC 9110 7.6.1: meaningful for one connection only, never forwarded. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** The end-to-end headers: without hop-by-hop ones, those the Connection header names, and `drop`. */
 export function endToEnd(raw: string[], drop: string[] = []): string[] {

@@ -17,7 +17,8 @@ const HW_ID = /^[0-9a-zA-Z-]{32,36}$/;
 export const isUuid = (s: string): boolean => UUID.test(s);
 export const isHwId = (s: string): boolean => HW_ID.test(s);
 
-export const asObject = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+export const asObject = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -57,7 +57,9 @@ export class Recorder {
     const datadog = this.datadog.build(now, secrets);
     const secmaster = this.secmaster.build(now, secrets);
     return {
-      $comment: `Recorded by flowtwin proxy from ${this.upstream.origin} at ${new Date(now).toISOString()}. Datadog data belongs to the fixtures' keys ${FIXTURE_KEYS.apiKey} / ${FIXTURE_KEYS.appKey}; times are relative to loading.`,
+      $comment:
+        `Recorded by flowtwin proxy from ${this.upstream.origin} at ${new Date(now).toISOString()}. ` +
+        `Datadog data belongs to the fixtures' keys ${FIXTURE_KEYS.apiKey} / ${FIXTURE_KEYS.appKey}; times are relative to loading.`,
       ...(secmaster ? { secmaster } : {}),
       ...(datadog ? { datadog } : {}),
     };

@@ -79,7 +79,9 @@ export class SecMasterFixtureBuilder {
   }
 
   build(now: number, secrets: string[]): SecMasterFixtures | undefined {
-    const usable = [...this.instances.values()].filter((i) => isUuid(i.id) && isUuid(i.playbook.id) && isUuid(i.playbook.versionId) && isHwId(i.projectId) && isHwId(i.workspaceId));
+    const usable = [...this.instances.values()].filter(
+      (i) => isUuid(i.id) && isUuid(i.playbook.id) && isUuid(i.playbook.versionId) && isHwId(i.projectId) && isHwId(i.workspaceId),
+    );
     if (usable.length === 0) return undefined;
     const projects = new Map<string, Map<string, SeenInstance[]>>();
     for (const i of usable) {
@@ -213,7 +215,16 @@ function actionsOf(versionId: string, seen: SeenVersion): ActionDef[] {
   if (seen.actions) return seen.actions.map((a) => ({ ...a, durationMs: durations.get(a.id) ?? DEFAULT_ACTION_MS }));
   if (seen.ran) return seen.ran;
   const id = uuidFrom(`flowtwin-proxy/action/${versionId}`);
-  return [{ id, name: 'Recorded run', description: 'Placeholder: the proxy saw no ShowPlaybookVersion or ShowPlaybookTopology answer for this version.', action_type: 'aopworkflow', action_id: id, durationMs: DEFAULT_ACTION_MS }];
+  return [
+    {
+      id,
+      name: 'Recorded run',
+      description: 'Placeholder: the proxy saw no ShowPlaybookVersion or ShowPlaybookTopology answer for this version.',
+      action_type: 'aopworkflow',
+      action_id: id,
+      durationMs: DEFAULT_ACTION_MS,
+    },
+  ];
 }
 
 /**
@@ -244,7 +255,13 @@ function actionDef(o: Record<string, unknown> | undefined): Omit<ActionDef, 'dur
   if (!o || !id) return undefined;
   // Action ids become plan step names and must be UUIDs in the fixtures; another id is mapped to one, consistently.
   const uuid = isUuid(id) ? id : uuidFrom(`flowtwin-proxy/action/${id}`);
-  return { id: uuid, name: asString(o.name) ?? id, description: asString(o.description) ?? '', action_type: asString(o.action_type) ?? 'aopworkflow', action_id: asString(o.action_id) ?? uuid };
+  return {
+    id: uuid,
+    name: asString(o.name) ?? id,
+    description: asString(o.description) ?? '',
+    action_type: asString(o.action_type) ?? 'aopworkflow',
+    action_id: asString(o.action_id) ?? uuid,
+  };
 }
 
 function namedRef(v: unknown): Ref | undefined {

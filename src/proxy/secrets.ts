@@ -5,7 +5,17 @@ import { isSecretKey, maskSecrets } from '../http/journal.js';
 
 export const MASK = '***';
 
-const SECRET_HEADERS = new Set(['dd-api-key', 'dd-application-key', 'authorization', 'proxy-authorization', 'x-auth-token', 'x-subject-token', 'x-security-token', 'cookie', 'set-cookie']);
+const SECRET_HEADERS = new Set([
+  'dd-api-key',
+  'dd-application-key',
+  'authorization',
+  'proxy-authorization',
+  'x-auth-token',
+  'x-subject-token',
+  'x-security-token',
+  'cookie',
+  'set-cookie',
+]);
 /** Query parameters Datadog takes keys in, whose names the journal's rule does not catch. */
 const SECRET_PARAMS = new Set(['application_key', 'dd-application-key', 'dd-api-key']);
 /** Shorter values are not looked for elsewhere: replacing "1" in every text would mangle it, and keys are long. */

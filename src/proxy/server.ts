@@ -110,7 +110,12 @@ async function exchange(req: IncomingMessage, res: ServerResponse, upstream: URL
     const reason = (err as Error).message || String((err as NodeJS.ErrnoException).code);
     log(`upstream unreachable: ${method} ${url.pathname}: ${reason}`);
     if (res.headersSent || res.destroyed) return;
-    const body = JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail: `flowtwin proxy could not reach the upstream ${upstream.origin}: ${reason}` });
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title: 'Bad Gateway',
+      status: 502,
+      detail: `flowtwin proxy could not reach the upstream ${upstream.origin}: ${reason}`,
+    });
     res.writeHead(502, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
     return;

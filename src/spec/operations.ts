@@ -123,7 +123,13 @@ function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, aj
   };
 }
 
-function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: () => Ajv2020, ref: (p: string) => JsonObject): Map<string, ResponseSpec> {
+function compileResponses(
+  doc: OpenApiDocument,
+  op: JsonObject,
+  opPointer: string,
+  ajv: () => Ajv2020,
+  ref: (p: string) => JsonObject,
+): Map<string, ResponseSpec> {
   const out = new Map<string, ResponseSpec>();
   for (const [status, raw] of Object.entries((op.responses ?? {}) as JsonObject)) {
     const response = resolve(doc, raw, `${opPointer}/responses/${escapePointer(status)}`);
@@ -134,7 +140,10 @@ function compileResponses(doc: OpenApiDocument, op: JsonObject, opPointer: strin
       if (!media.schema) continue;
       const pointer = `${response.pointer}/content/${escapePointer(mediaType)}/schema`;
       schemas.set(mediaType, pointer);
-      validators.set(mediaType, lazily(() => ajv().compile(ref(pointer))));
+      validators.set(
+        mediaType,
+        lazily(() => ajv().compile(ref(pointer))),
+      );
     }
     out.set(status, { status, mediaTypes: Object.keys(content), validators, schemas });
   }

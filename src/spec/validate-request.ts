@@ -58,7 +58,10 @@ function checkBody(op: OperationSpec, req: RawRequest, out: ValidRequest): Reque
     if (spec.required) return fail('body', '', 'missing', 'is required', 'a request body is required');
     return { ok: true, value: out };
   }
-  const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (!spec.mediaTypes.some((m) => m.toLowerCase() === contentType)) {
     const expected = spec.mediaTypes.join(' or ');
     const message = contentType ? `content type "${contentType}" is not supported; send ${expected}` : `the content type is missing; send ${expected}`;
@@ -119,7 +122,8 @@ export function describe(errors: ErrorObject[] | null | undefined): string {
   const first = errors?.[0];
   if (!first) return 'is invalid';
   if (first.keyword === 'required') return 'is required';
-  if (first.keyword === 'enum') return `must be one of ${(first.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (first.keyword === 'enum')
+    return `must be one of ${(first.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   if (first.keyword === 'const') return `must be ${JSON.stringify((first.params as { allowedValue: unknown }).allowedValue)}`;
   return first.message ?? 'is invalid';
 }

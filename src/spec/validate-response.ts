@@ -20,7 +20,10 @@ export function validateResponse(op: OperationSpec, status: number, contentType:
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const validate = declared.validators.get(mediaType) ?? (declared.mediaTypes.includes(mediaType) ? undefined : null);
   if (validate === null) {
-    return violation('media-type', `content type "${mediaType}" is not declared for ${status} of ${op.operationId} (declared: ${declared.mediaTypes.join(', ')})`);
+    return violation(
+      'media-type',
+      `content type "${mediaType}" is not declared for ${status} of ${op.operationId} (declared: ${declared.mediaTypes.join(', ')})`,
+    );
   }
   if (validate && !validate(body)) {
     const details = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');

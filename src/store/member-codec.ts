@@ -33,7 +33,8 @@ export class MemberCodec {
       const prefix = out.write(member.slice(0, match.index), 2, 'utf8');
       let at = 2 + prefix;
       const id = match[0];
-      for (let i = 0; i < 36; i += i === 6 || i === 11 || i === 16 || i === 21 ? 3 : 2) out[at++] = (nibble(id.charCodeAt(i)) << 4) | nibble(id.charCodeAt(i + 1));
+      for (let i = 0; i < 36; i += i === 6 || i === 11 || i === 16 || i === 21 ? 3 : 2)
+        out[at++] = (nibble(id.charCodeAt(i)) << 4) | nibble(id.charCodeAt(i + 1));
       const suffix = out.write(member.slice(match.index + 36), at + 1, 'utf8');
       if (prefix < 256 && suffix < 256) {
         out[0] = PACKED;

@@ -7,7 +7,20 @@ import { BoundedLog, SortedIndex } from './memory-index.js';
 import { SharedJson } from './shared-json.js';
 import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { flat } from './flat-string.js';
-import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type TenantLogEntry, type StoreInfo, type StoredRecord } from './store.js';
+import {
+  DuplicateRecordError,
+  withSeq,
+  type IndexChange,
+  type IndexMember,
+  type IndexRange,
+  type ListPage,
+  type ListQuery,
+  type LogEntry,
+  type Store,
+  type TenantLogEntry,
+  type StoreInfo,
+  type StoredRecord,
+} from './store.js';
 
 interface Row {
   id: string;
@@ -77,7 +90,14 @@ export class MemoryStore implements Store {
     const bucket = this.buckets.get(bucketKey(record.kind, record.tenant));
     const current = bucket?.get(record.id);
     if (!bucket || !current || current.version !== expectedVersion) return false;
-    bucket.set(record.id, { id: record.id, seq: current.seq, parentId: current.parentId, createdAt: record.createdAt, version: expectedVersion + 1, json: this.json.encode(record.data, record.tenant) });
+    bucket.set(record.id, {
+      id: record.id,
+      seq: current.seq,
+      parentId: current.parentId,
+      createdAt: record.createdAt,
+      version: expectedVersion + 1,
+      json: this.json.encode(record.data, record.tenant),
+    });
     this.applyIndex(record.tenant, withSeq(index, current.seq));
     return true;
   }
@@ -90,7 +110,11 @@ export class MemoryStore implements Store {
     if (current.parentId !== undefined) {
       const ckey = childKey(kind, tenant, current.parentId);
       const ids = this.children.get(ckey);
-      if (ids) this.children.set(ckey, ids.filter((x) => x !== id));
+      if (ids)
+        this.children.set(
+          ckey,
+          ids.filter((x) => x !== id),
+        );
     }
     return true;
   }
@@ -241,4 +265,3 @@ export class MemoryStore implements Store {
 const bucketKey = (kind: string, tenant: string): string => `${kind}\u0000${tenant}`;
 const indexKey = (tenant: string, index: string): string => `index\u0000${tenant}\u0000${index}`;
 const childKey = (kind: string, tenant: string, parentId: string): string => `${kind}\u0000${tenant}\u0000${parentId}`;
-

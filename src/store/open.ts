@@ -10,10 +10,7 @@ export class StoreOpenError extends Error {
 
 export const STORE_FORMS = 'memory, sqlite:<path> (e.g. sqlite:./flowtwin.db), redis://host:port/db or rediss://host:port/db';
 
-export type StoreSpec =
-  | { kind: 'memory' }
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'redis'; url: string; prefix?: string };
+export type StoreSpec = { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix?: string };
 
 export function parseStoreSpec(spec: string): StoreSpec {
   if (spec === 'memory') return { kind: 'memory' };
@@ -48,7 +45,10 @@ export async function openStore(spec: string, options: { wallClock?: () => numbe
     case 'redis': {
       // Expiry is kept by the Redis server's clock; the wall clock is what `now()` corrects by it.
       const { RedisStore } = await import('./redis.js');
-      return RedisStore.open(parsed.url, { ...(parsed.prefix === undefined ? {} : { prefix: parsed.prefix }), ...(options.wallClock ? { wallClock: options.wallClock } : {}) });
+      return RedisStore.open(parsed.url, {
+        ...(parsed.prefix === undefined ? {} : { prefix: parsed.prefix }),
+        ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+      });
     }
   }
 }

@@ -4,7 +4,20 @@ import { Redis } from 'ioredis';
 import { APPEND, CREATE, DELETE, INCREMENT, PAGE, RESET_BATCH, UPDATE } from './redis-scripts.js';
 import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
-import { DuplicateRecordError, StoreUnavailable, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord, type TenantLogEntry } from './store.js';
+import {
+  DuplicateRecordError,
+  StoreUnavailable,
+  type IndexChange,
+  type IndexMember,
+  type IndexRange,
+  type ListPage,
+  type ListQuery,
+  type LogEntry,
+  type Store,
+  type StoreInfo,
+  type StoredRecord,
+  type TenantLogEntry,
+} from './store.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_PREFIX = 'flowtwin:';
@@ -114,11 +127,25 @@ export class RedisStore implements Store {
     }
     try {
       const fresh = await withDeadline(checkSchema(redis, `${prefix}schema`, location), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
-      for (const [name, lua] of Object.entries({ ftCreate: CREATE, ftUpdate: UPDATE, ftDelete: DELETE, ftPage: PAGE, ftIncrement: INCREMENT, ftResetBatch: RESET_BATCH, ftAppend: APPEND })) {
+      for (const [name, lua] of Object.entries({
+        ftCreate: CREATE,
+        ftUpdate: UPDATE,
+        ftDelete: DELETE,
+        ftPage: PAGE,
+        ftIncrement: INCREMENT,
+        ftResetBatch: RESET_BATCH,
+        ftAppend: APPEND,
+      })) {
         redis.defineCommand(name, { lua, numberOfKeys: KEY_COUNTS[name] });
       }
       opened = true;
-      const store = new RedisStore(redis as Redis & Scripts, prefix, { kind: 'redis', location, durable: true, shared: true, fresh }, unavailable(location), options.wallClock ?? Date.now);
+      const store = new RedisStore(
+        redis as Redis & Scripts,
+        prefix,
+        { kind: 'redis', location, durable: true, shared: true, fresh },
+        unavailable(location),
+        options.wallClock ?? Date.now,
+      );
       // The best of three: a connection still warming up answers its first calls slower.
       for (let i = 0; i < 3; i++) await withDeadline(store.syncTime(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
       store.syncTimer = setInterval(() => void store.syncTime().catch(() => undefined), TIME_SYNC_MS).unref();
@@ -253,7 +280,9 @@ export class RedisStore implements Store {
   async append<T>(tenant: string, log: string, entry: T, keep: number): Promise<number> {
     const sequence = `${this.tenantPrefix('')}ls:${log}`;
     const list = `${this.tenantPrefix(tenant)}l:${log}`;
-    return this.io(this.redis.ftAppend(sequence, list, this.registry(tenant), `${this.prefix}tenants`, this.registry(''), toJson(entry), Math.max(1, keep), tenant));
+    return this.io(
+      this.redis.ftAppend(sequence, list, this.registry(tenant), `${this.prefix}tenants`, this.registry(''), toJson(entry), Math.max(1, keep), tenant),
+    );
   }
 
   async readLog<T>(tenant: string, log: string): Promise<LogEntry<T>[]> {

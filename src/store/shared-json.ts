@@ -42,7 +42,13 @@ export class SharedJson {
       parts.push(share(text));
     };
     const walk = (value: unknown, depth: number): void => {
-      if (depth >= DEPTH || value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      if (
+        depth >= DEPTH ||
+        value === null ||
+        typeof value !== 'object' ||
+        Array.isArray(value) ||
+        typeof (value as { toJSON?: unknown }).toJSON === 'function'
+      ) {
         return leaf(JSON.stringify(value) ?? 'null');
       }
       glue.push('{');

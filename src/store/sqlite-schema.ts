@@ -55,28 +55,30 @@ const SCHEMA_2 = `
 /** Creates the schema in an empty file or checks an existing one; returns whether it was created. */
 export function openSchema(db: Database.Database, location: string): boolean {
   // IMMEDIATE: two processes opening one new file must not both decide it is empty and create it.
-  return db.transaction(() => {
-    const applicationId = db.pragma('application_id', { simple: true }) as number;
-    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-    if (applicationId === APPLICATION_ID) {
-      checkVersion(db, location, tables);
-      return false;
-    }
-    if (applicationId !== 0 || tables.length > 0) {
-      const what = applicationId !== 0 ? `application_id ${applicationId}` : `tables ${tables.join(', ')}`;
-      throw new StoreOpenError(`${location} is a SQLite database but not a flowtwin store (it has ${what}); flowtwin will not write to it: give another path`);
-    }
-    db.exec(SCHEMA + SCHEMA_2);
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    return true;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const applicationId = db.pragma('application_id', { simple: true }) as number;
+      const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      if (applicationId === APPLICATION_ID) {
+        checkVersion(db, location, tables);
+        return false;
+      }
+      if (applicationId !== 0 || tables.length > 0) {
+        const what = applicationId !== 0 ? `application_id ${applicationId}` : `tables ${tables.join(', ')}`;
+        throw new StoreOpenError(
+          `${location} is a SQLite database but not a flowtwin store (it has ${what}); flowtwin will not write to it: give another path`,
+        );
+      }
+      db.exec(SCHEMA + SCHEMA_2);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      return true;
+    })
+    .immediate();
 }
 
 function checkVersion(db: Database.Database, location: string, tables: string[]): void {
-  const raw = tables.includes('meta')
-    ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined)
-    : undefined;
+  const raw = tables.includes('meta') ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined) : undefined;
   const version = Number(raw);
   if (!Number.isInteger(version) || version < 1) {
     throw new StoreOpenError(`${location} is marked as a flowtwin store but has no valid schema version (${raw ?? 'none'}); it may be damaged`);

@@ -7,7 +7,20 @@ import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { LocalChannels } from './local-channels.js';
 import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
-import { DuplicateRecordError, withSeq, type IndexChange, type IndexMember, type IndexRange, type ListPage, type ListQuery, type LogEntry, type Store, type StoreInfo, type StoredRecord, type TenantLogEntry } from './store.js';
+import {
+  DuplicateRecordError,
+  withSeq,
+  type IndexChange,
+  type IndexMember,
+  type IndexRange,
+  type ListPage,
+  type ListQuery,
+  type LogEntry,
+  type Store,
+  type StoreInfo,
+  type StoredRecord,
+  type TenantLogEntry,
+} from './store.js';
 
 const COLUMNS = 'seq, id, parent_id AS parentId, created_at AS createdAt, version, data';
 const BY_KIND = 'tenant = @tenant AND kind = @kind';
@@ -144,10 +157,13 @@ export class SqliteStore implements Store {
         rows: (byParent ? this.sql.pageOfParent : this.sql.pageOfKind).all(params) as Row[],
         total: (byParent ? this.sql.countOfParent : this.sql.countOfKind).get(params) as number,
       }));
-      this.readMany = db.transaction((kind: string, tenant: string, ids: readonly string[]) => ids.map((id) => this.sql.get.get({ kind, tenant, id }) as Row | undefined));
+      this.readMany = db.transaction((kind: string, tenant: string, ids: readonly string[]) =>
+        ids.map((id) => this.sql.get.get({ kind, tenant, id }) as Row | undefined),
+      );
       this.resetIn = db.transaction((tenant: string | undefined) => {
         if (tenant === undefined) {
-          for (const all of [this.sql.resetAllRecords, this.sql.resetAllCounters, this.sql.resetAllIndexes, this.sql.resetAllLogs, this.sql.resetAllLogSeqs]) all.run();
+          for (const all of [this.sql.resetAllRecords, this.sql.resetAllCounters, this.sql.resetAllIndexes, this.sql.resetAllLogs, this.sql.resetAllLogSeqs])
+            all.run();
         } else {
           for (const one of [this.sql.resetRecords, this.sql.resetCounters, this.sql.resetIndexes, this.sql.resetLogs]) one.run({ tenant });
         }
@@ -371,6 +387,8 @@ function refuseNonSqlite(location: string): void {
     closeSync(fd);
   }
   if (!head.equals(SQLITE_HEADER)) {
-    throw new StoreOpenError(`${location} is not a SQLite database (it is ${size} bytes of something else); flowtwin will not overwrite it: give another path or remove the file`);
+    throw new StoreOpenError(
+      `${location} is not a SQLite database (it is ${size} bytes of something else); flowtwin will not overwrite it: give another path or remove the file`,
+    );
   }
 }

@@ -86,7 +86,10 @@ export interface TenantLogEntry<T = unknown> extends LogEntry<T> {
 }
 
 export class DuplicateRecordError extends Error {
-  constructor(readonly kind: string, readonly id: string) {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
     super(`${kind} ${id} already exists`);
   }
 }

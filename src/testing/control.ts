@@ -123,7 +123,8 @@ export interface ControlClientOptions {
 export function controlClient(base: string | Fetcher, options: ControlClientOptions = {}): ControlClient {
   const send: Fetcher = typeof base === 'string' ? (target, init) => fetch(new URL(target, base), init) : base;
   const token = options.controlToken;
-  const fetcher: Fetcher = token === undefined ? send : (target, init) => send(target, { ...init, headers: { ...init.headers, 'x-flowtwin-control-token': token } });
+  const fetcher: Fetcher =
+    token === undefined ? send : (target, init) => send(target, { ...init, headers: { ...init.headers, 'x-flowtwin-control-token': token } });
   return makeClient(fetcher, options.credentials, new Set());
 }
 
@@ -146,7 +147,11 @@ function makeClient(fetcher: Fetcher, credentials: Credentials | undefined, stre
     const abort = new AbortController();
     const res = await fetcher(`${PREFIX}${path}`, { method: 'GET', headers: { ...credentials, accept: 'text/event-stream' }, signal: abort.signal });
     if (!res.ok || !res.body) throw new FlowtwinControlError(`GET ${PREFIX}${path}`, res.status, parseProblem(await res.text()));
-    const stream = new EventStream(res.body, () => abort.abort(), (s) => streams.delete(s));
+    const stream = new EventStream(
+      res.body,
+      () => abort.abort(),
+      (s) => streams.delete(s),
+    );
     streams.add(stream);
     return stream;
   };

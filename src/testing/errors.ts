@@ -21,7 +21,9 @@ export class FlowtwinControlError extends Error {
 }
 
 const describeEntry = (e: JournalEntry): string =>
-  `  #${e.seq} ${e.at} ${e.vendor} ${e.operationId} ${e.method} ${e.path} -> ${e.status}${Object.keys(e.params).length ? ` params ${JSON.stringify(e.params)}` : ''}${e.tenant ? ` tenant ${e.tenant}` : ''}`;
+  `  #${e.seq} ${e.at} ${e.vendor} ${e.operationId} ${e.method} ${e.path} -> ${e.status}` +
+  (Object.keys(e.params).length ? ` params ${JSON.stringify(e.params)}` : '') +
+  (e.tenant ? ` tenant ${e.tenant}` : '');
 
 /** journal.verify saw another number of matching requests than expected. */
 export class JournalVerificationError extends FlowtwinControlError {

@@ -110,7 +110,12 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
           skipped.push(event);
           continue;
         }
-        const seen = skipped.length ? `; saw ${skipped.length}:\n${skipped.slice(-20).map((e) => `  ${describe(e)}`).join('\n')}` : '; saw none';
+        const seen = skipped.length
+          ? `; saw ${skipped.length}:\n${skipped
+              .slice(-20)
+              .map((e) => `  ${describe(e)}`)
+              .join('\n')}`
+          : '; saw none';
         if (timedOut) throw new Error(`no matching transition within ${timeoutMs} ms${seen}`);
         if (this.ended) throw new Error(`${this.ended.message} before a matching transition${seen}`);
         await this.more();

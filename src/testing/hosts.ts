@@ -3,7 +3,15 @@
 // secmaster.<region>.myhuaweicloud.com, eu-west-101 included) and its European cloud, whose
 // services and IAM live under <service>.<region>.myhuaweicloud.eu.
 
-export const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com'];
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'ddog-gov.com',
+];
 
 export const DATADOG_HOSTS = DATADOG_SITES.map((site) => `api.${site}`);
 

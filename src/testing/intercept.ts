@@ -66,7 +66,13 @@ async function answer(http: MemoryHttp, nock: Nock, request: Request): Promise<R
   const headers = [...request.headers].filter(([name, value]) => !(name === 'content-encoding' && DECODED.test(value.trim())));
   if (!headers.some(([name]) => name === 'host')) headers.unshift(['host', url.host]);
   const raw = await bodyOf(nock, request);
-  const res = await http.request({ method: request.method, target: url.pathname + url.search, headers, https: url.protocol === 'https:', ...(raw.length ? { body: raw } : {}) });
+  const res = await http.request({
+    method: request.method,
+    target: url.pathname + url.search,
+    headers,
+    https: url.protocol === 'https:',
+    ...(raw.length ? { body: raw } : {}),
+  });
   const replyHeaders = res.headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) || name.toLowerCase() === 'content-length').flat();
   // A body flowtwin cut (a truncate fault) fails the whole request: nock cannot hand a client part
   // of a body and then a broken connection, and a short body with its full Content-Length hangs it.

@@ -28,7 +28,9 @@ function epochOf(frozenAt: string | number): number {
   const at = typeof frozenAt === 'number' ? frozenAt : Date.parse(frozenAt);
   // The clock's own range: a start outside it could not be printed in any vendor's time format.
   if (!Number.isSafeInteger(at) || at < MIN_TIME || at > MAX_TIME) {
-    throw new TypeError(`frozenAt must be an ISO 8601 time or epoch milliseconds from ${MIN_TIME} (year 0000) to ${MAX_TIME} (year 9999), not ${String(frozenAt)}`);
+    throw new TypeError(
+      `frozenAt must be an ISO 8601 time or epoch milliseconds from ${MIN_TIME} (year 0000) to ${MAX_TIME} (year 9999), not ${String(frozenAt)}`,
+    );
   }
   return at;
 }

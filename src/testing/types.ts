@@ -13,7 +13,8 @@ export type ResponseOf<Op extends OperationId, Status extends keyof Operations[O
   : never;
 
 /** The JSON body an operation takes. */
-export type RequestOf<Op extends OperationId> = NonNullable<Operations[Op]['requestBody']> extends { content: { 'application/json': infer Body } } ? Body : never;
+export type RequestOf<Op extends OperationId> =
+  NonNullable<Operations[Op]['requestBody']> extends { content: { 'application/json': infer Body } } ? Body : never;
 
 export type Schemas = Control.components['schemas'];
 export type Clock = Schemas['Clock'];

@@ -20,7 +20,18 @@ export interface ScenarioWords {
 }
 
 export function parseScenarioInput(raw: Record<string, unknown>, words: ScenarioWords): ScenarioSpec {
-  const allowed = ['vendor', words.targetField, 'instance_id', 'outcome', words.stepFields.fail, words.stepFields.hang, words.durationsField, 'outputs', 'times', 'probability'];
+  const allowed = [
+    'vendor',
+    words.targetField,
+    'instance_id',
+    'outcome',
+    words.stepFields.fail,
+    words.stepFields.hang,
+    words.durationsField,
+    'outputs',
+    'times',
+    'probability',
+  ];
   const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) throw new ControlInputError(`unknown field ${unknown.join(', ')}; a ${words.vendor} scenario has ${allowed.join(', ')}`);
   const outcome = words.outcomes[String(raw.outcome)];
@@ -47,13 +58,18 @@ export function parseScenarioInput(raw: Record<string, unknown>, words: Scenario
   }
   const durations = raw[words.durationsField];
   if (durations !== undefined) {
-    const ok = typeof durations === 'object' && durations !== null && !Array.isArray(durations) && Object.values(durations).every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31_536_000_000);
+    const ok =
+      typeof durations === 'object' &&
+      durations !== null &&
+      !Array.isArray(durations) &&
+      Object.values(durations).every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31_536_000_000);
     if (!ok) throw new ControlInputError(`${words.durationsField} must map step names to milliseconds (integers, at most a year)`);
     spec.durationsMs = durations as Record<string, number>;
   }
   if (raw.outputs !== undefined) {
     if (typeof raw.outputs !== 'object' || raw.outputs === null || Array.isArray(raw.outputs)) throw new ControlInputError('outputs must be a JSON object');
-    if (Buffer.byteLength(JSON.stringify(raw.outputs)) > MAX_OUTPUTS_BYTES) throw new ControlInputError(`outputs must be at most ${MAX_OUTPUTS_BYTES} bytes of JSON`);
+    if (Buffer.byteLength(JSON.stringify(raw.outputs)) > MAX_OUTPUTS_BYTES)
+      throw new ControlInputError(`outputs must be at most ${MAX_OUTPUTS_BYTES} bytes of JSON`);
     spec.outputs = raw.outputs as Record<string, unknown>;
   }
   if (raw.times !== undefined) {
@@ -61,7 +77,8 @@ export function parseScenarioInput(raw: Record<string, unknown>, words: Scenario
     spec.times = raw.times as number;
   }
   if (raw.probability !== undefined) {
-    if (typeof raw.probability !== 'number' || !(raw.probability > 0 && raw.probability <= 1)) throw new ControlInputError('probability must be a number greater than 0 and at most 1');
+    if (typeof raw.probability !== 'number' || !(raw.probability > 0 && raw.probability <= 1))
+      throw new ControlInputError('probability must be a number greater than 0 and at most 1');
     spec.probability = raw.probability;
   }
   return spec;

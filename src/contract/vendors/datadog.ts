@@ -24,7 +24,12 @@ export const datadogCases: ContractCase[] = [
     writes: false,
     async run(ctx) {
       const x = await ctx.http.call('ListWorkflows', { query: { limit: '5' } });
-      ctx.check('conformance.list-workflows-ok', x.status === 200, { message: 'ListWorkflows answers 200', expected: '200', seen: String(x.status), exchange: x });
+      ctx.check('conformance.list-workflows-ok', x.status === 200, {
+        message: 'ListWorkflows answers 200',
+        expected: '200',
+        seen: String(x.status),
+        exchange: x,
+      });
       const first = (x.body as { data?: { id: string }[] })?.data?.[0]?.id;
       ctx.resources.workflowId ??= first;
     },
@@ -40,14 +45,24 @@ export const datadogCases: ContractCase[] = [
       for (let page = 0; page < 3; page++) {
         const x = await ctx.http.call('ListWorkflows', { query: { limit: '1', page: String(page), 'filter[includeUnpublished]': 'true' } });
         const body = x.body as { data?: { id: string }[]; meta?: { page?: { totalCount?: number } } };
-        ctx.check('pagination.page-size-respected', (body.data?.length ?? 0) <= 1, { message: 'limit=1 gives at most one workflow', expected: '<= 1', seen: String(body.data?.length), exchange: x });
-        for (const item of body.data ?? []) (seen.has(item.id) ? duplicates++ : seen.add(item.id));
+        ctx.check('pagination.page-size-respected', (body.data?.length ?? 0) <= 1, {
+          message: 'limit=1 gives at most one workflow',
+          expected: '<= 1',
+          seen: String(body.data?.length),
+          exchange: x,
+        });
+        for (const item of body.data ?? []) seen.has(item.id) ? duplicates++ : seen.add(item.id);
         if (typeof body.meta?.page?.totalCount === 'number') totals.add(body.meta.page.totalCount);
       }
       ctx.check('pagination.no-duplicates', duplicates === 0, { message: 'no workflow appears on two pages', seen: `${duplicates} duplicate(s)` });
       ctx.check('pagination.total-stable', totals.size <= 1, { message: 'totalCount is the same on every page', seen: [...totals].join(', ') });
       const over = await ctx.http.call('ListWorkflows', { query: { limit: '101' } });
-      ctx.check('pagination.limit-refused-over-max', over.status === 400, { message: 'limit=101 is refused with 400', expected: '400', seen: String(over.status), exchange: over });
+      ctx.check('pagination.limit-refused-over-max', over.status === 400, {
+        message: 'limit=101 is refused with 400',
+        expected: '400',
+        seen: String(over.status),
+        exchange: over,
+      });
     },
   },
   {
@@ -57,9 +72,24 @@ export const datadogCases: ContractCase[] = [
     async run(ctx) {
       const expectStatus = (check: string, x: Exchange, status: number, message: string) =>
         ctx.check(check, x.status === status, { message, expected: String(status), seen: String(x.status), exchange: x });
-      expectStatus('errors.malformed-workflow-id', await ctx.http.call('GetWorkflow', { params: { workflow_id: 'bad-format' } }), 400, 'a malformed workflow id is a 400');
-      expectStatus('errors.unknown-workflow', await ctx.http.call('GetWorkflow', { params: { workflow_id: absentUuid() } }), 404, 'an unknown workflow is a 404');
-      expectStatus('errors.malformed-instance-path', await ctx.http.call('GetWorkflowInstance', { params: { workflow_id: 'malformed', instance_id: 'malformed' } }), 400, 'malformed ids on an instance path are a 400');
+      expectStatus(
+        'errors.malformed-workflow-id',
+        await ctx.http.call('GetWorkflow', { params: { workflow_id: 'bad-format' } }),
+        400,
+        'a malformed workflow id is a 400',
+      );
+      expectStatus(
+        'errors.unknown-workflow',
+        await ctx.http.call('GetWorkflow', { params: { workflow_id: absentUuid() } }),
+        404,
+        'an unknown workflow is a 404',
+      );
+      expectStatus(
+        'errors.malformed-instance-path',
+        await ctx.http.call('GetWorkflowInstance', { params: { workflow_id: 'malformed', instance_id: 'malformed' } }),
+        400,
+        'malformed ids on an instance path are a 400',
+      );
       expectStatus('errors.missing-credentials', await ctx.http.call('ListWorkflows', { auth: 'none' }), 403, 'no DD-API-KEY / DD-APPLICATION-KEY is a 403');
       const blank = await ctx.http.call('ListWorkflows', { auth: () => ({ 'DD-API-KEY': ' ', 'DD-APPLICATION-KEY': ' ' }) });
       expectStatus('errors.blank-credentials', blank, 403, 'blank keys are a 403');
@@ -73,13 +103,26 @@ export const datadogCases: ContractCase[] = [
     async run(ctx) {
       const workflowId = ctx.resources.workflowId!;
       const x = await ctx.http.call('ListWorkflowInstances', { params: { workflow_id: workflowId }, query: { 'page[size]': '100' } });
-      if (x.status !== 200) return void ctx.check('laws.list-instances-ok', false, { message: 'ListWorkflowInstances answers 200', seen: String(x.status), exchange: x });
-      const body = x.body as { data: InstanceItem[]; meta: { canceledCount: number; failedCount: number; succeededCount: number; page: { totalCount: number } } };
+      if (x.status !== 200)
+        return void ctx.check('laws.list-instances-ok', false, { message: 'ListWorkflowInstances answers 200', seen: String(x.status), exchange: x });
+      const body = x.body as {
+        data: InstanceItem[];
+        meta: { canceledCount: number; failedCount: number; succeededCount: number; page: { totalCount: number } };
+      };
       const counted = (kind: string) => body.data.filter((i) => i.attributes?.instanceStatus?.detailsKind === kind).length;
       const complete = body.meta.page.totalCount <= 100;
       if (complete) {
-        for (const [kind, counter] of [['CANCELED', body.meta.canceledCount], ['FAILED', body.meta.failedCount], ['SUCCEEDED', body.meta.succeededCount]] as const) {
-          ctx.check('laws.counters-match-list', counted(kind) === counter, { message: `meta counter for ${kind} matches the listed instances`, expected: String(counted(kind)), seen: String(counter), exchange: x });
+        for (const [kind, counter] of [
+          ['CANCELED', body.meta.canceledCount],
+          ['FAILED', body.meta.failedCount],
+          ['SUCCEEDED', body.meta.succeededCount],
+        ] as const) {
+          ctx.check('laws.counters-match-list', counted(kind) === counter, {
+            message: `meta counter for ${kind} matches the listed instances`,
+            expected: String(counted(kind)),
+            seen: String(counter),
+            exchange: x,
+          });
         }
       }
       for (const item of body.data.slice(0, 3)) {
@@ -88,17 +131,30 @@ export const datadogCases: ContractCase[] = [
         const got = kindOf(get);
         // A running instance may finish between the two reads; a terminal one may not change.
         const agree = listed === got || (listed !== undefined && START_STATES.includes(listed) && got !== undefined && TERMINAL_STATES.includes(got));
-        ctx.check('laws.list-and-get-agree', agree, { message: `instance ${item.id}: list and get report the same status`, expected: listed, seen: got, exchange: get });
+        ctx.check('laws.list-and-get-agree', agree, {
+          message: `instance ${item.id}: list and get report the same status`,
+          expected: listed,
+          seen: got,
+          exchange: get,
+        });
       }
       const seen = new Set<string>();
       let duplicates = 0;
       for (let page = 0; page < 3; page++) {
-        const p = await ctx.http.call('ListWorkflowInstances', { params: { workflow_id: workflowId }, query: { 'page[size]': '1', 'page[number]': String(page) } });
-        for (const item of (p.body as { data?: InstanceItem[] })?.data ?? []) (seen.has(item.id) ? duplicates++ : seen.add(item.id));
+        const p = await ctx.http.call('ListWorkflowInstances', {
+          params: { workflow_id: workflowId },
+          query: { 'page[size]': '1', 'page[number]': String(page) },
+        });
+        for (const item of (p.body as { data?: InstanceItem[] })?.data ?? []) seen.has(item.id) ? duplicates++ : seen.add(item.id);
       }
       ctx.check('pagination.no-duplicates', duplicates === 0, { message: 'no instance appears on two pages', seen: `${duplicates} duplicate(s)` });
       const over = await ctx.http.call('ListWorkflowInstances', { params: { workflow_id: workflowId }, query: { 'page[size]': '101' } });
-      ctx.check('errors.bad-query-value', over.status === 400, { message: 'page[size]=101 is refused with 400', expected: '400', seen: String(over.status), exchange: over });
+      ctx.check('errors.bad-query-value', over.status === 400, {
+        message: 'page[size]=101 is refused with 400',
+        expected: '400',
+        seen: String(over.status),
+        exchange: over,
+      });
     },
   },
   {
@@ -106,8 +162,15 @@ export const datadogCases: ContractCase[] = [
     kind: 'errors',
     writes: true,
     async run(ctx) {
-      const x = await ctx.http.call('CreateWorkflow', { body: { data: { type: 'workflows', attributes: { name: 'flowtwin contract probe', description: 'x'.repeat(301), spec: {} } } } });
-      ctx.check('errors.bad-body', x.status === 400, { message: 'an over-long description and an empty spec are refused with 400', expected: '400', seen: String(x.status), exchange: x });
+      const x = await ctx.http.call('CreateWorkflow', {
+        body: { data: { type: 'workflows', attributes: { name: 'flowtwin contract probe', description: 'x'.repeat(301), spec: {} } } },
+      });
+      ctx.check('errors.bad-body', x.status === 400, {
+        message: 'an over-long description and an empty spec are refused with 400',
+        expected: '400',
+        seen: String(x.status),
+        exchange: x,
+      });
     },
   },
   {
@@ -119,17 +182,54 @@ export const datadogCases: ContractCase[] = [
       const workflowId = ctx.resources.workflowId!;
       const run = await ctx.http.call('CreateWorkflowInstance', { params: { workflow_id: workflowId }, body: { meta: { payload: {} } } });
       const id = (run.body as { data?: { id?: string } })?.data?.id;
-      if (!ctx.check('laws.execute-ok', run.status === 200 && typeof id === 'string', { message: 'executing a workflow answers 200 with the instance id', expected: '200', seen: String(run.status), exchange: run }) || !id) return;
+      if (
+        !ctx.check('laws.execute-ok', run.status === 200 && typeof id === 'string', {
+          message: 'executing a workflow answers 200 with the instance id',
+          expected: '200',
+          seen: String(run.status),
+          exchange: run,
+        }) ||
+        !id
+      )
+        return;
       const first = await getInstance(ctx, workflowId, id);
-      ctx.check('laws.starts-in-start-state', START_STATES.includes(kindOf(first) ?? ''), { message: 'a new instance starts IN_PROGRESS', expected: START_STATES.join('|'), seen: kindOf(first), exchange: first });
+      ctx.check('laws.starts-in-start-state', START_STATES.includes(kindOf(first) ?? ''), {
+        message: 'a new instance starts IN_PROGRESS',
+        expected: START_STATES.join('|'),
+        seen: kindOf(first),
+        exchange: first,
+      });
       const cancel = await ctx.http.call('CancelWorkflowInstance', { params: { workflow_id: workflowId, instance_id: id } });
-      ctx.check('laws.legal-operation-accepted', cancel.status === 200, { message: 'cancel of a running instance answers 200', expected: '200', seen: String(cancel.status), exchange: cancel });
-      const after = await ctx.eventually(() => getInstance(ctx, workflowId, id), (x) => kindOf(x) === 'CANCELED');
-      ctx.check('laws.operation-moves-state', kindOf(after) === 'CANCELED', { message: 'a canceled instance reads CANCELED', expected: 'CANCELED', seen: kindOf(after), exchange: after });
+      ctx.check('laws.legal-operation-accepted', cancel.status === 200, {
+        message: 'cancel of a running instance answers 200',
+        expected: '200',
+        seen: String(cancel.status),
+        exchange: cancel,
+      });
+      const after = await ctx.eventually(
+        () => getInstance(ctx, workflowId, id),
+        (x) => kindOf(x) === 'CANCELED',
+      );
+      ctx.check('laws.operation-moves-state', kindOf(after) === 'CANCELED', {
+        message: 'a canceled instance reads CANCELED',
+        expected: 'CANCELED',
+        seen: kindOf(after),
+        exchange: after,
+      });
       const again = await ctx.http.call('CancelWorkflowInstance', { params: { workflow_id: workflowId, instance_id: id } });
-      ctx.check('laws.illegal-operation-refused', is4xx(again), { message: 'cancel of a canceled instance is refused with a 4xx', expected: '4xx', seen: String(again.status), exchange: again });
+      ctx.check('laws.illegal-operation-refused', is4xx(again), {
+        message: 'cancel of a canceled instance is refused with a 4xx',
+        expected: '4xx',
+        seen: String(again.status),
+        exchange: again,
+      });
       const still = await getInstance(ctx, workflowId, id);
-      ctx.check('laws.terminal-stays-terminal', kindOf(still) === 'CANCELED', { message: 'a refused operation changes nothing and a terminal state stays', expected: 'CANCELED', seen: kindOf(still), exchange: still });
+      ctx.check('laws.terminal-stays-terminal', kindOf(still) === 'CANCELED', {
+        message: 'a refused operation changes nothing and a terminal state stays',
+        expected: 'CANCELED',
+        seen: kindOf(still),
+        exchange: still,
+      });
     },
   },
 ];

@@ -46,15 +46,32 @@ export const secmasterCases: ContractCase[] = [
     async run(ctx) {
       const x = await list(ctx, { limit: '50', offset: '0' });
       const body = x.body as { count?: number; instances?: Instance[] };
-      if (!ctx.check('laws.list-instances-ok', x.status === 200, { message: 'ListPlaybookInstances answers 200', expected: '200', seen: String(x.status), exchange: x })) return;
+      if (
+        !ctx.check('laws.list-instances-ok', x.status === 200, {
+          message: 'ListPlaybookInstances answers 200',
+          expected: '200',
+          seen: String(x.status),
+          exchange: x,
+        })
+      )
+        return;
       for (const item of (body.instances ?? []).slice(0, 3)) {
         const one = await show(ctx, item.id);
         const same = statusOf(one) === item.status || item.status === 'RUNNING' || item.status === 'RETRYING' || item.status === 'TERMINATING';
-        ctx.check('laws.list-and-get-agree', same, { message: `instance ${item.id}: list and show report the same status`, expected: item.status, seen: statusOf(one), exchange: one });
+        ctx.check('laws.list-and-get-agree', same, {
+          message: `instance ${item.id}: list and show report the same status`,
+          expected: item.status,
+          seen: statusOf(one),
+          exchange: one,
+        });
       }
       const failed = await list(ctx, { limit: '50', offset: '0', status: 'FAILED' });
       const others = ((failed.body as { instances?: Instance[] })?.instances ?? []).filter((i) => i.status !== 'FAILED');
-      ctx.check('laws.filter-respected', failed.status === 200 && others.length === 0, { message: 'status=FAILED lists only FAILED instances', seen: others.map((i) => i.status).join(', ') || String(failed.status), exchange: failed });
+      ctx.check('laws.filter-respected', failed.status === 200 && others.length === 0, {
+        message: 'status=FAILED lists only FAILED instances',
+        seen: others.map((i) => i.status).join(', ') || String(failed.status),
+        exchange: failed,
+      });
     },
   },
   {
@@ -69,14 +86,23 @@ export const secmasterCases: ContractCase[] = [
       for (let offset = 0; offset < 3; offset++) {
         const x = await list(ctx, { limit: '1', offset: String(offset) });
         const body = x.body as { count?: number; instances?: Instance[] };
-        ctx.check('pagination.page-size-respected', (body.instances?.length ?? 0) <= 1, { message: 'limit=1 gives at most one instance', seen: String(body.instances?.length), exchange: x });
-        for (const i of body.instances ?? []) (seen.has(i.id) ? duplicates++ : seen.add(i.id));
+        ctx.check('pagination.page-size-respected', (body.instances?.length ?? 0) <= 1, {
+          message: 'limit=1 gives at most one instance',
+          seen: String(body.instances?.length),
+          exchange: x,
+        });
+        for (const i of body.instances ?? []) seen.has(i.id) ? duplicates++ : seen.add(i.id);
         if (typeof body.count === 'number') counts.add(body.count);
       }
       ctx.check('pagination.no-duplicates', duplicates === 0, { message: 'no instance appears on two pages', seen: `${duplicates} duplicate(s)` });
       ctx.check('pagination.total-stable', counts.size <= 1, { message: 'count is the same on every page', seen: [...counts].join(', ') });
       const over = await list(ctx, { limit: '5000', offset: '5000' });
-      ctx.check('pagination.limit-refused-over-max', over.status === 400, { message: 'limit + offset = 10000 is refused with 400', expected: '400', seen: String(over.status), exchange: over });
+      ctx.check('pagination.limit-refused-over-max', over.status === 400, {
+        message: 'limit + offset = 10000 is refused with 400',
+        expected: '400',
+        seen: String(over.status),
+        exchange: over,
+      });
     },
   },
   {
@@ -85,13 +111,19 @@ export const secmasterCases: ContractCase[] = [
     writes: false,
     needs: ['projectId', 'workspaceId'],
     async run(ctx) {
-      const expect4xx = (check: string, x: Exchange, message: string) => ctx.check(check, is4xx(x), { message, expected: '4xx', seen: String(x.status), exchange: x });
+      const expect4xx = (check: string, x: Exchange, message: string) =>
+        ctx.check(check, is4xx(x), { message, expected: '4xx', seen: String(x.status), exchange: x });
       expect4xx('errors.unknown-instance', await show(ctx, absentUuid()), 'an unknown instance is refused');
       expect4xx('errors.malformed-instance-id', await show(ctx, 'not-a-uuid'), 'a malformed instance id is refused');
       expect4xx('errors.bad-query-value', await list(ctx, { limit: '10', offset: '0', status: 'Failed' }), 'a Title-case status filter is refused');
       expect4xx('errors.missing-query', await list(ctx, { offset: '0' }), 'a list without limit is refused');
       const anonymous = await ctx.http.call('ListPlaybookInstances', { params: scope(ctx), query: { limit: '1', offset: '0' }, auth: 'none' });
-      ctx.check('errors.missing-credentials', anonymous.status === 401, { message: 'no token and no signature is a 401', expected: '401', seen: String(anonymous.status), exchange: anonymous });
+      ctx.check('errors.missing-credentials', anonymous.status === 401, {
+        message: 'no token and no signature is a 401',
+        expected: '401',
+        seen: String(anonymous.status),
+        exchange: anonymous,
+      });
     },
   },
   {
@@ -103,20 +135,45 @@ export const secmasterCases: ContractCase[] = [
       const id = ctx.resources.instanceId!;
       const operate = (operation: unknown) => ctx.http.call('ChangePlaybookInstance', { params: { ...scope(ctx), instance_id: id }, body: { operation } });
       const unknown = await operate('PAUSE');
-      ctx.check('errors.unknown-operation', unknown.status === 400, { message: 'an unknown operation is refused with 400', expected: '400', seen: String(unknown.status), exchange: unknown });
+      ctx.check('errors.unknown-operation', unknown.status === 400, {
+        message: 'an unknown operation is refused with 400',
+        expected: '400',
+        seen: String(unknown.status),
+        exchange: unknown,
+      });
       const before = statusOf(await show(ctx, id)) ?? '';
       const plan = NEXT[before];
-      if (!ctx.check('laws.named-instance-operable', plan !== undefined, { message: 'the named instance is FAILED, RUNNING or RETRYING', seen: before })) return;
+      if (!ctx.check('laws.named-instance-operable', plan !== undefined, { message: 'the named instance is FAILED, RUNNING or RETRYING', seen: before }))
+        return;
       const done = await operate(plan!.legal);
-      ctx.check('laws.legal-operation-accepted', done.status === 200, { message: `${plan!.legal} from ${before} answers 200`, expected: '200', seen: String(done.status), exchange: done });
-      ctx.check('laws.operation-moves-state', plan!.after.includes(statusOf(done) ?? ''), { message: `${plan!.legal} moves ${before} as the table says`, expected: plan!.after.join('|'), seen: statusOf(done), exchange: done });
+      ctx.check('laws.legal-operation-accepted', done.status === 200, {
+        message: `${plan!.legal} from ${before} answers 200`,
+        expected: '200',
+        seen: String(done.status),
+        exchange: done,
+      });
+      ctx.check('laws.operation-moves-state', plan!.after.includes(statusOf(done) ?? ''), {
+        message: `${plan!.legal} moves ${before} as the table says`,
+        expected: plan!.after.join('|'),
+        seen: statusOf(done),
+        exchange: done,
+      });
       const moved = statusOf(await show(ctx, id)) ?? '';
       const illegal = ILLEGAL[moved] ?? 'RETRY';
       const refused = await operate(illegal);
-      ctx.check('laws.illegal-operation-refused', refused.status === 400, { message: `${illegal} from ${moved} is refused with 400`, expected: '400', seen: String(refused.status), exchange: refused });
+      ctx.check('laws.illegal-operation-refused', refused.status === 400, {
+        message: `${illegal} from ${moved} is refused with 400`,
+        expected: '400',
+        seen: String(refused.status),
+        exchange: refused,
+      });
       const after = statusOf(await show(ctx, id));
       const unchanged = after === moved || (moved === 'TERMINATING' && after === 'TERMINATED') || (moved === 'RETRYING' && after === 'RUNNING');
-      ctx.check('laws.refused-changes-nothing', unchanged, { message: 'a refused operation leaves the instance where the table leads it', expected: moved, seen: after });
+      ctx.check('laws.refused-changes-nothing', unchanged, {
+        message: 'a refused operation leaves the instance where the table leads it',
+        expected: moved,
+        seen: after,
+      });
     },
   },
 ];

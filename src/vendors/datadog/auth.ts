@@ -41,7 +41,8 @@ const RESERVED_ORGS = new Set(['', 'huawei-iam']);
 export function createDatadogAuth(config: DatadogAuthConfig = {}) {
   config.keys?.forEach((k, i) => {
     // An org sharing a reserved tenant's storage would read and reset the journal or IAM's tokens.
-    if (k.org !== undefined && RESERVED_ORGS.has(k.org)) throw new Error(`datadog.auth.keys[${i}].org ${JSON.stringify(k.org)} is reserved by flowtwin; choose another org name`);
+    if (k.org !== undefined && RESERVED_ORGS.has(k.org))
+      throw new Error(`datadog.auth.keys[${i}].org ${JSON.stringify(k.org)} is reserved by flowtwin; choose another org name`);
   });
   const configured = config.keys && new Map(config.keys.map((k) => [pairKey(k.apiKey, k.appKey), k]));
   const callers = new Map<string, Caller<DatadogPrincipal>>();
@@ -75,7 +76,12 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
   const tenantOf = async ({ headers }: IncomingRequest): Promise<string | undefined> => {
     if (headers['dd-api-key'] === undefined && headers['dd-application-key'] === undefined) return undefined;
     const caller = callerOf(headers);
-    if (!caller) throw new ControlInputError('DD-API-KEY and DD-APPLICATION-KEY do not name a Datadog org flowtwin accepts (both are needed, and must be a configured pair when keys are configured)', 401);
+    if (!caller)
+      throw new ControlInputError(
+        'DD-API-KEY and DD-APPLICATION-KEY do not name a Datadog org flowtwin accepts ' +
+          '(both are needed, and must be a configured pair when keys are configured)',
+        401,
+      );
     return caller.tenant;
   };
   return { authenticate, tenantOf };

@@ -34,7 +34,10 @@ export interface DatadogContext {
   scenarios: ScenarioBook;
 }
 
-export function createDatadogContext(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, options: DatadogOptions): DatadogContext {
+export function createDatadogContext(
+  deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number },
+  options: DatadogOptions,
+): DatadogContext {
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,
     machine: datadogMachine,

@@ -24,7 +24,16 @@ export const ddErrors = {
   /** An injected fault: Datadog's gateway answers with string errors; a 429 carries its limits. */
   fault: (status: number): Reply => {
     if (status !== 429) return stringError(status, STATUS_TEXT[status] ?? `Error ${status}`);
-    return { ...stringError(429, 'Too many requests'), headers: { 'X-RateLimit-Limit': '1000', 'X-RateLimit-Period': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1', 'X-RateLimit-Name': 'flowtwin_fault' } };
+    return {
+      ...stringError(429, 'Too many requests'),
+      headers: {
+        'X-RateLimit-Limit': '1000',
+        'X-RateLimit-Period': '60',
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': '1',
+        'X-RateLimit-Name': 'flowtwin_fault',
+      },
+    };
   },
 
   // Recorded: the literal "<no value>" (a Go template miss) and no echo of the bad value.
@@ -32,8 +41,7 @@ export const ddErrors = {
   invalidInstanceBody: (detail: string): Reply => instanceError(400, 'INVALID_REQUEST_BODY', detail),
   instanceWorkflowNotFound: (): Reply => instanceError(404, 'WORKFLOW_NOT_FOUND', 'workflow not found'),
   instanceNotFound: (id: string): Reply => instanceError(404, 'INSTANCE_NOT_FOUND', `instance ${id} not found`),
-  instanceNotRunning: (id: string, status: string): Reply =>
-    instanceError(400, 'INVALID_INSTANCE_STATE', `instance ${id} is not running (status ${status})`),
+  instanceNotRunning: (id: string, status: string): Reply => instanceError(400, 'INVALID_INSTANCE_STATE', `instance ${id} is not running (status ${status})`),
 
   workflowNotFound: (): Reply => ({ status: 404, contentType: JSONAPI_TYPE, body: { errors: [{ detail: 'workflow not found' }] } }),
   workflowValidation: (details: string[]): Reply => ({
@@ -76,8 +84,15 @@ const LIST_QUERY_EXPECTED: Record<string, string> = {
 };
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 const tooLarge = (limit: number): string => `request body exceeds the limit of ${limit} bytes`;

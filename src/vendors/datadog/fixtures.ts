@@ -57,7 +57,15 @@ export async function loadDatadogFixtures(ctx: DatadogContext, fixtures: Datadog
       };
       workflows.set(w.id, wf);
       await ctx.store.create({ kind: WORKFLOW_KIND, tenant, id: w.id, createdAt: at, version: 1, data: wf });
-      await ctx.store.create({ kind: SPEC_VERSION_KIND, tenant, id: w.specVersionId, parentId: w.id, createdAt: at, version: 1, data: { workflowId: w.id, spec: wf.spec, createdAt: at } });
+      await ctx.store.create({
+        kind: SPEC_VERSION_KIND,
+        tenant,
+        id: w.specVersionId,
+        parentId: w.id,
+        createdAt: at,
+        version: 1,
+        data: { workflowId: w.id, spec: wf.spec, createdAt: at },
+      });
     }
     // Oldest first, so that insertion order is creation order (the store lists newest first).
     for (const i of [...tenantFixture.instances].sort((a, b) => b.startedAgoMs - a.startedAgoMs)) {

@@ -23,7 +23,10 @@ export interface DatadogConfig extends Partial<DatadogOptions> {
 
 const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
 
-export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
+export function createDatadogVendor(
+  deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number },
+  config: DatadogConfig = {},
+): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000 });
   const auth = createDatadogAuth(config.auth);
   return {
@@ -34,7 +37,8 @@ export function createDatadogVendor(deps: { store: Store; clock: Clock; ids: () 
     authenticate: auth.authenticate,
     tenantOf: auth.tenantOf,
     rejectRequest,
-    payloadTooLarge: (op, limit) => (INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit)),
+    payloadTooLarge: (op, limit) =>
+      INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit),
     uriTooLong: (limit) => ddErrors.uriTooLong(limit),
     routeNotFound: () => ddErrors.routeNotFound(),
     faultReply: (_op, status) => ddErrors.fault(status),

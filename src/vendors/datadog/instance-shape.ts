@@ -29,11 +29,7 @@ export function instanceListItem(view: View) {
   };
 }
 
-export function instanceDocument(
-  view: View,
-  workflow: { id: string; data: StoredWorkflow },
-  specVersion: { id: string; data: StoredSpecVersion } | undefined,
-) {
+export function instanceDocument(view: View, workflow: { id: string; data: StoredWorkflow }, specVersion: { id: string; data: StoredSpecVersion } | undefined) {
   const { record, projection } = view;
   const attrs = record.data.attrs;
   const workflowId = record.parentId!;

@@ -58,7 +58,10 @@ export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<Da
       const workflow = await workflowOf(req);
       const payload = (req.body as { meta?: { payload?: Record<string, unknown> } } | undefined)?.meta?.payload;
       await instances.admit(req.caller.tenant);
-      const plan = changePlan(buildPlan(workflow.data.spec, { defaultStepMs: ctx.options.defaultStepMs }), await ctx.scenarios.take('datadog', req.caller.tenant, workflow.id));
+      const plan = changePlan(
+        buildPlan(workflow.data.spec, { defaultStepMs: ctx.options.defaultStepMs }),
+        await ctx.scenarios.take('datadog', req.caller.tenant, workflow.id),
+      );
       const view = await instances.start(req.caller.tenant, workflow.id, plan, {
         specVersionId: workflow.data.specVersionId,
         workflowName: workflow.data.name,

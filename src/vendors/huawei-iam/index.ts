@@ -27,7 +27,11 @@ interface PasswordBody {
 }
 
 const JSON_TYPE = 'application/json';
-const iamError = (status: number, title: string, message: string): Reply => ({ status, contentType: JSON_TYPE, body: { error: { code: status, message, title } } });
+const iamError = (status: number, title: string, message: string): Reply => ({
+  status,
+  contentType: JSON_TYPE,
+  body: { error: { code: status, message, title } },
+});
 const idFor = (prefix: string, s: string): string => `${prefix}${createHash('sha256').update(s).digest('hex').slice(0, 31)}`;
 // A token issued near the end of the clock's range expires after it: printed as the bound, never thrown.
 const keystoneTime = (ms: number): string => isoTime(ms).replace('Z', '000Z');
@@ -62,7 +66,8 @@ export function createIamVendor(deps: { store: Store; clock: Clock }, config: Ia
         if (users && (!known || known.password !== user.password)) return iamError(401, 'Unauthorized', 'The username or password is wrong.');
         const projectName = scope?.project?.name ?? known?.project_name ?? 'cn-north-4';
         const projectId = known?.project_id ?? scope?.project?.id ?? projectIdForName(projectName);
-        if (known && scope?.project?.id && scope.project.id !== known.project_id) return iamError(401, 'Unauthorized', `user ${user.name} has no access to project ${scope.project.id}`);
+        if (known && scope?.project?.id && scope.project.id !== known.project_id)
+          return iamError(401, 'Unauthorized', `user ${user.name} has no access to project ${scope.project.id}`);
         const domainName = user.domain?.name ?? known?.domain ?? 'flowtwin';
         const { token, record } = await issueToken(deps.store, deps.clock, { projectId, projectName, userName: user.name, domainName });
         return { status: 201, contentType: JSON_TYPE, headers: { 'X-Subject-Token': token }, body: tokenBody(record) };

@@ -20,7 +20,11 @@ export interface StoredToken {
 
 const tokenKey = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export async function issueToken(store: Store, clock: Clock, subject: Omit<StoredToken, 'issuedAt' | 'expiresAt'>): Promise<{ token: string; record: StoredToken }> {
+export async function issueToken(
+  store: Store,
+  clock: Clock,
+  subject: Omit<StoredToken, 'issuedAt' | 'expiresAt'>,
+): Promise<{ token: string; record: StoredToken }> {
   const token = `MIIFT${randomBytes(48).toString('base64url')}`;
   const issuedAt = clock.now();
   const record: StoredToken = { ...subject, issuedAt, expiresAt: issuedAt + TOKEN_TTL_MS };

@@ -83,7 +83,11 @@ export function stampFault(request: IncomingRequest, auth: AuthorizationHeader, 
 
 /** Whether the signature is the request's, made with this secret key (compared in constant time). */
 export function signedWith(request: IncomingRequest, auth: AuthorizationHeader, sk: string): boolean {
-  const expected = sign({ method: request.method, path: request.path, query: request.query, headers: request.headers, ...(request.body ? { body: request.body } : {}) }, auth.signedHeaders, sk);
+  const expected = sign(
+    { method: request.method, path: request.path, query: request.query, headers: request.headers, ...(request.body ? { body: request.body } : {}) },
+    auth.signedHeaders,
+    sk,
+  );
   return signatureMatches(expected, auth.signature);
 }
 

@@ -9,7 +9,16 @@ import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
-import { INSTANCE_KIND, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type SecMasterInstanceAttrs, type StoredPlaybook, type StoredVersion } from './model.js';
+import {
+  INSTANCE_KIND,
+  PLAYBOOK_KIND,
+  uuidFrom,
+  VERSION_KIND,
+  type Ref,
+  type SecMasterInstanceAttrs,
+  type StoredPlaybook,
+  type StoredVersion,
+} from './model.js';
 import { secmasterMachine } from './state-machine.js';
 import { smTimestamp } from './time.js';
 
@@ -26,7 +35,16 @@ export interface SecMasterContext {
   scenarios: ScenarioBook;
 }
 
-export function createSecMasterContext(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }): SecMasterContext {
+export function createSecMasterContext(deps: {
+  store: Store;
+  clock: Clock;
+  wallClock: Clock;
+  ids: () => string;
+  scenarios: ScenarioBook;
+  events: EventHub;
+  tenants?: TenantIndex;
+  maxInstancesPerTenant?: number;
+}): SecMasterContext {
   const instances = new InstanceEngine<SecMasterInstanceAttrs>({
     ...deps,
     machine: secmasterMachine,
@@ -69,9 +87,19 @@ export async function startInstance(
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const plan = options.outcome ? { steps, outcome: options.outcome } : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, await ctx.scenarios.take('secmaster', tenant, playbook.id)));
+  const plan = options.outcome
+    ? { steps, outcome: options.outcome }
+    : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, await ctx.scenarios.take('secmaster', tenant, playbook.id)));
   if (options.id) {
-    const record = { kind: INSTANCE_KIND, tenant, id: options.id, parentId: playbook.data.workspaceId, createdAt: at, version: 1, data: { plan, operations: options.operations ?? [], attrs } };
+    const record = {
+      kind: INSTANCE_KIND,
+      tenant,
+      id: options.id,
+      parentId: playbook.data.workspaceId,
+      createdAt: at,
+      version: 1,
+      data: { plan, operations: options.operations ?? [], attrs },
+    };
     await ctx.instances.restore(record);
     return ctx.instances.view(record);
   }

@@ -27,7 +27,8 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
       if (claimed !== undefined) refuse('X-Project-Id needs an X-Auth-Token or an AK/SK signature with it');
       return undefined;
     }
-    if (claimed !== undefined && !PROJECT_ID.test(claimed)) refuse(`X-Project-Id ${JSON.stringify(claimed.slice(0, 64))} is not a project id (32 to 36 letters, digits or dashes)`);
+    if (claimed !== undefined && !PROJECT_ID.test(claimed))
+      refuse(`X-Project-Id ${JSON.stringify(claimed.slice(0, 64))} is not a project id (32 to 36 letters, digits or dashes)`);
     if (token) {
       const known = await findToken(ctx.store, token);
       if (known) {
@@ -35,8 +36,8 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
         if (claimed !== undefined && claimed !== known.projectId) refuse(`the X-Auth-Token is scoped to another project than X-Project-Id ${claimed}`);
         return known.projectId;
       }
-      if (credentials) refuse('the X-Auth-Token was not issued by flowtwin\'s IAM');
-      return claimed ?? refuse('an X-Auth-Token flowtwin\'s IAM did not issue needs X-Project-Id to name its project');
+      if (credentials) refuse("the X-Auth-Token was not issued by flowtwin's IAM");
+      return claimed ?? refuse("an X-Auth-Token flowtwin's IAM did not issue needs X-Project-Id to name its project");
     }
     const auth = parseAuthorization(authorization!);
     if (!auth) return refuse('the Authorization header is not an SDK-HMAC-SHA256 signature');
@@ -45,9 +46,10 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
     if (!credential) return refuse(`access key ${auth.accessKey} is not configured`);
     const stale = stampFault(request, auth, ctx.wallClock.now());
     if (stale) refuse(`the AK/SK signature does not verify (${stale})`);
-    if (!signedWith(request, auth, credential.sk)) refuse('the AK/SK signature does not verify: it is not this request\'s, signed with the secret key of that access key');
-    if (claimed !== undefined && claimed !== credential.project_id) refuse(`access key ${auth.accessKey} is bound to another project than X-Project-Id ${claimed}`);
+    if (!signedWith(request, auth, credential.sk))
+      refuse("the AK/SK signature does not verify: it is not this request's, signed with the secret key of that access key");
+    if (claimed !== undefined && claimed !== credential.project_id)
+      refuse(`access key ${auth.accessKey} is bound to another project than X-Project-Id ${claimed}`);
     return credential.project_id;
   };
 }
-

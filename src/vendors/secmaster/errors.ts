@@ -18,10 +18,22 @@ export const smErrors = {
   /** An injected fault: the gateway's throttling body for 429, SecMaster's unknown error otherwise. */
   fault: (status: number, requestId: string): Reply =>
     status === 429
-      ? { status, contentType: JSON_TYPE, body: { error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute', error_code: 'APIGW.0308', request_id: requestId } }
+      ? {
+          status,
+          contentType: JSON_TYPE,
+          body: {
+            error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute',
+            error_code: 'APIGW.0308',
+            request_id: requestId,
+          },
+        }
       : { status, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } },
   /** The gateway's answer to a URL over its limit (HW-ASSUME-19). */
-  uriTooLong: (requestId: string): Reply => ({ status: 414, contentType: JSON_TYPE, body: { error_msg: 'Request URI too large', error_code: 'APIGW.0201', request_id: requestId } }),
+  uriTooLong: (requestId: string): Reply => ({
+    status: 414,
+    contentType: JSON_TYPE,
+    body: { error_msg: 'Request URI too large', error_code: 'APIGW.0201', request_id: requestId },
+  }),
   /** The gateway's answer for a path or method it does not route. */
   noSuchApi: (requestId: string): Reply => ({
     status: 404,

@@ -48,7 +48,18 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
       for (const p of [...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {
         const at = now - p.createdAgoMs;
         const v = p.version;
-        const pb: StoredPlaybook = { workspaceId: ws.id, name: p.name, description: p.description ?? '', enabled: p.enabled ?? true, activeVersionId: v.id, version: v.version ?? 'v1', dataclass: p.dataclass, ownerId: 'flowtwin', createdAt: at, updatedAt: at };
+        const pb: StoredPlaybook = {
+          workspaceId: ws.id,
+          name: p.name,
+          description: p.description ?? '',
+          enabled: p.enabled ?? true,
+          activeVersionId: v.id,
+          version: v.version ?? 'v1',
+          dataclass: p.dataclass,
+          ownerId: 'flowtwin',
+          createdAt: at,
+          updatedAt: at,
+        };
         const ver: StoredVersion = {
           workspaceId: ws.id,
           playbookId: p.id,

@@ -22,7 +22,19 @@ export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
 }
 
-export function createSecMasterVendor(deps: { store: Store; clock: Clock; wallClock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number }, config: SecMasterConfig = {}): Vendor<SecMasterPrincipal> {
+export function createSecMasterVendor(
+  deps: {
+    store: Store;
+    clock: Clock;
+    wallClock: Clock;
+    ids: () => string;
+    scenarios: ScenarioBook;
+    events: EventHub;
+    tenants?: TenantIndex;
+    maxInstancesPerTenant?: number;
+  },
+  config: SecMasterConfig = {},
+): Vendor<SecMasterPrincipal> {
   const ctx = createSecMasterContext(deps);
   // Documented form: request_uuid-timestamp-hostname.
   const requestId = () => `${deps.ids()}-${deps.wallClock.now()}-flowtwin`;

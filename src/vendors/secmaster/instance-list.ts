@@ -82,7 +82,15 @@ async function scan(scope: ListScope, q: InstanceQuery, offset: number, limit: n
  * Every instance newest first through the whole filter, up to the `known` number of matches when
  * there is one; `expected` is how many it will likely read, so the first chunk is about that.
  */
-async function walk(scope: ListScope, q: InstanceQuery, byStart: { min?: number; max?: number }, offset: number, limit: number, known: number | undefined, expected: number): Promise<{ count: number; instances: Info[] }> {
+async function walk(
+  scope: ListScope,
+  q: InstanceQuery,
+  byStart: { min?: number; max?: number },
+  offset: number,
+  limit: number,
+  known: number | undefined,
+  expected: number,
+): Promise<{ count: number; instances: Info[] }> {
   const { engine, tenant, workspaceId, at } = scope;
   const matches = filterOf(q);
   const wanted = known === undefined ? Infinity : Math.min(known, offset + limit);

@@ -57,7 +57,9 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
       const view = await instanceOf(ctx, req);
       const operation = (req.body as { operation?: unknown }).operation;
       if (operation !== 'RETRY' && operation !== 'TERMINATE') {
-        return smErrors.invalidParameters(operation === undefined ? 'operation is required: RETRY or TERMINATE' : `operation must be RETRY or TERMINATE, got ${JSON.stringify(operation)}`);
+        return smErrors.invalidParameters(
+          operation === undefined ? 'operation is required: RETRY or TERMINATE' : `operation must be RETRY or TERMINATE, got ${JSON.stringify(operation)}`,
+        );
       }
       try {
         return json(instanceInfo(await ctx.instances.operate(req.caller.tenant, view.record.id, operation)));

@@ -169,7 +169,12 @@ function auditLog(view: View, action: ActionDef, step: StepView) {
     parent_instance_id: view.record.id,
     log_level: status === 'FAILED' ? 'ERROR' : 'INFO',
     input: '{}',
-    output: status !== 'FINISHED' ? '{}' : view.projection.outputs?.[action.id] !== undefined ? JSON.stringify(view.projection.outputs[action.id]) : '{"result":"success"}',
+    output:
+      status !== 'FINISHED'
+        ? '{}'
+        : view.projection.outputs?.[action.id] !== undefined
+          ? JSON.stringify(view.projection.outputs[action.id])
+          : '{"result":"success"}',
     error_msg: status === 'FAILED' ? `action ${action.name} failed` : '',
     start_time: smTimestamp(step.startedAt),
     end_time: step.endedAt === undefined ? '' : smTimestamp(step.endedAt),

@@ -48,7 +48,10 @@ export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<
       const offset = q.offset === undefined ? 0 : Number(q.offset);
       const enabled = q.enabled === undefined ? undefined : q.enabled === true || q.enabled === 1;
       const all = (await ctx.store.scan<StoredVersion>(VERSION_KIND, req.caller.tenant, playbook.id)).filter(
-        (r) => (q.status === undefined || r.data.status === q.status) && (enabled === undefined || r.data.enabled === enabled) && (q.version_type === undefined || r.data.versionType === q.version_type),
+        (r) =>
+          (q.status === undefined || r.data.status === q.status) &&
+          (enabled === undefined || r.data.enabled === enabled) &&
+          (q.version_type === undefined || r.data.versionType === q.version_type),
       );
       const page = all.slice(offset, offset + limit).map((r) => versionEntity(req.caller.tenant, r.id, r.data));
       return envelope({ size: page.length, page: Math.floor(offset / Math.max(limit, 1)), total: all.length, data: page });

@@ -29,11 +29,22 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       const tenant = idField(body.project_id, 'project_id', SCOPE_ID, '32-36 letters, digits or dashes');
       // The project comes from the body, so credentials on the call must be that project's: a suite
       // sharing flowtwin must not start runs (or use up scenario hits) in another suite's project.
-      if (caller !== undefined && caller !== tenant) throw new ControlInputError(`the credentials on this call are not project ${tenant}'s; trigger with that project's credentials, or with none (a global call)`, 403);
+      if (caller !== undefined && caller !== tenant)
+        throw new ControlInputError(
+          `the credentials on this call are not project ${tenant}'s; trigger with that project's credentials, or with none (a global call)`,
+          403,
+        );
       const workspaceId = idField(body.workspace_id, 'workspace_id', SCOPE_ID, '32-36 letters, digits or dashes');
       // Every check comes before the first write: a refused trigger creates no playbook and no run.
-      const { playbook, version, fresh } = body.playbook_id === undefined ? await defaultPlaybook(ctx, tenant, workspaceId) : { ...(await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'))), fresh: false };
-      const outcome = outcomeOf(body, version.data.actions.map((a) => a.name), version.data.actions.map((a) => a.id));
+      const { playbook, version, fresh } =
+        body.playbook_id === undefined
+          ? await defaultPlaybook(ctx, tenant, workspaceId)
+          : { ...(await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'))), fresh: false };
+      const outcome = outcomeOf(
+        body,
+        version.data.actions.map((a) => a.name),
+        version.data.actions.map((a) => a.id),
+      );
       const dataobject = dataobjectOf(body.dataobject);
       await admit(ctx, tenant);
       await materializeTimers(ctx, tenant, workspaceId);
@@ -51,7 +62,9 @@ async function admit(ctx: SecMasterContext, tenant: string): Promise<void> {
     await ctx.instances.admit(tenant);
   } catch (err) {
     if (!(err instanceof InstanceLimitReached)) throw err;
-    throw new ControlInputError(`project ${tenant} has reached the limit of ${err.limit} playbook instances (flowtwin serve --max-instances-per-tenant); a reset frees it`);
+    throw new ControlInputError(
+      `project ${tenant} has reached the limit of ${err.limit} playbook instances (flowtwin serve --max-instances-per-tenant); a reset frees it`,
+    );
   }
 }
 
@@ -84,7 +97,8 @@ function dataobjectOf(value: unknown): Ref | undefined {
 
 async function namedPlaybook(ctx: SecMasterContext, tenant: string, workspaceId: string, id: string) {
   const playbook = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, tenant, id);
-  if (!playbook || playbook.data.workspaceId !== workspaceId) throw new ControlInputError(`playbook ${id} does not exist in workspace ${workspaceId} of project ${tenant}`);
+  if (!playbook || playbook.data.workspaceId !== workspaceId)
+    throw new ControlInputError(`playbook ${id} does not exist in workspace ${workspaceId} of project ${tenant}`);
   const version = await ctx.store.get<StoredVersion>(VERSION_KIND, tenant, playbook.data.activeVersionId);
   if (!version) throw new ControlInputError(`playbook ${id} has no active version`);
   return { playbook, version };
@@ -106,12 +120,59 @@ async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceI
     action_id: uuidFrom(`default-workflow/${i}`),
     durationMs: 1000,
   }));
-  const playbook = { kind: PLAYBOOK_KIND, tenant, id, parentId: workspaceId, createdAt: at, version: 1, data: { workspaceId, name: 'flowtwin-default-playbook', description: 'Created by flowtwin on the first trigger without playbook_id', enabled: true, activeVersionId: versionId, version: 'v1', dataclass, ownerId: 'flowtwin', createdAt: at, updatedAt: at } satisfies StoredPlaybook };
-  const version = { kind: VERSION_KIND, tenant, id: versionId, parentId: id, createdAt: at, version: 1, data: { workspaceId, playbookId: id, version: 'v1', description: '', enabled: true, status: 'PUBLISHED', versionType: 1, triggerType: 'EVENT', dataclass, actions, creatorId: 'flowtwin', createdAt: at, updatedAt: at } satisfies StoredVersion };
+  const playbook = {
+    kind: PLAYBOOK_KIND,
+    tenant,
+    id,
+    parentId: workspaceId,
+    createdAt: at,
+    version: 1,
+    data: {
+      workspaceId,
+      name: 'flowtwin-default-playbook',
+      description: 'Created by flowtwin on the first trigger without playbook_id',
+      enabled: true,
+      activeVersionId: versionId,
+      version: 'v1',
+      dataclass,
+      ownerId: 'flowtwin',
+      createdAt: at,
+      updatedAt: at,
+    } satisfies StoredPlaybook,
+  };
+  const version = {
+    kind: VERSION_KIND,
+    tenant,
+    id: versionId,
+    parentId: id,
+    createdAt: at,
+    version: 1,
+    data: {
+      workspaceId,
+      playbookId: id,
+      version: 'v1',
+      description: '',
+      enabled: true,
+      status: 'PUBLISHED',
+      versionType: 1,
+      triggerType: 'EVENT',
+      dataclass,
+      actions,
+      creatorId: 'flowtwin',
+      createdAt: at,
+      updatedAt: at,
+    } satisfies StoredVersion,
+  };
   return { playbook, version, fresh: true };
 }
 
-async function createDefault(ctx: SecMasterContext, tenant: string, workspaceId: string, playbook: StoredRecord<StoredPlaybook>, version: StoredRecord<StoredVersion>) {
+async function createDefault(
+  ctx: SecMasterContext,
+  tenant: string,
+  workspaceId: string,
+  playbook: StoredRecord<StoredPlaybook>,
+  version: StoredRecord<StoredVersion>,
+) {
   try {
     await ctx.store.create(playbook);
     await ctx.store.create(version);
