@@ -183,7 +183,9 @@ export class SqliteStore implements Store {
       });
       this.updateIn = db.transaction((params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
         if (this.sql.update.run(params).changes !== 1) return false;
-        if (index.length > 0) writeIndex(tenant, withSeq(index, (this.sql.get.get({ kind: params.kind, tenant, id: params.id }) as Row).seq));
+        // The row's seq is read only when a member needs it: an instance's updates never do.
+        const seq = index.some((c) => c.seqPrefix) ? (this.sql.get.get({ kind: params.kind, tenant, id: params.id }) as Row).seq : 0;
+        writeIndex(tenant, withSeq(index, seq));
         return true;
       });
       // A batch numbers its entries in call order; each name's sequence is read and written once,

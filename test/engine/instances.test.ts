@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/engine/clock.js';
 import { IllegalOperation, InstanceNotFound, UnknownOperation } from '../../src/engine/errors.js';
 import { InstanceEngine } from '../../src/engine/instances.js';
-import { checkStateMachine } from '../../src/engine/state-machine.js';
+import { cancelMachine } from '../support/machine.js';
 import { MemoryStore } from '../../src/store/memory.js';
 
-const machine = checkStateMachine({
-  name: 'test',
-  states: ['RUNNING', 'DONE', 'FAILED', 'CANCELED'],
-  initial: 'RUNNING',
-  running: ['RUNNING'],
-  onSuccess: 'DONE',
-  onFailure: 'FAILED',
-  terminal: ['DONE', 'FAILED', 'CANCELED'],
-  operations: { cancel: { from: ['RUNNING'], to: 'CANCELED', effect: 'stop' } },
-});
+const machine = cancelMachine('test');
 
 function setup() {
   const clock = new VirtualClock(() => 5_000);
@@ -52,6 +43,19 @@ describe('InstanceEngine', () => {
     clock.advance(2000);
     await expect(engine.operate('t', record.id, 'cancel')).rejects.toMatchObject({ state: 'DONE', operation: 'cancel' });
     expect((await engine.get('t', record.id))!.record.version).toBe(1);
+  });
+
+  it('never dates an operation before what the record holds, whatever the clock of the replica applying it says', async () => {
+    const { engine, plan } = setup();
+    const started = await engine.start('t', 'wf', plan, { note: 'x' }, 9_000);
+    // This replica's clock (5 000) is 4 s behind the one that started the run.
+    const canceled = await engine.operate('t', started.record.id, 'cancel');
+    expect(canceled.record.data.operations.map((op) => op.at)).toEqual([9_000]);
+    expect(canceled.projection.transitions.map((t) => [t.to, t.at])).toEqual([
+      ['RUNNING', 9_000],
+      ['CANCELED', 9_000],
+    ]);
+    expect(canceled.projection.endedAt).toBe(9_000);
   });
 
   it('tells an unknown instance and an unknown operation apart', async () => {

@@ -3,21 +3,12 @@
 import { expect, it } from 'vitest';
 import { VirtualClock } from '../../src/engine/clock.js';
 import { InstanceEngine } from '../../src/engine/instances.js';
-import { checkStateMachine } from '../../src/engine/state-machine.js';
+import { cancelMachine } from '../support/machine.js';
 import { seqMember, type Store, type StoredRecord } from '../../src/store/store.js';
 
 const thing = (id: string, extra: Partial<StoredRecord> = {}): StoredRecord => ({ kind: 'test.thing', tenant: 't1', id, createdAt: 1, version: 1, data: { id }, ...extra });
 
-const machine = checkStateMachine({
-  name: 'crash',
-  states: ['RUNNING', 'DONE', 'FAILED', 'CANCELED'],
-  initial: 'RUNNING',
-  running: ['RUNNING'],
-  onSuccess: 'DONE',
-  onFailure: 'FAILED',
-  terminal: ['DONE', 'FAILED', 'CANCELED'],
-  operations: { cancel: { from: ['RUNNING'], to: 'CANCELED', effect: 'stop' } },
-});
+const machine = cancelMachine('crash');
 
 class Crash extends Error {}
 
