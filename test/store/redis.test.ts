@@ -90,6 +90,22 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
     makePeer: (store) => open(prefixes.get(store)),
   });
 
+  it('gives replicas whose own clocks disagree by tens of seconds the same time, the Redis server’s, and never goes back', async () => {
+    const lagging = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: () => Date.now() - 20_000 });
+    const ahead = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: () => Date.now() + 45_000 });
+    try {
+      const [seconds, micros] = await raw.time();
+      const server = Number(seconds) * 1000 + Number(micros) / 1000;
+      // Both within a loopback round trip (and the test's own scheduling) of the server's clock.
+      expect(Math.abs(lagging.now() - server)).toBeLessThan(250);
+      expect(Math.abs(ahead.now() - lagging.now())).toBeLessThan(250);
+      const seen = [lagging.now(), lagging.now(), lagging.now()];
+      expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    } finally {
+      await Promise.all([lagging.close(), ahead.close()]);
+    }
+  });
+
   it('writes the schema marker once and refuses a store of a newer schema', async () => {
     const prefix = redis.prefix();
     await (await open(prefix)).close();
