@@ -28,6 +28,9 @@ export async function storeCheckCommand(argv: string[]): Promise<number> {
   }
   if (positionals[0] !== 'check' || positionals.length > 1) throw new StoreCheckUsageError(`usage: ${STORE_CHECK_USAGE}`);
   if (!values.store) throw new StoreCheckUsageError('store check needs --store: the store to check (sqlite:<path> or a redis:// URL)');
+  // A memory store is new and empty in this process: checking it would always pass and prove nothing.
+  if (values.store === 'memory')
+    throw new StoreCheckUsageError('store check reads a store that outlives a process: give --store sqlite:<path> or a redis:// URL, not memory');
   const store = await openStore(values.store);
   try {
     // No fixtures: a check must not seed an empty store it was pointed at by mistake.

@@ -67,6 +67,9 @@ describe('flowtwin store check', () => {
     const missing = await exit(['store', 'check']);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/store check needs --store/);
+    const memory = await exit(['store', 'check', '--store', 'memory']);
+    expect(memory.code).toBe(2);
+    expect(memory.err).toMatch(/give --store sqlite:<path> or a redis:\/\/ URL, not memory/);
     const unknown = await exit(['store', 'fsck', '--store', 'memory']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/usage: flowtwin store check/);
