@@ -47,7 +47,9 @@ export function isoTime(ms: number): string {
 export function clockFault(s: unknown): string | undefined {
   if (typeof s !== 'object' || s === null) return 'not an object';
   const { anchorReal, anchorVirtual, frozen, speed } = s as Record<string, unknown>;
-  if (!Number.isSafeInteger(anchorVirtual) || (anchorVirtual as number) < MIN_TIME || (anchorVirtual as number) > MAX_TIME) {
+  // A fraction is harmless (`now()` floors it) and was stored by flowtwin 0.1.0 on a Redis store's time:
+  // repairing it would throw away the clock's advance on every other replica.
+  if (typeof anchorVirtual !== 'number' || !Number.isFinite(anchorVirtual) || anchorVirtual < MIN_TIME || anchorVirtual > MAX_TIME) {
     return `virtual time ${String(anchorVirtual)} is outside ${RANGE}`;
   }
   if (typeof anchorReal !== 'number' || !Number.isFinite(anchorReal)) return `real anchor ${String(anchorReal)} is not a time`;
@@ -80,11 +82,12 @@ export class VirtualClock implements Clock {
     start?: number,
   ) {
     this.anchorReal = source();
-    this.anchorVirtual = clampTime(start ?? this.anchorReal);
+    // A store's time has microseconds (Redis TIME); the clock shows, and stores, whole milliseconds.
+    this.anchorVirtual = clampTime(Math.floor(start ?? this.anchorReal));
   }
 
   now(): number {
-    if (this.frozen) return this.anchorVirtual;
+    if (this.frozen) return Math.floor(this.anchorVirtual);
     return clampTime(Math.floor(this.anchorVirtual + (this.source() - this.anchorReal) * this.speed));
   }
 
@@ -132,7 +135,7 @@ export class VirtualClock implements Clock {
     this.frozen = false;
     this.speed = 1;
     this.anchorReal = this.source();
-    this.anchorVirtual = clampTime(this.anchorReal);
+    this.anchorVirtual = clampTime(Math.floor(this.anchorReal));
   }
 
   snapshot(): ClockSnapshot {

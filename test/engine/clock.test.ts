@@ -142,6 +142,22 @@ describe('ClockBook loading a broken stored clock', () => {
     expect(warnings).toEqual(['the stored clock of tenant bad was broken (virtual time 9000000000000000 is outside 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z); repaired: dropped, the tenant follows the global clock']);
   });
 
+  it('shows whole milliseconds on a time source with microseconds (Redis TIME), and another replica adopts its clock unrepaired', () => {
+    const source = () => T + 0.344;
+    const warnings: string[] = [];
+    const one = new ClockBook(source, (m) => warnings.push(m));
+    one.global.freeze();
+    expect(one.global.state()).toEqual({ now: T, frozen: true, speed: 1 });
+    one.global.advance(30_000);
+    const other = new ClockBook(source, (m) => warnings.push(m));
+    other.load(one.snapshot());
+    expect(other.now()).toBe(T + 30_000);
+    // One stored by 0.1.0 with a fraction is adopted too: a repair would undo the advance on every other replica.
+    other.load({ global: { ...sane, anchorVirtual: T + 30_000.344 }, tenants: {} });
+    expect(other.now()).toBe(T + 30_000);
+    expect(warnings).toEqual([]);
+  });
+
   it('adopts a sane stored clock as it is, reporting nothing', () => {
     const warnings: string[] = [];
     const book = new ClockBook(() => T, (m) => warnings.push(m));
