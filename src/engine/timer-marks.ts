@@ -58,6 +58,11 @@ export class TimerMarks {
     this.marks = new Map(Object.entries(s?.marks ?? {}).map(([k, m]) => [k, structuredClone(m)]));
   }
 
+  /** Whether this timer has a mark: none before its first claim (or a flowtwin that kept no marks). */
+  marked(tenant: string, version: string): boolean {
+    return this.marks.has(keyOf(tenant, version));
+  }
+
   /** Whether a read at `due` (the newest tick due) has anything to do: new ticks, or a claim left open. */
   pending(tenant: string, version: string, due: number): boolean {
     const mark = this.marks.get(keyOf(tenant, version));
@@ -69,7 +74,7 @@ export class TimerMarks {
    * (its hits were taken). Otherwise the newest `budget` ticks past the mark are claimed, older ones
    * skipped for good, and `pick` chooses each one's scenario (taking its hit in the same commit).
    */
-  claim(tenant: string, version: string, due: number, budget: number, pick: () => PlanChange | undefined): TimerRun[] {
+  claim(tenant: string, version: string, due: number, budget: number, pick: (tick: number) => PlanChange | undefined): TimerRun[] {
     const key = keyOf(tenant, version);
     const mark = this.marks.get(key) ?? { done: -1 };
     if (!mark.claim) {
@@ -77,7 +82,7 @@ export class TimerMarks {
       if (from > due) return [];
       const changes: Record<string, PlanChange> = {};
       for (let tick = from; tick <= due; tick++) {
-        const change = pick();
+        const change = pick(tick);
         if (change) changes[tick] = planChange(change);
       }
       mark.claim = { from, to: due, changes };

@@ -139,16 +139,24 @@ export async function materializeTimers(ctx: SecMasterContext, tenant: string, w
     const timer = version?.data.timer;
     if (!version || !timer || version.data.triggerType !== 'TIMER') continue;
     const due = Math.floor((now - timer.firstAt) / timer.intervalMs);
+    const runId = (tick: number) => uuidFrom(`timer/${version.id}/${tick}`);
+    // A timer without a mark may still have runs, made by a flowtwin that kept no marks on this
+    // durable store: their ticks take no scenario hit (their create collides). Read once per
+    // version, as it has a mark from its first claim on.
+    const unmarked = due >= 0 && !ctx.timers.marked(tenant, version.id);
+    const existing = unmarked ? await existingTicks(ctx, tenant, due, budget, runId) : undefined;
     // Usually one claim; a second when a crashed read left one open and new ticks came since.
     while (budget > 0 && ctx.timers.pending(tenant, version.id, due)) {
       const runs = await ctx.timers.commit(() =>
-        ctx.timers.claim(tenant, version.id, due, budget, () => ctx.scenarios.takeNow('secmaster', tenant, playbook.id)),
+        ctx.timers.claim(tenant, version.id, due, budget, (tick) =>
+          existing?.has(tick) ? undefined : ctx.scenarios.takeNow('secmaster', tenant, playbook.id),
+        ),
       );
       if (runs.length === 0) break;
       // Oldest ticks first, so insertion order stays creation order.
       for (const run of runs) {
         const at = timer.firstAt + run.tick * timer.intervalMs;
-        const id = uuidFrom(`timer/${version.id}/${run.tick}`);
+        const id = runId(run.tick);
         try {
           await startInstance(ctx, tenant, playbook, version, { at, id, decided: run.change ? { change: run.change } : {} });
         } catch (err) {
@@ -159,4 +167,11 @@ export async function materializeTimers(ctx: SecMasterContext, tenant: string, w
       await ctx.timers.commit(() => ctx.timers.done(tenant, version.id, runs[runs.length - 1]!.tick));
     }
   }
+}
+
+/** Which of the ticks a first claim could take already have their run. */
+async function existingTicks(ctx: SecMasterContext, tenant: string, due: number, budget: number, runId: (tick: number) => string): Promise<Set<number>> {
+  const ticks = Array.from({ length: Math.min(budget, due + 1) }, (_, i) => due - i);
+  const records = await ctx.store.getMany(INSTANCE_KIND, tenant, ticks.map(runId));
+  return new Set(ticks.filter((_, i) => records[i] !== undefined));
 }

@@ -173,6 +173,28 @@ describe.skipIf(redisSkip !== undefined)(`Redis${redisSkip ? ` (skipped: ${redis
   });
 });
 
+describe('SecMaster TIMER runs on a store written by a flowtwin that kept no marks', () => {
+  it('take no scenario hit for a run that already exists', async () => {
+    const ft = await withFixtures();
+    ft.clock.advance(HOUR);
+    expect((await sweep(ft)).body.count).toBe(1);
+    // The control state as an older flowtwin stored it: without the TIMER marks.
+    const record = (await ft.store.get<Record<string, unknown>>('flowtwin.control', '', 'state'))!;
+    const { timers, ...older } = record.data;
+    expect(timers).toBeDefined();
+    expect(await ft.store.update({ ...record, data: older }, record.version)).toBe(true);
+    ft.control.invalidate();
+    await ft.http
+      .post('/__flowtwin/scenarios')
+      .send({ vendor: 'secmaster', playbook_id: SWEEP, outcome: 'FAILED', failAction: 'Report findings', times: 2 })
+      .expect(201);
+    ft.clock.advance(HOUR + 120_000);
+    expect(await statuses(ft)).toEqual(['FAILED', 'FINISHED']);
+    const scenarios = (await ft.http.get('/__flowtwin/scenarios').expect(200)).body.scenarios as { hits: number }[];
+    expect(scenarios.map((s) => s.hits)).toEqual([1]);
+  });
+});
+
 describe('SecMaster TIMER runs: the cost of a read', () => {
   it('with 1,000 runs materialized, a read probes no instance; one new tick costs one create', async () => {
     const { store, calls } = counting(new MemoryStore());
