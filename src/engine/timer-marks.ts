@@ -78,6 +78,7 @@ export class TimerMarks {
     const key = keyOf(tenant, version);
     const mark = this.marks.get(key) ?? { done: -1 };
     if (!mark.claim) {
+      // (An open claim is what this read would get: its hits are stored, as live marks only ever are.)
       const from = Math.max(mark.done + 1, due - budget + 1, 0);
       if (from > due) return [];
       const changes: Record<string, PlanChange> = {};
@@ -88,11 +89,22 @@ export class TimerMarks {
       mark.claim = { from, to: due, changes };
       this.marks.set(key, mark);
     }
-    const { from, to, changes } = mark.claim;
-    return Array.from({ length: to - from + 1 }, (_, i) => {
-      const change = changes[from + i];
-      return change ? { tick: from + i, change } : { tick: from + i };
-    });
+    return runsOf(mark.claim);
+  }
+
+  /**
+   * The runs of a claim open in the live marks, outside a commit: live marks only ever hold what
+   * was stored, so its hits were taken, and a reader that joins it needs no write of its own.
+   */
+  open(tenant: string, version: string): TimerRun[] | undefined {
+    const claim = this.marks.get(keyOf(tenant, version))?.claim;
+    return claim && runsOf(claim);
+  }
+
+  /** Whether `done` up to `to` would change anything: not when another reader of the claim already reported it. */
+  undone(tenant: string, version: string, to: number): boolean {
+    const mark = this.marks.get(keyOf(tenant, version));
+    return mark === undefined || mark.done < to || (mark.claim !== undefined && mark.claim.to <= to);
   }
 
   /** Inside a commit: the runs of a claim up to `to` exist; a later claim (another read's) stays open. */
@@ -112,6 +124,13 @@ export class TimerMarks {
   clear(): void {
     this.marks.clear();
   }
+}
+
+function runsOf({ from, to, changes }: Claim): TimerRun[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => {
+    const change = changes[from + i];
+    return change ? { tick: from + i, change } : { tick: from + i };
+  });
 }
 
 /** What a plan needs of a scenario: the rule's own fields (id, hits, times) would only bloat the stored claim. */

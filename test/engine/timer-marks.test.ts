@@ -33,6 +33,16 @@ describe('TimerMarks', () => {
     expect(marks.claim('t', 'v', 3, 10, again.pick).map((r) => r.tick)).toEqual([2, 3]);
   });
 
+  it('shows an open claim to a reader outside a commit, and whether reporting it done would change anything', () => {
+    const marks = new TimerMarks();
+    expect(marks.open('t', 'v')).toBeUndefined();
+    const runs = marks.claim('t', 'v', 1, 10, () => FAIL);
+    expect(marks.open('t', 'v')).toEqual(runs);
+    expect(marks.undone('t', 'v', 1)).toBe(true);
+    marks.done('t', 'v', 1);
+    expect([marks.open('t', 'v'), marks.undone('t', 'v', 1), marks.undone('t', 'v', 2)]).toEqual([undefined, false, true]);
+  });
+
   it('keeps a later claim open when an earlier one is reported done', () => {
     const marks = new TimerMarks();
     marks.claim('t', 'v', 1, 10, () => undefined);

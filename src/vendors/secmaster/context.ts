@@ -147,11 +147,14 @@ export async function materializeTimers(ctx: SecMasterContext, tenant: string, w
     const existing = unmarked ? await existingTicks(ctx, tenant, due, budget, runId) : undefined;
     // Usually one claim; a second when a crashed read left one open and new ticks came since.
     while (budget > 0 && ctx.timers.pending(tenant, version.id, due)) {
-      const runs = await ctx.timers.commit(() =>
-        ctx.timers.claim(tenant, version.id, due, budget, (tick) =>
-          existing?.has(tick) ? undefined : ctx.scenarios.takeNow('secmaster', tenant, playbook.id),
-        ),
-      );
+      // Joining a claim already open costs no control write; only a new claim is written.
+      const runs =
+        ctx.timers.open(tenant, version.id) ??
+        (await ctx.timers.commit(() =>
+          ctx.timers.claim(tenant, version.id, due, budget, (tick) =>
+            existing?.has(tick) ? undefined : ctx.scenarios.takeNow('secmaster', tenant, playbook.id),
+          ),
+        ));
       if (runs.length === 0) break;
       // Oldest ticks first, so insertion order stays creation order.
       for (const run of runs) {
@@ -164,7 +167,8 @@ export async function materializeTimers(ctx: SecMasterContext, tenant: string, w
         }
       }
       budget -= runs.length;
-      await ctx.timers.commit(() => ctx.timers.done(tenant, version.id, runs[runs.length - 1]!.tick));
+      const to = runs[runs.length - 1]!.tick;
+      if (ctx.timers.undone(tenant, version.id, to)) await ctx.timers.commit(() => ctx.timers.done(tenant, version.id, to));
     }
   }
 }
