@@ -90,10 +90,12 @@ export class InstanceEngine<A> {
 
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
-    // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
-    if (this.options.maxInstancesPerTenant !== undefined) await this.countOne(record.tenant);
     await this.options.tenants?.add(this.options.kind, record.tenant);
     await this.options.store.create(record, this.index?.changesFor(indexed({ ...record, seq: undefined })));
+    // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
+    // Only once created: replicas restoring the same run race on its id, and only the winner gets
+    // here, so a run is counted once; a crash just before leaves it uncounted, never counted twice.
+    if (this.options.maxInstancesPerTenant !== undefined) await this.countOne(record.tenant);
     this.options.onWrite?.(record, 'restored');
   }
 

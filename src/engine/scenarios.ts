@@ -30,15 +30,31 @@ export class ScenarioBook extends RuleList<Scenario> {
 
   /** The first matching scenario that fires for this run; targeted and tenant-scoped ones go first. */
   async take(vendor: string, tenant: string, target: string): Promise<Scenario | undefined> {
-    const candidates = this.entries().filter(
-      (s) => s.vendor === vendor && (s.target === undefined || s.target === target) && (s.tenant === undefined || s.tenant === tenant),
-    );
-    const specificity = (s: Scenario) => Number(s.target !== undefined) * 2 + Number(s.tenant !== undefined);
-    for (const s of [...candidates].sort((a, b) => specificity(b) - specificity(a))) {
+    for (const s of this.candidates(vendor, tenant, target)) {
       if (s.probability !== undefined && this.random() >= s.probability) continue;
       const fired = await this.fire(s.id);
       if (fired) return fired;
     }
     return undefined;
+  }
+
+  /**
+   * `take` for a caller already inside a commit (its hit stored in the same write as what the
+   * caller records with it, e.g. a TIMER claim): matches and records the hit on the live rules.
+   */
+  takeNow(vendor: string, tenant: string, target: string): Scenario | undefined {
+    for (const s of this.candidates(vendor, tenant, target)) {
+      if (s.probability !== undefined && this.random() >= s.probability) continue;
+      return this.fired(s);
+    }
+    return undefined;
+  }
+
+  private candidates(vendor: string, tenant: string, target: string): Scenario[] {
+    const candidates = this.entries().filter(
+      (s) => s.vendor === vendor && (s.target === undefined || s.target === target) && (s.tenant === undefined || s.tenant === tenant),
+    );
+    const specificity = (s: Scenario) => Number(s.target !== undefined) * 2 + Number(s.tenant !== undefined);
+    return [...candidates].sort((a, b) => specificity(b) - specificity(a));
   }
 }

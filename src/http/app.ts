@@ -19,6 +19,7 @@ import { checkConfig } from '../spec/config.js';
 import { EventHub } from '../engine/events.js';
 import { ControlState } from '../engine/control-state.js';
 import { ScenarioBook } from '../engine/scenarios.js';
+import { TimerMarks } from '../engine/timer-marks.js';
 import { seededRandom } from '../engine/random.js';
 import { TenantIndex } from '../engine/tenant-index.js';
 import { FaultBook } from './faults.js';
@@ -115,11 +116,12 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const clocks = new ClockBook(now, options.warn);
   const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
+  const timers = new TimerMarks();
   const events = new EventHub(clocks);
   const tenants = new TenantIndex(store);
   const maxInstancesPerTenant = options.maxInstancesPerTenant ?? DEFAULT_MAX_INSTANCES_PER_TENANT;
   const vendors = createVendors(
-    { store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, events, tenants, maxInstancesPerTenant },
+    { store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, timers, events, tenants, maxInstancesPerTenant },
     options.vendors,
   );
 
@@ -136,8 +138,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const operationIds = new Map([...specs].map(([name, spec]) => [name, new Set(spec.byId.keys())]));
   const faults = new FaultBook(operationIds, options.randomSeed ?? 1);
   const rateLimits = new RateLimiter(operationIds, store, options.rateLimits ?? []);
-  const control = new ControlState(store, { clocks, scenarios, faults, rateLimits });
-  scenarios.commit = faults.commit = (mutate) => control.change(mutate);
+  const control = new ControlState(store, { clocks, scenarios, faults, rateLimits, timers });
+  scenarios.commit = faults.commit = timers.commit = (mutate) => control.change(mutate);
   await control.refresh();
   // A broken clock stored by an older flowtwin was repaired on load: store the repair, so it is
   // reported once and every replica adopts the same clock.
@@ -155,6 +157,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     await control.change(() => {
       faults.clear();
       scenarios.clear();
+      timers.clear();
       rateLimits.restore();
       clocks.reset();
     });
@@ -164,7 +167,10 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const resetTenant = async (tenant: string): Promise<void> => {
     await store.reset(tenant);
     await events.forgotten(tenant);
-    await control.change(() => clocks.reset(tenant));
+    await control.change(() => {
+      clocks.reset(tenant);
+      timers.forget(tenant);
+    });
   };
 
   const app = express();

@@ -3,6 +3,7 @@ import type { Clock } from '../engine/clock.js';
 import type { EventHub } from '../engine/events.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import type { TenantIndex } from '../engine/tenant-index.js';
+import type { TimerMarks } from '../engine/timer-marks.js';
 import type { Store } from '../store/store.js';
 import { createDatadogVendor, type DatadogConfig } from './datadog/index.js';
 import { createIamVendor, type IamConfig } from './huawei-iam/index.js';
@@ -16,6 +17,8 @@ export interface VendorDeps {
   wallClock: Clock;
   ids: () => string;
   scenarios: ScenarioBook;
+  /** How far each TIMER playbook's runs exist (SecMaster), in the control state with the scenarios. */
+  timers: TimerMarks;
   events: EventHub;
   /** Records which tenants have instances, so the control plane can list them all. */
   tenants?: TenantIndex;

@@ -7,6 +7,7 @@ import { changePlan, type Outcome, type PlanChange } from '../../engine/plan.js'
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { TenantIndex } from '../../engine/tenant-index.js';
+import type { TimerMarks } from '../../engine/timer-marks.js';
 import type { OperationEvent } from '../../engine/project.js';
 import { DuplicateRecordError, type Store, type StoredRecord } from '../../store/store.js';
 import {
@@ -33,6 +34,7 @@ export interface SecMasterContext {
   ids: () => string;
   instances: InstanceEngine<SecMasterInstanceAttrs>;
   scenarios: ScenarioBook;
+  timers: TimerMarks;
 }
 
 export function createSecMasterContext(deps: {
@@ -41,6 +43,7 @@ export function createSecMasterContext(deps: {
   wallClock: Clock;
   ids: () => string;
   scenarios: ScenarioBook;
+  timers: TimerMarks;
   events: EventHub;
   tenants?: TenantIndex;
   maxInstancesPerTenant?: number;
@@ -66,6 +69,8 @@ export interface StartOptions {
   /** With an id the record is restored as given (fixtures, timer ticks), operations included. */
   id?: string;
   operations?: OperationEvent[];
+  /** What a scenario changes, already decided (a TIMER claim took its hit): no scenario is taken. */
+  decided?: { change?: PlanChange };
 }
 
 export async function startInstance(
@@ -87,9 +92,8 @@ export async function startInstance(
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const plan = options.outcome
-    ? { steps, outcome: options.outcome }
-    : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, await ctx.scenarios.take('secmaster', tenant, playbook.id)));
+  const change = options.decided ? options.decided.change : options.outcome ? undefined : await ctx.scenarios.take('secmaster', tenant, playbook.id);
+  const plan = options.outcome ? { steps, outcome: options.outcome } : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, change));
   if (options.id) {
     const record = {
       kind: INSTANCE_KIND,
@@ -120,31 +124,58 @@ export function byActionIds<C extends PlanChange>(actions: StoredVersion['action
 
 /**
  * Creates the runs of every enabled TIMER playbook of a workspace that are due by now. Run ids are
- * derived from (version, tick), so replicas or concurrent reads creating the same run collide
- * harmlessly instead of duplicating it.
+ * derived from (version, tick), and their scenario hits are claimed (TimerMarks) before any run is
+ * created, so replicas or concurrent reads creating the same run take its hit once and collide
+ * harmlessly on the create. A read whose clock passed no new tick creates and probes nothing.
  */
 export async function materializeTimers(ctx: SecMasterContext, tenant: string, workspaceId: string): Promise<void> {
   const now = ctx.clock.now(tenant);
   const playbooks = await ctx.store.scan<StoredPlaybook>(PLAYBOOK_KIND, tenant, workspaceId);
   let budget = MAX_TIMER_RUNS_PER_READ;
   for (const playbook of playbooks) {
+    if (budget <= 0) return;
     if (!playbook.data.enabled) continue;
     const version = await ctx.store.get<StoredVersion>(VERSION_KIND, tenant, playbook.data.activeVersionId);
     const timer = version?.data.timer;
     if (!version || !timer || version.data.triggerType !== 'TIMER') continue;
     const due = Math.floor((now - timer.firstAt) / timer.intervalMs);
-    // Newest ticks last, so insertion order stays creation order; older ticks beyond the budget are skipped.
-    const first = Math.max(0, due - budget + 1);
-    for (let tick = first; tick <= due && budget > 0; tick++) {
-      const at = timer.firstAt + tick * timer.intervalMs;
-      const id = uuidFrom(`timer/${version.id}/${tick}`);
-      if (await ctx.store.get(INSTANCE_KIND, tenant, id)) continue;
-      budget--;
-      try {
-        await startInstance(ctx, tenant, playbook, version, { at, id });
-      } catch (err) {
-        if (!(err instanceof DuplicateRecordError)) throw err;
+    const runId = (tick: number) => uuidFrom(`timer/${version.id}/${tick}`);
+    // A timer without a mark may still have runs, made by a flowtwin that kept no marks on this
+    // durable store: their ticks take no scenario hit (their create collides). Read once per
+    // version, as it has a mark from its first claim on.
+    const unmarked = due >= 0 && !ctx.timers.marked(tenant, version.id);
+    const existing = unmarked ? await existingTicks(ctx, tenant, due, budget, runId) : undefined;
+    // Usually one claim; a second when a crashed read left one open and new ticks came since.
+    while (budget > 0 && ctx.timers.pending(tenant, version.id, due)) {
+      // Joining a claim already open costs no control write; only a new claim is written.
+      const runs =
+        ctx.timers.open(tenant, version.id) ??
+        (await ctx.timers.commit(() =>
+          ctx.timers.claim(tenant, version.id, due, budget, (tick) =>
+            existing?.has(tick) ? undefined : ctx.scenarios.takeNow('secmaster', tenant, playbook.id),
+          ),
+        ));
+      if (runs.length === 0) break;
+      // Oldest ticks first, so insertion order stays creation order.
+      for (const run of runs) {
+        const at = timer.firstAt + run.tick * timer.intervalMs;
+        const id = runId(run.tick);
+        try {
+          await startInstance(ctx, tenant, playbook, version, { at, id, decided: run.change ? { change: run.change } : {} });
+        } catch (err) {
+          if (!(err instanceof DuplicateRecordError)) throw err;
+        }
       }
+      budget -= runs.length;
+      const to = runs[runs.length - 1]!.tick;
+      if (ctx.timers.undone(tenant, version.id, to)) await ctx.timers.commit(() => ctx.timers.done(tenant, version.id, to));
     }
   }
+}
+
+/** Which of the ticks a first claim could take already have their run. */
+async function existingTicks(ctx: SecMasterContext, tenant: string, due: number, budget: number, runId: (tick: number) => string): Promise<Set<number>> {
+  const ticks = Array.from({ length: Math.min(budget, due + 1) }, (_, i) => due - i);
+  const records = await ctx.store.getMany(INSTANCE_KIND, tenant, ticks.map(runId));
+  return new Set(ticks.filter((_, i) => records[i] !== undefined));
 }

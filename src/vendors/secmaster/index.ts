@@ -4,6 +4,7 @@ import type { Clock } from '../../engine/clock.js';
 import type { EventHub } from '../../engine/events.js';
 import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { TenantIndex } from '../../engine/tenant-index.js';
+import type { TimerMarks } from '../../engine/timer-marks.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput, steerInstance } from '../scenario-input.js';
 import { VendorError, type Reply, type Vendor } from '../vendor.js';
@@ -29,6 +30,7 @@ export function createSecMasterVendor(
     wallClock: Clock;
     ids: () => string;
     scenarios: ScenarioBook;
+    timers: TimerMarks;
     events: EventHub;
     tenants?: TenantIndex;
     maxInstancesPerTenant?: number;
