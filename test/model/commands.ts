@@ -1,9 +1,9 @@
-// What a client does to flowtwin in a model-based run, and what it checks after every step: each
+// What a client does to flowtwin in a model-based run (scenarios included, so runs fail and hang too), and what it checks after every step: each
 // instance's status is a path in its vendor's table, lists and their counters equal a recount of
 // the instances themselves, and nothing acknowledged is lost (across restarts) or kept (across a reset).
 import fc from 'fast-check';
 import { DD_KEYS, workflowBody } from '../support/flowtwin.js';
-import { emptyModel, operated, refused, sighted, type Model, type ModelInstance } from './model.js';
+import { emptyModel, MACHINES, operated, refused, sighted, type Model, type ModelInstance } from './model.js';
 import type { Replica, StoreKind, System } from './system.js';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
@@ -18,6 +18,14 @@ type Cmd = fc.AsyncCommand<Model, System>;
 
 const ddPath = (i: ModelInstance) => `/api/v2/workflows/${i.workflow}/instances/${i.id}`;
 const of = (m: Model, vendor: ModelInstance['vendor']) => m.instances.filter((i) => i.vendor === vendor);
+
+/** The instance an operation goes to: aimed at one the model last saw in a state that allows it, when there is one (else any). */
+function target(m: Model, vendor: ModelInstance['vendor'], operation: string, pick: number, aim: boolean): ModelInstance {
+  const all = of(m, vendor);
+  const allowed = all.filter((i) => MACHINES[vendor].operations[operation]!.from.includes(i.last));
+  const from = aim && allowed.length > 0 ? allowed : all;
+  return from[pick % from.length]!;
+}
 
 function expectStatus(res: { status: number; text: string }, want: number, what: string): void {
   if (res.status !== want) throw new Error(`${what}: expected ${want}, got ${res.status} ${res.text}`);
@@ -70,11 +78,11 @@ class Cancel implements Cmd {
   constructor(
     readonly replica: number,
     readonly pick: number,
+    readonly aim: boolean,
   ) {}
   check = (m: Model) => of(m, 'datadog').length > 0;
   async run(m: Model, sys: System) {
-    const targets = of(m, 'datadog');
-    const i = targets[this.pick % targets.length]!;
+    const i = target(m, 'datadog', 'cancel', this.pick, this.aim);
     const res = await sys
       .replica(this.replica)
       .http.put(`${ddPath(i)}/cancel`)
@@ -89,7 +97,7 @@ class Cancel implements Cmd {
     }
     await after(m, sys);
   }
-  toString = () => `cancel(replica ${this.replica}, datadog #${this.pick})`;
+  toString = () => `cancel(replica ${this.replica}, datadog #${this.pick}${this.aim ? ' among the cancelable' : ''})`;
 }
 
 class Operate implements Cmd {
@@ -97,11 +105,11 @@ class Operate implements Cmd {
     readonly replica: number,
     readonly pick: number,
     readonly operation: 'RETRY' | 'TERMINATE',
+    readonly aim: boolean,
   ) {}
   check = (m: Model) => of(m, 'secmaster').length > 0;
   async run(m: Model, sys: System) {
-    const targets = of(m, 'secmaster');
-    const i = targets[this.pick % targets.length]!;
+    const i = target(m, 'secmaster', this.operation, this.pick, this.aim);
     const res = await sys.replica(this.replica).http.post(`${SM_BASE}/${i.id}/operation`).set(SM_AUTH).send({ operation: this.operation });
     if (res.status === 200) operated(i, this.operation, res.body.status);
     else {
@@ -111,7 +119,24 @@ class Operate implements Cmd {
     }
     await after(m, sys);
   }
-  toString = () => `${this.operation.toLowerCase()}(replica ${this.replica}, secmaster #${this.pick})`;
+  toString = () => `${this.operation.toLowerCase()}(replica ${this.replica}, secmaster #${this.pick}${this.aim ? ' among the allowed' : ''})`;
+}
+
+/** The next run of a vendor goes another way (fails, or hangs in its first step): counters and paths beyond success. */
+class Scenario implements Cmd {
+  constructor(
+    readonly replica: number,
+    readonly vendor: 'datadog' | 'secmaster',
+    readonly outcome: 'FAILED' | 'HANG',
+  ) {}
+  check = () => true;
+  async run(m: Model, sys: System) {
+    const r = sys.replica(this.replica);
+    expectStatus(await r.http.post('/__flowtwin/scenarios').send({ vendor: this.vendor, outcome: this.outcome, times: 1 }), 201, 'AddScenario');
+    await sys.converge(r);
+    await after(m, sys);
+  }
+  toString = () => `scenario(replica ${this.replica}, ${this.vendor} ${this.outcome} once)`;
 }
 
 class Advance implements Cmd {
@@ -162,10 +187,13 @@ export function commandsFor(kind: StoreKind): fc.Arbitrary<Cmd>[] {
   const commands: fc.Arbitrary<Cmd>[] = [
     fc.tuple(replica, fc.boolean()).map(([r, fresh]) => new Execute(r, fresh)),
     fc.tuple(replica, fc.constantFrom('FINISHED' as const, 'FAILED' as const, undefined)).map(([r, o]) => new Trigger(r, o)),
-    fc.tuple(replica, pick).map(([r, p]) => new Cancel(r, p)),
-    fc.tuple(replica, pick, fc.constantFrom('RETRY' as const, 'TERMINATE' as const)).map(([r, p, op]) => new Operate(r, p, op)),
+    fc.tuple(replica, pick, fc.boolean()).map(([r, p, aim]) => new Cancel(r, p, aim)),
+    fc.tuple(replica, pick, fc.constantFrom('RETRY' as const, 'TERMINATE' as const), fc.boolean()).map(([r, p, op, aim]) => new Operate(r, p, op, aim)),
     // Around the SecMaster settle times (1 s, 2 s), the actions' 1 s, and the Datadog sleep of 60 s.
     fc.tuple(replica, fc.constantFrom(500, 1_000, 2_500, 30_000, 61_000)).map(([r, ms]) => new Advance(r, ms)),
+    fc
+      .tuple(replica, fc.constantFrom('datadog' as const, 'secmaster' as const), fc.constantFrom('FAILED' as const, 'HANG' as const))
+      .map(([r, vendor, outcome]) => new Scenario(r, vendor, outcome)),
     replica.map((r) => new Reset(r)),
   ];
   if (kind !== 'memory') commands.push(replica.map((r) => new Restart(r)));

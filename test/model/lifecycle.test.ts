@@ -9,13 +9,13 @@ import { redisSkipReason, startTestRedis, type TestRedis } from '../support/redi
 import { commandsFor, emptyModel } from './commands.js';
 import { System, type StoreKind } from './system.js';
 
-const MAX_COMMANDS = 25;
+const MAX_COMMANDS = 30;
 const RUNS: Record<StoreKind, number> = { memory: 40, sqlite: 25, redis: 20 };
 
 async function property(kind: StoreKind, redis?: TestRedis): Promise<void> {
   const { seed, numRuns } = fuzzParameters(`model-based lifecycle on ${kind}`, RUNS[kind]);
   await fc.assert(
-    fc.asyncProperty(fc.commands(commandsFor(kind), { maxCommands: MAX_COMMANDS }), async (commands) => {
+    fc.asyncProperty(fc.commands(commandsFor(kind), { maxCommands: MAX_COMMANDS, size: 'max' }), async (commands) => {
       const system = await System.start(kind, redis);
       try {
         await fc.asyncModelRun(() => ({ model: emptyModel(), real: system }), commands);
