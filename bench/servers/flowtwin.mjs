@@ -36,8 +36,11 @@ const warmUps = [
   [`/api/v2/workflows/${FIXTURE.dd.workflowId}/instances?page%5Bsize%5D=1`, { 'DD-API-KEY': FIXTURE.dd.apiKey, 'DD-APPLICATION-KEY': FIXTURE.dd.appKey }],
   [`/v1/${FIXTURE.sm.projectId}/workspaces/${FIXTURE.sm.workspaceId}/soc/playbooks/instances?limit=1&offset=0`, { 'X-Auth-Token': 'flowtwin-bench-token' }],
 ];
+// fetch keeps the freeze call's socket, which the server closes after 5 s idle: at 100k seeding takes
+// longer, and the first warm-up can go out on that socket as it closes ("other side closed"). Once more then.
+const fetchOnce = (url, init) => fetch(url, init).catch(() => fetch(url, init));
 for (const [path, headers] of warmUps) {
-  const warm = await fetch(`${running.url}${path}`, { headers });
+  const warm = await fetchOnce(`${running.url}${path}`, { headers });
   if (warm.status !== 200) throw new Error(`warm-up list ${path} answered ${warm.status}`);
 }
 // Two collections a moment apart: one leaves the seeding's freed buffers and pages to background
