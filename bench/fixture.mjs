@@ -1,5 +1,6 @@
 // Keys and ids from fixtures/default.json that the workloads address; if the fixtures are
 // regenerated these must follow (the flowtwin child fails loudly when an id is missing).
+import { createHash } from 'node:crypto';
 export const FIXTURE = {
   dd: {
     apiKey: 'flowtwin-api-key',
@@ -16,3 +17,26 @@ export const FIXTURE = {
     instanceId: 'fbf9f695-d81a-410b-ae87-c36b17142e8e',
   },
 };
+
+/**
+ * The id of the i-th seeded instance of a vendor ('dd' or 'sm'): a UUID v4 from a hash, so the driver
+ * can address any of them without the child handing over a list, yet ids look as random to the
+ * stores' hash tables and indexes as randomUUID() ones.
+ */
+export function seededId(vendor, i) {
+  const h = createHash('sha256').update(`flowtwin-bench ${vendor} ${i}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Seeded PRNG (mulberry32), uniform in [0, 1): the same seed reads the same instances in every run. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}

@@ -1,6 +1,6 @@
 // npm run bench [-- --smoke] [--duration s] [--connections n] [--stores memory,sqlite,redis]
 //   [--sizes 1000,100000,1000000] (instances in total, half per vendor; 1M runs on the memory store only)
-//   [--json path] [--from dist|src] [--no-prism] [--profile dir] [--workloads get,list-1c]
+//   [--json path] [--from dist|src] [--no-prism] [--profile dir] [--workloads get,list-1c] [--pair-seed n]
 // Starts every server as a child on loopback, drives each with autocannon, prints the table and,
 // for a full run (none of the options but --json), saves bench/results/<date>.json and rewrites
 // bench/RESULTS.md.
@@ -14,7 +14,21 @@ import { machine } from './machine.mjs';
 import { answers, freePort, saidReady, startChild } from './proc.mjs';
 import { onPath, startRedis } from './redis.mjs';
 import { formatTable, writeResultsMd } from './report.mjs';
-import { connectionsFor, DD_HEADERS, executeLong, get, HUGE_WORKLOADS, LARGE_READS, LARGE_WORKLOADS, requestsFor, WORKLOADS } from './workloads.mjs';
+import { prng } from './fixture.mjs';
+import {
+  checkPage,
+  connectionsFor,
+  DD_HEADERS,
+  executeLong,
+  get,
+  GET_SEED,
+  HUGE_WORKLOADS,
+  LARGE_READS,
+  LARGE_WORKLOADS,
+  PAGES,
+  randomGet,
+} from './workloads.mjs';
+import { requestsFor, WORKLOADS } from './workloads.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const { values: opt } = parseArgs({
@@ -29,6 +43,7 @@ const { values: opt } = parseArgs({
     'no-prism': { type: 'boolean', default: false },
     profile: { type: 'string' },
     workloads: { type: 'string' },
+    'pair-seed': { type: 'string' },
   },
 });
 const narrowed = ['duration', 'connections', 'stores', 'sizes', 'workloads', 'from'];
@@ -43,6 +58,11 @@ const fromSrc = opt.from === 'src';
 const nodeArgs = fromSrc ? ['--import', 'tsx'] : [];
 const env = { ...process.env, FLOWTWIN_BENCH_FROM: fromSrc ? 'src' : 'dist' };
 const log = (...a) => console.error('[bench]', ...a);
+// Which of flowtwin and express runs first in each GET pair is drawn from this seed, printed so a run
+// can be repeated: a fixed order would hand one side the warmer (or the more contended) slot every time.
+const pairSeed = opt['pair-seed'] !== undefined ? Number(opt['pair-seed']) : Math.floor(Math.random() * 2 ** 31);
+log(`pair order seed ${pairSeed} (--pair-seed ${pairSeed} repeats it); GET seed ${GET_SEED}`);
+const pairOrder = prng(pairSeed);
 
 const rows = [];
 const work = mkdtempSync(join(tmpdir(), 'flowtwin-bench-'));
@@ -80,7 +100,7 @@ try {
       const workloads = opt.workloads ? planned.filter((w) => opt.workloads.split(',').includes(w)) : planned;
       // The GET target compares flowtwin with express in alternating short runs (pairedGet): on a
       // shared host a baseline taken minutes, or even seconds, earlier moves by 10-50%.
-      const paired = store === 'memory' && size === sizes[0] ? (url) => pairedGet(bodyFile, url) : undefined;
+      const paired = store === 'memory' && size === sizes[0] ? (url) => pairedGet(bodyFile, url, size) : undefined;
       rows.push(...(await flowtwinRuns(store, size, workloads, redis, paired)));
     }
   }
@@ -89,7 +109,20 @@ try {
     row.xExpress = reference.express ? row.rps / reference.express : undefined;
     row.xNode = reference['node:http'] ? row.rps / reference['node:http'] : undefined;
   }
-  const result = { date: new Date().toISOString(), smoke: opt.smoke, duration, connections, machine: machine(), startupMs, firstAnswerMs, resetMs: rows.find((r) => r.resetMs)?.resetMs, rows, totalSeconds: (Date.now() - started) / 1000 };
+  const result = {
+    date: new Date().toISOString(),
+    smoke: opt.smoke,
+    duration,
+    connections,
+    pairSeed,
+    getSeed: GET_SEED,
+    machine: machine(),
+    startupMs,
+    firstAnswerMs,
+    resetMs: rows.find((r) => r.resetMs)?.resetMs,
+    rows,
+    totalSeconds: (Date.now() - started) / 1000,
+  };
   console.log(formatTable(result));
   // Only a full run is the record: a narrowed one (a store, a size, a workload) would overwrite it with a part.
   const full = !opt.smoke && !opt.profile && !opt['no-prism'] && !narrowed.some((name) => opt[name] !== undefined);
@@ -111,7 +144,11 @@ async function startup(times) {
   for (let i = 0; i < times; i++) {
     const port = await freePort();
     const t0 = performance.now();
-    const server = await startChild(process.execPath, [...cli, 'serve', '--port', String(port)], { port, env, ready: (url) => answers(url, '/__flowtwin/health').then(() => true) });
+    const server = await startChild(process.execPath, [...cli, 'serve', '--port', String(port)], {
+      port,
+      env,
+      ready: (url) => answers(url, '/__flowtwin/health').then(() => true),
+    });
     samples.push(performance.now() - t0);
     const res = await fetch(server.url + get.path, { headers: DD_HEADERS });
     if (res.status !== 200) throw new Error(`GET instance answered ${res.status}`);
@@ -138,8 +175,11 @@ function baselines() {
   return list;
 }
 
-/** Runs of bare express and of flowtwin (at `url`) alternating, each pair seconds apart: their GET req/s. */
-async function pairedGet(bodyFile, url) {
+/**
+ * Runs of bare express and of flowtwin (at `url`) alternating, each pair seconds apart, in an order
+ * drawn per pair: their GET req/s. Both read the same random instance paths (express answers any path).
+ */
+async function pairedGet(bodyFile, url, size) {
   const [, args, ready] = baselines().find(([name]) => name === 'express');
   const port = await freePort();
   const server = await startChild(process.execPath, args(bodyFile, String(port)), { port, ready, env });
@@ -147,7 +187,15 @@ async function pairedGet(bodyFile, url) {
   try {
     await drive(server.url, [get], { duration: 1, connections });
     const pairs = [];
-    for (let i = 0; i < (opt.smoke ? 2 : 4); i++) pairs.push({ express: (await drive(server.url, [get], each)).rps, flowtwin: (await drive(url, [get], each)).rps });
+    for (let i = 0; i < (opt.smoke ? 2 : 4); i++) {
+      const first = pairOrder() < 0.5 ? 'express' : 'flowtwin';
+      const run = async (name) => (await drive(name === 'express' ? server.url : url, [randomGet(size, GET_SEED + 10 + i)], each)).rps;
+      const pair = { first };
+      pair[first] = await run(first);
+      const second = first === 'express' ? 'flowtwin' : 'express';
+      pair[second] = await run(second);
+      pairs.push(pair);
+    }
     return pairs;
   } finally {
     await server.stop();
@@ -156,11 +204,16 @@ async function pairedGet(bodyFile, url) {
 
 /** `paired`, when given, measures the GET workload against express in alternating runs after it. */
 async function flowtwinRuns(store, size, workloads, redis, paired) {
-  const spec = store === 'memory' ? 'memory' : store === 'sqlite' ? `sqlite:${join(work, `bench-${size}.db`)}` : `${redis.url}?prefix=bench-${size}-${Date.now()}:`;
+  const spec =
+    store === 'memory' ? 'memory' : store === 'sqlite' ? `sqlite:${join(work, `bench-${size}.db`)}` : `${redis.url}?prefix=bench-${size}-${Date.now()}:`;
   const port = await freePort();
   const prof = opt.profile ? ['--cpu-prof', '--cpu-prof-dir', opt.profile, '--cpu-prof-name', `flowtwin-${store}-${size}.cpuprofile`] : [];
   const t0 = performance.now();
-  const server = await startChild(process.execPath, [...nodeArgs, '--expose-gc', ...prof, here('./servers/flowtwin.mjs'), '--store', spec, '--port', String(port), '--seed', String(size)], { port, env, ready: saidReady, timeoutMs: 600_000 });
+  const server = await startChild(
+    process.execPath,
+    [...nodeArgs, '--expose-gc', ...prof, here('./servers/flowtwin.mjs'), '--store', spec, '--port', String(port), '--seed', String(size)],
+    { port, env, ready: saidReady, timeoutMs: 600_000 },
+  );
   const seededRssMb = server.rssMb();
   log(`flowtwin ${store} ${size}: seeded in ${Math.round(performance.now() - t0)} ms, RSS ${seededRssMb} MB`);
   const out = [];
@@ -174,11 +227,25 @@ async function flowtwinRuns(store, size, workloads, redis, paired) {
         // Cancels outrunning the pool answer 400 (already canceled) and show as non-2xx.
         pool = await createPool(server.url, executeLong, Math.min(60_000, Math.ceil(executeRps * duration * 3) + 1000), connections);
       }
-      const r = await drive(server.url, requestsFor(workload, pool), { duration, connections: connectionsFor(workload, connections) });
+      const page = PAGES[workload];
+      const before = page ? await readPage(server.url, page) : undefined;
+      const r = await drive(server.url, requestsFor(workload, pool, size), { duration, connections: connectionsFor(workload, connections) });
+      const pageItems = page ? checkPage(`flowtwin ${store} ${size} ${workload}`, before, await readPage(server.url, page)) : undefined;
       const pairs = paired && workload === 'get' ? await paired(server.url) : undefined;
       if (workload === 'execute') executeRps = r.rps;
-      out.push({ server: 'flowtwin', store, size, workload, ...r, rssMb: server.rssMb(), ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}), ...(pairs ? { pairs } : {}) });
-      log(`flowtwin ${store} ${size} ${workload}: ${Math.round(r.rps)} req/s p50 ${r.p50} ms`);
+      out.push({
+        server: 'flowtwin',
+        store,
+        size,
+        workload,
+        ...r,
+        ...(pageItems ? { pageItems } : {}),
+        rssMb: server.rssMb(),
+        ...(redis && store === 'redis' ? { storeRssMb: redis.rssMb() } : {}),
+        ...(pairs ? { pairs } : {}),
+      });
+      const bytes = `${Math.round(r.bytes ?? 0)} B/answer${page ? `, page ${pageItems}` : ''}`;
+      log(`flowtwin ${store} ${size} ${workload}: ${Math.round(r.rps)} req/s p50 ${r.p50} ms, ${bytes}`);
     }
     const resetStart = performance.now();
     const res = await fetch(server.url + '/__flowtwin/reset', { method: 'POST' });
@@ -190,4 +257,11 @@ async function flowtwinRuns(store, size, workloads, redis, paired) {
     await server.stop();
   }
   return out;
+}
+
+/** The ids of the page a list workload reads, fetched once outside the timed run. */
+async function readPage(url, { request, ids }) {
+  const res = await fetch(url + request.path, { headers: request.headers });
+  if (res.status !== 200) throw new Error(`${request.path} answered ${res.status}`);
+  return ids(await res.json());
 }
