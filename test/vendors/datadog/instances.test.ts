@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INSTANCE_KIND } from '../../../src/vendors/datadog/context.js';
 import { DD_KEYS, T0, testFlowtwin, workflowBody } from '../../support/flowtwin.js';
 
 async function withWorkflow(sleepSeconds = 300) {
@@ -154,6 +155,16 @@ describe('Datadog workflow instances', () => {
     const own = await ft.http.get(`/api/v2/workflows/${ft.workflowId}/instances/${id}`).set(DD_KEYS);
     expect(own.body.data.attributes.instanceStatus.detailsKind).toBe('IN_PROGRESS');
     expect((await ft.http.get(`${wrongPath.replace(`/${id}`, '')}`).set(DD_KEYS)).body.data).toEqual([]);
+  });
+
+  it("stores the execute request's meta.payload with the run, and no payload for a run executed without one", async () => {
+    const ft = await withWorkflow();
+    const withPayload = await execute(ft);
+    const bare = (await ft.http.post(`/api/v2/workflows/${ft.workflowId}/instances`).set(DD_KEYS).send({})).body.data.id as string;
+    const [entry] = await ft.journal.query({ operation: 'CreateWorkflowInstance' });
+    const attrs = async (id: string) => (await ft.store.get<{ attrs: Record<string, unknown> }>(INSTANCE_KIND, entry!.tenant!, id))!.data.attrs;
+    expect(await attrs(withPayload)).toMatchObject({ payload: { input: 'value' }, source: 'api' });
+    expect(await attrs(bare)).not.toHaveProperty('payload');
   });
 
   it('refuses page[size] over 100 and a non-integer page[number]', async () => {
