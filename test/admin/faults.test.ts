@@ -68,10 +68,10 @@ describe('control plane: faults', () => {
       for (let i = 0; i < 20; i++) statuses.push((await ft.http.get('/api/v2/workflows').set(DD_KEYS)).status);
       return statuses;
     };
-    const first = await pattern();
-    expect(first).toContain(503);
-    expect(first).toContain(200);
-    expect(await pattern()).toEqual(first);
+    // Seed 42's pattern, written out: a rerun must match it, not merely itself.
+    const seed42 = [200, 503, 200, 200, 503, 200, 503, 200, 200, 503, 503, 200, 200, 503, 503, 200, 200, 200, 503, 503];
+    expect(await pattern()).toEqual(seed42);
+    expect(await pattern()).toEqual(seed42);
   });
 
   it('answers an injected SecMaster 429 with the gateway throttling body and an X-request-id', async () => {
@@ -123,5 +123,18 @@ describe('control plane: faults scoped to a tenant', () => {
     expect((await ft.http.get('/api/v2/workflows').set(DD_KEYS)).status).toBe(503);
     expect((await ft.http.get('/api/v2/workflows').set(other)).status).toBe(200);
     expect(conforms('ListFaults', await ft.http.get('/__flowtwin/faults').set(other)).body.faults).toEqual([]);
+  });
+
+  it('does not fire on a request without credentials: the rule keeps its one hit for its own org', async () => {
+    const ft = await withRun();
+    const refused = await ft.http.get('/api/v2/workflows');
+    const added = conforms('AddFault', await ft.http.post('/__flowtwin/faults').set(DD_KEYS).send({ operation: 'ListWorkflows', status: 503, times: 1 }));
+    // Unauthenticated: the same refusal as without the rule, and the rule is not spent.
+    const anonymous = await ft.http.get('/api/v2/workflows');
+    expect([anonymous.status, anonymous.body]).toEqual([refused.status, refused.body]);
+    expect(anonymous.status).toBe(403);
+    expect(conforms('ListFaults', await ft.http.get('/__flowtwin/faults').set(DD_KEYS)).body.faults).toEqual([{ ...added.body, hits: 0 }]);
+    expect((await ft.http.get('/api/v2/workflows').set(DD_KEYS)).status).toBe(503);
+    expect((await ft.http.get('/api/v2/workflows').set(DD_KEYS)).status).toBe(200);
   });
 });

@@ -104,6 +104,33 @@ describe('contract checks fail on the drift they exist to catch', () => {
     expect(await failedChecks(disagree)).toContain('laws.list-and-get-agree');
   });
 
+  // The law's direction: a run may finish between the list and the get, but a finished run may not be running again.
+  const listThenGet = (listed: string, got: string): Rewrite => {
+    const pending = new Set<string>();
+    const status = (kind: string) => ({ detailsKind: kind, displayName: kind });
+    return (s) => {
+      if (s.method !== 'GET' || s.status !== 200) return undefined;
+      if (s.url.pathname.endsWith('/instances') && s.url.searchParams.get('page[size]') === '100') {
+        const body = structuredClone(s.body) as { data: { id: string; attributes: Record<string, unknown> }[] };
+        for (const item of body.data) (pending.add(item.id), (item.attributes.instanceStatus = status(listed)));
+        return { body };
+      }
+      const id = s.url.pathname.split('/').pop()!;
+      if (!isInstance(s) || !pending.delete(id)) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: Record<string, unknown> } };
+      body.data.attributes.instanceStatus = status(got);
+      return { body };
+    };
+  };
+
+  it('passes laws.list-and-get-agree when a run listed IN_PROGRESS is SUCCEEDED by the time it is read', async () => {
+    expect(await failedChecks(listThenGet('IN_PROGRESS', 'SUCCEEDED'))).not.toContain('laws.list-and-get-agree');
+  });
+
+  it('names laws.list-and-get-agree when a run listed SUCCEEDED reads as IN_PROGRESS', async () => {
+    expect(await failedChecks(listThenGet('SUCCEEDED', 'IN_PROGRESS'))).toContain('laws.list-and-get-agree');
+  });
+
   it('names errors.missing-credentials when a request without keys is served', async () => {
     const open: Rewrite = (s) =>
       s.status === 403 && !s.headers['DD-API-KEY'] ? { status: 200, contentType: 'application/vnd.api+json', body: { data: [], meta: { page: { totalCount: 0, totalFilteredCount: 0 } } } } : undefined;

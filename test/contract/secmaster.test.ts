@@ -118,6 +118,27 @@ describe('SecMaster contract checks for the remaining drifts', () => {
     expect(await failed(contradict)).toEqual(['laws.list-and-get-agree']);
   });
 
+  // The law's direction: a run listed RUNNING may have ended by the show; one listed FINISHED may not be RUNNING again.
+  const listThenShow = (listed: string, shown: string): Rewrite => {
+    const pending = new Set<string>();
+    return (s) => {
+      if (s.status !== 200) return undefined;
+      if (isList(s) && s.url.searchParams.get('limit') === '50' && !s.url.searchParams.has('status')) {
+        const body = structuredClone(s.body) as { instances: { id: string; status: string }[] };
+        for (const item of body.instances) (pending.add(item.id), (item.status = listed));
+        return { body };
+      }
+      if (!isShow(s) || !pending.delete(s.url.pathname.split('/').pop()!)) return undefined;
+      return { body: { ...(s.body as object), status: shown } };
+    };
+  };
+
+  it('passes laws.list-and-get-agree when a run listed RUNNING shows FINISHED, and names it when one listed FINISHED shows RUNNING', async () => {
+    await trigger('FINISHED');
+    expect(await failed(listThenShow('RUNNING', 'FINISHED'))).not.toContain('laws.list-and-get-agree');
+    expect(await failed(listThenShow('FINISHED', 'RUNNING'))).toContain('laws.list-and-get-agree');
+  });
+
   it('names the pagination checks when pages overflow, repeat and miscount', async () => {
     let first: unknown;
     const messy: Rewrite = (s) => {

@@ -110,9 +110,24 @@ describe('project', () => {
     expect(done.endedAt).toBe(6550);
   });
 
-  it('gives the same answer for the same history and time (a pure function)', () => {
+  it('stops the running step at a cancel and ends there, whenever it is read afterwards', () => {
     const ops = [{ name: 'cancel', at: 1500 }];
-    expect(at(chain, 2000, ops)).toEqual(at(chain, 2000, ops));
+    const canceled = {
+      state: 'CANCELED',
+      steps: [
+        { name: 'a', phase: 'succeeded', startedAt: 0, endedAt: 1000 },
+        { name: 'b', phase: 'stopped', startedAt: 1000, endedAt: 1500 },
+      ],
+      transitions: [
+        { from: null, to: 'RUNNING', at: 0, cause: 'start' },
+        { from: 'RUNNING', to: 'CANCELED', at: 1500, cause: 'cancel' },
+      ],
+      updatedAt: 1500,
+      endedAt: 1500,
+    };
+    expect(at(chain, 2000, ops)).toEqual(canceled);
+    // Long after, b's 2000 ms and c are long past: the cancel still decides.
+    expect(at(chain, 60_000, ops)).toEqual(canceled);
   });
 });
 
@@ -132,7 +147,16 @@ describe('project: steering a running instance', () => {
   it('keeps the past, lets the running step keep its start, and ends the rest as the change says', () => {
     // At 1500, a is done and b has run 500 ms; b now takes 1000 ms in all and c fails.
     const ops = [steer(1500, { outcome: 'fail', step: 'c', durationsMs: { b: 1000 } })];
-    expect(at(chain, 1499, ops)).toEqual(at(chain, 1499));
+    // Before the change: b running since 1000 as planned, nothing else happened.
+    expect(at(chain, 1499, ops)).toEqual({
+      state: 'RUNNING',
+      steps: [
+        { name: 'a', phase: 'succeeded', startedAt: 0, endedAt: 1000 },
+        { name: 'b', phase: 'running', startedAt: 1000 },
+      ],
+      transitions: [{ from: null, to: 'RUNNING', at: 0, cause: 'start' }],
+      updatedAt: 0,
+    });
     const p = at(chain, 5000, ops);
     expect(p.state).toBe('FAILED');
     expect(p.steps).toEqual([

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import supertest from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFlowtwin } from '../../src/http/app.js';
 import { Journal, maskSecrets } from '../../src/http/journal.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { DD_KEYS, T0, testFlowtwin, workflowBody } from '../support/flowtwin.js';
 
 describe('maskSecrets', () => {
   it('masks secret-looking keys at any depth without touching the original', () => {
@@ -60,5 +69,40 @@ describe('Journal', () => {
       [8, '/anon1'],
       [9, '/a3'],
     ]);
+  });
+});
+
+describe('the journal across a crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowtwin-journal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds each request in the SQLite file by the time its reply is written, and a restart reads them back', async () => {
+    const file = join(dir, 'state.db');
+    const ft = await testFlowtwin({ store: new SqliteStore(file) });
+    // What a new process would find if this one died the instant a reply left: the file, read by another connection.
+    const disk = new Database(file, { readonly: true });
+    const onDisk = () => (disk.prepare("SELECT count(*) AS n FROM logs WHERE name = 'flowtwin.journal'").get() as { n: number }).n;
+    const atReply: number[] = [];
+    const crashOnReply = (req: IncomingMessage, res: ServerResponse) => {
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => (atReply.push(onDisk()), end(...args))) as ServerResponse['end'];
+      return ft.handler(req, res);
+    };
+    const http = supertest(crashOnReply);
+    const wf = await http.post('/api/v2/workflows').set(DD_KEYS).send(workflowBody());
+    await http.get(`/api/v2/workflows/${wf.body.data.id}`).set(DD_KEYS);
+    await http.get('/api/v2/workflows').set(DD_KEYS);
+    expect(atReply).toEqual([1, 2, 3]);
+    disk.close();
+
+    // The restart: a new flowtwin on the same file, the old one never closed.
+    const again = await createFlowtwin({ store: new SqliteStore(file), now: () => T0 });
+    const entries = await again.journal.query();
+    expect(entries.map((e) => [e.operationId, e.status])).toEqual([
+      ['CreateWorkflow', 201],
+      ['GetWorkflow', 200],
+      ['ListWorkflows', 200],
+    ]);
+    await again.close();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INSTANCE_KIND } from '../../../src/vendors/datadog/context.js';
 import { DD_KEYS, T0, testFlowtwin, workflowBody } from '../../support/flowtwin.js';
 
 async function withWorkflow(sleepSeconds = 300) {
@@ -138,6 +139,32 @@ describe('Datadog workflow instances', () => {
     const cancel = await ft.http.put(`${path}/cancel`).set(DD_KEYS);
     expect(cancel.status).toBe(404);
     expect(cancel.body).toEqual({ errors: [{ code: 'INSTANCE_NOT_FOUND', detail: 'instance e0c64dc8-f946-4ae8-8d79-54569031ce67 not found' }] });
+  });
+
+  it("answers 404 INSTANCE_NOT_FOUND for an instance read or cancelled through another workflow's path, and leaves it running", async () => {
+    const ft = await withWorkflow();
+    const id = await execute(ft);
+    const other = await ft.http.post('/api/v2/workflows').set(DD_KEYS).send(workflowBody({ name: 'Other' }));
+    const wrongPath = `/api/v2/workflows/${other.body.data.id}/instances/${id}`;
+    const notFound = { errors: [{ code: 'INSTANCE_NOT_FOUND', detail: `instance ${id} not found` }] };
+    const get = await ft.http.get(wrongPath).set(DD_KEYS);
+    expect([get.status, get.body]).toEqual([404, notFound]);
+    const cancel = await ft.http.put(`${wrongPath}/cancel`).set(DD_KEYS);
+    expect([cancel.status, cancel.body]).toEqual([404, notFound]);
+    // The cancel through the wrong path changed nothing: through its own workflow it is still running.
+    const own = await ft.http.get(`/api/v2/workflows/${ft.workflowId}/instances/${id}`).set(DD_KEYS);
+    expect(own.body.data.attributes.instanceStatus.detailsKind).toBe('IN_PROGRESS');
+    expect((await ft.http.get(`${wrongPath.replace(`/${id}`, '')}`).set(DD_KEYS)).body.data).toEqual([]);
+  });
+
+  it("stores the execute request's meta.payload with the run, and no payload for a run executed without one", async () => {
+    const ft = await withWorkflow();
+    const withPayload = await execute(ft);
+    const bare = (await ft.http.post(`/api/v2/workflows/${ft.workflowId}/instances`).set(DD_KEYS).send({})).body.data.id as string;
+    const [entry] = await ft.journal.query({ operation: 'CreateWorkflowInstance' });
+    const attrs = async (id: string) => (await ft.store.get<{ attrs: Record<string, unknown> }>(INSTANCE_KIND, entry!.tenant!, id))!.data.attrs;
+    expect(await attrs(withPayload)).toMatchObject({ payload: { input: 'value' }, source: 'api' });
+    expect(await attrs(bare)).not.toHaveProperty('payload');
   });
 
   it('refuses page[size] over 100 and a non-integer page[number]', async () => {

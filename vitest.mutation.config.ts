@@ -1,0 +1,21 @@
+// The tests Stryker runs against each mutant (`npm run mutation`): the ones that exercise the mutated
+// code in-process. Left out: tests that spawn flowtwin processes (a child runs outside Stryker's
+// per-test coverage, so it cannot tell which mutant it killed), the browser, load, bench and proxy
+// tests, and the Redis-backed store tests (see docs/reliability.md "Mutation testing" for why).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/engine/**/*.test.ts',
+      'test/store/{decoded-cache,member-codec,memory-index,memory-reset,memory,shared-json,sqlite}.test.ts',
+      'test/vendors/**/*.test.ts',
+      'test/admin/{faults,instances,journal,scenarios,clock-range,tenant-clocks,trigger-tenant}.test.ts',
+      'test/http/{app,contention,journal}.test.ts',
+      'test/fuzz/{datadog,secmaster,isolation}.test.ts',
+      'test/contract/{datadog,secmaster}.test.ts',
+    ],
+    exclude: ['**/node_modules/**', '.stryker-tmp/**'],
+    testTimeout: 60_000,
+  },
+});
