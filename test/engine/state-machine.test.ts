@@ -50,6 +50,8 @@ describe('checkStateMachine', () => {
   it('refuses an operation that would move a terminal state, naming them', () => {
     const table = { ...valid, operations: { reopen: { from: ['FAILED', 'DONE', 'STOPPED'], to: 'RUNNING', effect: 'rerun' as const } } };
     expect(() => checkStateMachine(table)).toThrow(new Error('test.instance: reopen moves terminal state DONE, STOPPED'));
+    const one = { ...valid, operations: { reopen: { from: ['DONE'], to: 'RUNNING', effect: 'rerun' as const } } };
+    expect(() => checkStateMachine(one)).toThrow(new Error('test.instance: reopen moves terminal state DONE'));
   });
 });
 
