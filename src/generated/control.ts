@@ -289,7 +289,8 @@ export interface paths {
         post?: never;
         /**
          * Remove a scenario
-         * @description With a vendor's credentials on the call, only that tenant's scenarios and the global ones can be removed; another tenant's is not found (404).
+         * @description With a vendor's credentials on the call, only that tenant's scenarios and the global ones can be removed; another tenant's is not found
+         *   (404).
          */
         delete: operations["DeleteScenario"];
         options?: never;
@@ -361,7 +362,8 @@ export interface paths {
         post?: never;
         /**
          * Remove a fault rule
-         * @description With a vendor's credentials on the call, only that tenant's fault rules and the global ones can be removed; another tenant's is not found (404).
+         * @description With a vendor's credentials on the call, only that tenant's fault rules and the global ones can be removed; another tenant's is not
+         *   found (404).
          */
         delete: operations["DeleteFault"];
         options?: never;
@@ -666,7 +668,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A control token is in force and the call did not carry it (or carried another), or the call carries vendor credentials that name no tenant; the detail says which, never the token. */
+        /**
+         * @description A control token is in force and the call did not carry it (or carried another), or the call carries vendor credentials that name no
+         *   tenant; the detail says which, never the token.
+         */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -1053,7 +1058,9 @@ export interface operations {
                     /**
                      * @example id: 1
                      *     event: transition
-                     *     data: {"vendor":"datadog","tenant":"dd-1a2b","instanceId":"...","from":"IN_PROGRESS","to":"CANCELED","at":"2026-01-15T10:00:02.500Z","cause":"cancel"}
+                     *     data:
+                     *       {"vendor":"datadog","tenant":"dd-1a2b","instanceId":"...","from":"IN_PROGRESS","to":"CANCELED","at":"2026-01-15T10:00:02.500Z","cau
+                     *       se":"cancel"}
                      */
                     "text/event-stream": string;
                 };

@@ -157,7 +157,8 @@ export interface components {
         };
         InstanceErrorItem: {
             /**
-             * @description INVALID_FIELD_VALUE, WORKFLOW_NOT_FOUND, INSTANCE_NOT_FOUND (recorded); INVALID_REQUEST_BODY, INVALID_INSTANCE_STATE, PAYLOAD_TOO_LARGE (flowtwin).
+             * @description INVALID_FIELD_VALUE, WORKFLOW_NOT_FOUND, INSTANCE_NOT_FOUND (recorded); INVALID_REQUEST_BODY, INVALID_INSTANCE_STATE,
+             *   PAYLOAD_TOO_LARGE (flowtwin).
              * @example WORKFLOW_NOT_FOUND
              */
             code: string;
@@ -2148,7 +2149,8 @@ export interface operations {
                      *             },
                      *             "name": "Max Jul 24 2024 02:38",
                      *             "type": "manual",
-                     *             "url": "https://app.datadoghq.com/workflow/ccf73164-1998-4785-a7a3-8d06c7e5f558?instance=305a472b-71ab-4ce8-8f8d-75db635627b5"
+                     *             "url":
+                     *               "https://app.datadoghq.com/workflow/ccf73164-1998-4785-a7a3-8d06c7e5f558?instance=305a472b-71ab-4ce8-8f8d-75db635627b5"
                      *           },
                      *           "startTimestamp": "2024-07-24T18:38:31.326418Z",
                      *           "stepStateAssociations": [

@@ -514,7 +514,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -531,7 +532,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -545,7 +547,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -559,7 +562,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -580,7 +584,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -673,7 +678,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -727,7 +733,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -741,7 +748,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -755,7 +763,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -776,7 +785,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -849,7 +859,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -863,7 +874,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -877,7 +889,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -891,7 +904,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -912,7 +926,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -989,7 +1004,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1007,7 +1023,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1021,7 +1038,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1035,7 +1053,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1056,7 +1075,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1129,7 +1149,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1177,7 +1198,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1191,7 +1213,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1205,7 +1228,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1226,7 +1250,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1330,7 +1355,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1375,7 +1401,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1389,7 +1416,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1403,7 +1431,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1424,7 +1453,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1497,7 +1527,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1546,7 +1577,9 @@ export interface operations {
                      *         "rules": {
                      *           "id": "8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e",
                      *           "project_id": "0123456789abcdef0123456789abcdef",
-                     *           "rule": "{\"expression_type\":\"common\",\"conditions\":[{\"name\":\"condition_0\",\"data\":[\"waf.alarm.level\",\">\",\"3\"]}],\"logics\":[\"condition_0\"]}"
+                     *           "rule":
+                     *             "{\"expression_type\":\"common\",\"conditions\":[{\"name\":\"condition_0\",\"data\":[\"waf.alarm.level\",\">\",\"3\"]}],\"log
+                     *             ics\":[\"condition_0\"]}"
                      *         }
                      *       }
                      *     }
@@ -1558,7 +1591,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1572,7 +1606,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1586,7 +1621,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1607,7 +1643,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1680,7 +1717,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1720,7 +1758,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1734,7 +1773,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1748,7 +1788,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1769,7 +1810,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1868,7 +1910,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1941,7 +1984,8 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1955,7 +1999,8 @@ export interface operations {
             401: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1969,7 +2014,8 @@ export interface operations {
             414: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
@@ -1990,7 +2036,8 @@ export interface operations {
             429: {
                 headers: {
                     /**
-                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an exception).
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
                      * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
                      */
                     "X-request-id"?: string;
