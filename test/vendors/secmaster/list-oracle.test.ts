@@ -13,6 +13,7 @@ import { INSTANCE_KIND, instanceInfo, type SecMasterInstanceAttrs } from '../../
 import { secmasterMachine } from '../../../src/vendors/secmaster/state-machine.js';
 import { parseSmDate } from '../../../src/vendors/secmaster/time.js';
 import { redisSkipReason, startTestRedis, type TestRedis } from '../../support/redis.js';
+import { fuzzParameters } from '../../fuzz/harness.js';
 import { AUTO_BLOCK, BASE, AUTH, HOUR, PROJECT, WS, ts, withFixtures, type Ft } from './support.js';
 import { T0 } from '../../support/flowtwin.js';
 
@@ -26,14 +27,28 @@ type Step =
   | { list: true };
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const trigger = fc.record({ playbook: fc.constantFrom('auto' as const, 'default' as const), outcome: maybe(fc.constantFrom('FINISHED' as const, 'FAILED' as const)), dataobject: maybe(fc.constantFrom('obj-1', 'obj-2', 'host 10.0.0.1')) }, { requiredKeys: ['playbook'] }).map((t) => ({ trigger: t }));
+const trigger = fc
+  .record(
+    {
+      playbook: fc.constantFrom('auto' as const, 'default' as const),
+      outcome: maybe(fc.constantFrom('FINISHED' as const, 'FAILED' as const)),
+      dataobject: maybe(fc.constantFrom('obj-1', 'obj-2', 'host 10.0.0.1')),
+    },
+    { requiredKeys: ['playbook'] },
+  )
+  .map((t) => ({ trigger: t }));
 const advance = fc.constantFrom(0, 400, 1000, 1500, 2000, 30_000, 600_000, HOUR, 3 * HOUR).map((ms) => ({ advance: ms }));
 const operate = fc.record({ pick: fc.nat(), operation: fc.constantFrom('RETRY' as const, 'TERMINATE' as const) }).map((o) => ({ operate: o }));
 // Behind the engine's back, as the benchmark seeds: copies of an instance, some in one millisecond, some started earlier than runs already written.
-const seed = fc.record({ pick: fc.nat(), agoMs: fc.constantFrom(0, 0, 1000, 45 * 60_000, 2 * HOUR + 7), n: fc.integer({ min: 1, max: 12 }) }).map((s) => ({ seed: s }));
+const seed = fc
+  .record({ pick: fc.nat(), agoMs: fc.constantFrom(0, 0, 1000, 45 * 60_000, 2 * HOUR + 7), n: fc.integer({ min: 1, max: 12 }) })
+  .map((s) => ({ seed: s }));
 const step = fc.oneof({ arbitrary: trigger, weight: 4 }, { arbitrary: advance, weight: 3 }, { arbitrary: operate, weight: 3 });
 const history: fc.Arbitrary<Step[]> = fc
-  .tuple(fc.array(fc.oneof(step, seed), { maxLength: 12 }), fc.array(fc.oneof({ arbitrary: step, weight: 8 }, { arbitrary: fc.constant({ list: true as const }), weight: 1 }), { maxLength: 25 }))
+  .tuple(
+    fc.array(fc.oneof(step, seed), { maxLength: 12 }),
+    fc.array(fc.oneof({ arbitrary: step, weight: 8 }, { arbitrary: fc.constant({ list: true as const }), weight: 1 }), { maxLength: 25 }),
+  )
   .map(([before, after]) => [...before, { list: true as const }, ...after]);
 
 const page = { limit: fc.integer({ min: 1, max: 30 }), offset: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 40 })) };
@@ -88,7 +103,13 @@ async function play(ft: Ft, store: Store, steps: Step[]): Promise<void> {
   for (const s of steps) {
     if ('trigger' in s) {
       const { playbook, outcome, dataobject } = s.trigger;
-      const body = { project_id: PROJECT, workspace_id: WS, ...(playbook === 'auto' ? { playbook_id: AUTO_BLOCK } : {}), ...(outcome ? { outcome } : {}), ...(dataobject ? { dataobject: { name: dataobject } } : {}) };
+      const body = {
+        project_id: PROJECT,
+        workspace_id: WS,
+        ...(playbook === 'auto' ? { playbook_id: AUTO_BLOCK } : {}),
+        ...(outcome ? { outcome } : {}),
+        ...(dataobject ? { dataobject: { name: dataobject } } : {}),
+      };
       expect((await ft.http.post('/__flowtwin/secmaster/trigger').send(body)).status).toBe(201);
     } else if ('advance' in s) {
       ft.clock.advance(s.advance);
@@ -111,7 +132,8 @@ async function play(ft: Ft, store: Store, steps: Step[]): Promise<void> {
   }
 }
 
-function checkAgainstOracle(makeStore: () => Promise<Store>, numRuns: number) {
+function checkAgainstOracle(makeStore: () => Promise<Store>, name: string, defaultRuns: number) {
+  const { seed, numRuns } = fuzzParameters(`secmaster list oracle on ${name}`, defaultRuns);
   return fc.assert(
     fc.asyncProperty(history, queries, async (steps, qs) => {
       const store = await makeStore();
@@ -127,13 +149,13 @@ function checkAgainstOracle(makeStore: () => Promise<Store>, numRuns: number) {
         await store.close();
       }
     }),
-    { seed: 20260115, numRuns },
+    { seed, numRuns },
   );
 }
 
 describe('SecMaster ListPlaybookInstances answers as a scan of every instance would', () => {
-  it('on the memory store', () => checkAgainstOracle(async () => new MemoryStore(), 60), 120_000);
-  it('on the SQLite store', () => checkAgainstOracle(async () => new SqliteStore(':memory:'), 15), 120_000);
+  it('on the memory store', () => checkAgainstOracle(async () => new MemoryStore(), 'memory', 60), 120_000);
+  it('on the SQLite store', () => checkAgainstOracle(async () => new SqliteStore(':memory:'), 'sqlite', 15), 120_000);
 
   it('when every instance is in one millisecond and the few RUNNING ones are the oldest', async () => {
     const store = new MemoryStore();
@@ -146,7 +168,14 @@ describe('SecMaster ListPlaybookInstances answers as a scan of every instance wo
     }
     ft.clock.advance(HOUR);
     // Answered from the status's entries, by a walk, by a scan, and from the start index.
-    const qs: Query[] = [{ status: 'RUNNING' }, { status: 'FINISHED', offset: 500 }, { status: 'FINISHED', offset: 2990 }, { name: 'brute', offset: 1500, limit: 3 }, {}, { offset: 2995 }];
+    const qs: Query[] = [
+      { status: 'RUNNING' },
+      { status: 'FINISHED', offset: 500 },
+      { status: 'FINISHED', offset: 2990 },
+      { name: 'brute', offset: 1500, limit: 3 },
+      {},
+      { offset: 2995 },
+    ];
     for (const q of qs) {
       const full: Query = { limit: 10, offset: 0, ...q };
       expect((await ft.http.get(`${BASE}/instances`).set(AUTH).query(full)).body).toEqual(await oracle(store, ft, full));
@@ -159,5 +188,5 @@ describe.skipIf(skip !== undefined)(`SecMaster ListPlaybookInstances on Redis an
   let redis: TestRedis;
   beforeAll(async () => void (redis = await startTestRedis()));
   afterAll(async () => redis?.stop());
-  it('for random histories and queries', () => checkAgainstOracle(() => RedisStore.open(redis.url, { prefix: redis.prefix() }), 6), 120_000);
+  it('for random histories and queries', () => checkAgainstOracle(() => RedisStore.open(redis.url, { prefix: redis.prefix() }), 'redis', 6), 120_000);
 });
