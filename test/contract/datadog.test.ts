@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { junitReport, textReport } from '../../src/contract/report.js';
 import { runContract } from '../../src/contract/runner.js';
 import type { RunningFlowtwin } from '../../src/serve.js';
-import { authenticate, flowtwinWithWorkflow } from './support.js';
+import { authenticate, flowtwinWithWorkflow, KEYS } from './support.js';
 
 let ft: RunningFlowtwin;
 let workflowId: string;
@@ -36,6 +36,24 @@ describe('Datadog contract suite against flowtwin', () => {
       expect(checks, check).toContain(check);
     }
     expect(report.passed).toBe(true);
+  });
+
+  it('passes laws.execute-precondition on a named unpublished workflow, which flowtwin refuses to run', async () => {
+    const headers = { 'content-type': 'application/json', 'DD-API-KEY': KEYS.apiKey, 'DD-APPLICATION-KEY': KEYS.appKey };
+    const patched = await fetch(`${ft.url}/api/v2/workflows/${workflowId}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ data: { type: 'workflows', attributes: { published: false } } }),
+    });
+    expect(patched.status).toBe(200);
+    try {
+      const report = await runContract({ vendor: 'datadog', target: ft.url, authenticate, allowWrites: true, resources: { workflowId } });
+      expect(report.findings.filter((f) => f.outcome === 'fail'), textReport(report)).toEqual([]);
+      expect(report.findings.filter((f) => f.check === 'laws.execute-precondition').map((f) => f.outcome)).toEqual(['pass']);
+    } finally {
+      const back = { data: { type: 'workflows', attributes: { published: true } } };
+      await fetch(`${ft.url}/api/v2/workflows/${workflowId}`, { method: 'PATCH', headers, body: JSON.stringify(back) });
+    }
   });
 
   it('is read-only by default: write cases are skipped and nothing is created', async () => {

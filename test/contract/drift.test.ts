@@ -48,6 +48,26 @@ describe('contract checks fail on the drift they exist to catch', () => {
     expect(await failedChecks(add)).toEqual([]);
   });
 
+  it('names laws.execute-precondition when a workflow read as unpublished still runs from a POST', async () => {
+    const unpublished: Rewrite = (s) => {
+      if (s.method !== 'GET' || s.url.pathname !== `/api/v2/workflows/${workflowId}` || s.status !== 200) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: Record<string, unknown> } };
+      body.data.attributes.published = false;
+      return { body };
+    };
+    expect(await failedChecks(unpublished)).toEqual(['laws.execute-precondition']);
+  });
+
+  it('names laws.execute-precondition when a workflow without an apiTrigger still runs from a POST', async () => {
+    const noApiTrigger: Rewrite = (s) => {
+      if (s.method !== 'GET' || s.url.pathname !== `/api/v2/workflows/${workflowId}` || s.status !== 200) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: { spec: { triggers: object[] } } } };
+      body.data.attributes.spec.triggers = [{ startStepNames: ['Sleep'], monitorTrigger: {} }];
+      return { body };
+    };
+    expect(await failedChecks(noApiTrigger)).toEqual(['laws.execute-precondition']);
+  });
+
   it('names laws.illegal-operation-refused when a second cancel is accepted', async () => {
     expect(await failedChecks((s) => (s.url.pathname.endsWith('/cancel') && s.status === 400 ? { status: 200, body: {} } : undefined))).toEqual(['laws.illegal-operation-refused']);
   });

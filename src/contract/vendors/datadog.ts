@@ -13,6 +13,16 @@ const TERMINAL_STATES = ['SUCCEEDED', 'FAILED', 'CANCELED'];
 const kindOf = (x: Exchange): string | undefined => (x.body as { data?: InstanceItem })?.data?.attributes?.instanceStatus?.detailsKind;
 const is4xx = (x: Exchange): boolean => x.status >= 400 && x.status < 500;
 
+/** The error code execute must answer with for this GetWorkflow answer, or undefined when it may run. */
+function executeRefusal(workflow: Exchange): string | undefined {
+  const attributes = (workflow.body as { data?: { attributes?: { published?: boolean; spec?: { triggers?: object[] } } } })?.data?.attributes;
+  if (workflow.status !== 200 || !attributes) return undefined;
+  if (attributes.published === false) return 'WORKFLOW_NOT_PUBLISHED';
+  const triggers = attributes.spec?.triggers;
+  if (Array.isArray(triggers) && !triggers.some((t) => 'apiTrigger' in t)) return 'NO_API_TRIGGER';
+  return undefined;
+}
+
 async function getInstance(ctx: CaseContext, workflowId: string, instanceId: string): Promise<Exchange> {
   return ctx.http.call('GetWorkflowInstance', { params: { workflow_id: workflowId, instance_id: instanceId } });
 }
@@ -180,8 +190,22 @@ export const datadogCases: ContractCase[] = [
     needs: ['workflowId'],
     async run(ctx) {
       const workflowId = ctx.resources.workflowId!;
+      const workflow = await ctx.http.call('GetWorkflow', { params: { workflow_id: workflowId } });
       const run = await ctx.http.call('CreateWorkflowInstance', { params: { workflow_id: workflowId }, body: { meta: { payload: {} } } });
       const id = (run.body as { data?: { id?: string } })?.data?.id;
+      // Documented (DD-ASSUME-29): only a published workflow with an apiTrigger runs from a POST.
+      const refusal = executeRefusal(workflow);
+      if (refusal) {
+        const code = (run.body as { errors?: { code?: string }[] })?.errors?.[0]?.code;
+        ctx.check('laws.execute-precondition', run.status === 400 && code === refusal, {
+          message: `workflow ${workflowId} cannot run from a POST (${refusal}): execute is refused and starts nothing`,
+          expected: `400 ${refusal}`,
+          seen: `${run.status} ${code ?? ''}`.trim(),
+          exchange: run,
+        });
+        if (id) await ctx.http.call('CancelWorkflowInstance', { params: { workflow_id: workflowId, instance_id: id } });
+        return;
+      }
       if (
         !ctx.check('laws.execute-ok', run.status === 200 && typeof id === 'string', {
           message: 'executing a workflow answers 200 with the instance id',

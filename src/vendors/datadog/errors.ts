@@ -41,6 +41,10 @@ export const ddErrors = {
   invalidInstanceBody: (detail: string): Reply => instanceError(400, 'INVALID_REQUEST_BODY', detail),
   instanceWorkflowNotFound: (): Reply => instanceError(404, 'WORKFLOW_NOT_FOUND', 'workflow not found'),
   instanceNotFound: (id: string): Reply => instanceError(404, 'INSTANCE_NOT_FOUND', `instance ${id} not found`),
+  /** DD-ASSUME-29: documented refusals, assumed status and codes. */
+  notPublished: (id: string): Reply =>
+    instanceError(400, 'WORKFLOW_NOT_PUBLISHED', `workflow ${id} is not published; publish it before triggering it with a POST request`),
+  noApiTrigger: (id: string): Reply => instanceError(400, 'NO_API_TRIGGER', `workflow ${id} has no apiTrigger; add one to execute it through the API`),
   instanceNotRunning: (id: string, status: string): Reply => instanceError(400, 'INVALID_INSTANCE_STATE', `instance ${id} is not running (status ${status})`),
 
   workflowNotFound: (): Reply => ({ status: 404, contentType: JSONAPI_TYPE, body: { errors: [{ detail: 'workflow not found' }] } }),

@@ -10,7 +10,10 @@ async function withWorkflow(sleepSeconds = 300) {
 }
 
 async function execute(ft: Awaited<ReturnType<typeof withWorkflow>>) {
-  const res = await ft.http.post(`/api/v2/workflows/${ft.workflowId}/instances`).set(DD_KEYS).send({ meta: { payload: { input: 'value' } } });
+  const res = await ft.http
+    .post(`/api/v2/workflows/${ft.workflowId}/instances`)
+    .set(DD_KEYS)
+    .send({ meta: { payload: { input: 'value' } } });
   expect(res.status).toBe(200);
   return res.body.data.id as string;
 }
@@ -58,7 +61,11 @@ describe('Datadog workflow instances', () => {
     expect(data.type).toBe('instances');
     expect(data.relationships.workflow.data).toEqual({ id: ft.workflowId, type: 'workflows' });
     expect(data.attributes.source.api.actingUser).toMatchObject({ userName: expect.any(String), userUuid: expect.any(String) });
-    expect(data.attributes.sourceForTemplating).toMatchObject({ name: 'Restart service', type: 'api', url: `https://app.datadoghq.com/workflow/${ft.workflowId}?instance=${id}` });
+    expect(data.attributes.sourceForTemplating).toMatchObject({
+      name: 'Restart service',
+      type: 'api',
+      url: `https://app.datadoghq.com/workflow/${ft.workflowId}?instance=${id}`,
+    });
     const specVersion = included.find((i: { type: string }) => i.type === 'spec_versions');
     expect(specVersion.id).toBe(data.relationships.specVersion.data.id);
     expect(specVersion.attributes.spec.steps[0].name).toBe('Sleep');
@@ -94,9 +101,7 @@ describe('Datadog workflow instances', () => {
   it('gives exactly one transition for fifty parallel cancels of one instance', async () => {
     const ft = await withWorkflow();
     const id = await execute(ft);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => ft.http.put(`/api/v2/workflows/${ft.workflowId}/instances/${id}/cancel`).set(DD_KEYS)),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => ft.http.put(`/api/v2/workflows/${ft.workflowId}/instances/${id}/cancel`).set(DD_KEYS)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 400).every((r) => r.body.errors[0].code === 'INVALID_INSTANCE_STATE')).toBe(true);
     const list = await ft.http.get(`/api/v2/workflows/${ft.workflowId}/instances`).set(DD_KEYS);
@@ -144,7 +149,10 @@ describe('Datadog workflow instances', () => {
   it("answers 404 INSTANCE_NOT_FOUND for an instance read or cancelled through another workflow's path, and leaves it running", async () => {
     const ft = await withWorkflow();
     const id = await execute(ft);
-    const other = await ft.http.post('/api/v2/workflows').set(DD_KEYS).send(workflowBody({ name: 'Other' }));
+    const other = await ft.http
+      .post('/api/v2/workflows')
+      .set(DD_KEYS)
+      .send(workflowBody({ name: 'Other' }));
     const wrongPath = `/api/v2/workflows/${other.body.data.id}/instances/${id}`;
     const notFound = { errors: [{ code: 'INSTANCE_NOT_FOUND', detail: `instance ${id} not found` }] };
     const get = await ft.http.get(wrongPath).set(DD_KEYS);
@@ -175,6 +183,36 @@ describe('Datadog workflow instances', () => {
     const word = await ft.http.get(`/api/v2/workflows/${ft.workflowId}/instances?page[number]=two`).set(DD_KEYS);
     expect(word.status).toBe(400);
     expect(word.body.errors[0].detail).toContain('page[number]');
+  });
+
+  it('executes only a published workflow with an apiTrigger; publishing it or adding the trigger lets it run (DD-ASSUME-29)', async () => {
+    const ft = await testFlowtwin();
+    const body = workflowBody({ sleepSeconds: 60 });
+    const draft = { data: { ...body.data, attributes: { ...body.data.attributes, published: false } } };
+    const id = (await ft.http.post('/api/v2/workflows').set(DD_KEYS).send(draft)).body.data.id as string;
+    const run = () => ft.http.post(`/api/v2/workflows/${id}/instances`).set(DD_KEYS).send({});
+    const refused = await run();
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      errors: [{ code: 'WORKFLOW_NOT_PUBLISHED', detail: `workflow ${id} is not published; publish it before triggering it with a POST request` }],
+    });
+
+    // Published, but its only trigger is a monitor's: still not executable by API.
+    const spec = { ...body.data.attributes.spec, triggers: [{ startStepNames: ['Sleep'], monitorTrigger: {} }] };
+    const patch = (attributes: object) =>
+      ft.http
+        .patch(`/api/v2/workflows/${id}`)
+        .set(DD_KEYS)
+        .send({ data: { type: 'workflows', attributes } });
+    expect((await patch({ published: true, spec })).status).toBe(200);
+    const noTrigger = await run();
+    expect(noTrigger.status).toBe(400);
+    expect(noTrigger.body).toEqual({ errors: [{ code: 'NO_API_TRIGGER', detail: `workflow ${id} has no apiTrigger; add one to execute it through the API` }] });
+    expect((await ft.http.get(`/api/v2/workflows/${id}/instances`).set(DD_KEYS)).body.meta.page.totalCount).toBe(0);
+
+    expect((await patch({ spec: { ...spec, triggers: [...spec.triggers, { startStepNames: ['Sleep'], apiTrigger: {} }] } })).status).toBe(200);
+    expect((await run()).status).toBe(200);
+    expect((await ft.http.get(`/api/v2/workflows/${id}/instances`).set(DD_KEYS)).body.meta.page.totalCount).toBe(1);
   });
 
   it('answers 404 WORKFLOW_NOT_FOUND when executing an unknown workflow (assumed)', async () => {

@@ -119,7 +119,11 @@ describe('Datadog through the official TypeScript client', () => {
     expect(attrs.startTimestamp).toBe('2026-01-15T10:00:00Z');
     expect(attrs).not.toHaveProperty('endTimestamp');
     expect(attrs.source?.api?.actingUser?.userUuid).toBe(created.data?.relationships?.creator?.data?.id);
-    expect(got.data?.additionalProperties).toMatchObject({ id: instanceId, type: 'instances', relationships: { workflow: { data: { id: workflowId, type: 'workflows' } } } });
+    expect(got.data?.additionalProperties).toMatchObject({
+      id: instanceId,
+      type: 'instances',
+      relationships: { workflow: { data: { id: workflowId, type: 'workflows' } } },
+    });
     expect(got.additionalProperties?.meta).toEqual({ outputsTooBig: false, sourceTooBig: false, triggerTooBig: false });
 
     // listWorkflowInstances
@@ -231,6 +235,31 @@ describe('Datadog through the official TypeScript client', () => {
     });
   });
 
+  it('refuses to execute an unpublished workflow, then one without an apiTrigger, as 400s the client reads (DD-ASSUME-29)', async () => {
+    const draft = await sdk(() =>
+      api.createWorkflow({ body: { data: { type: 'workflows', attributes: { name: 'Draft', published: false, spec: spec(60) } } } }),
+    );
+    const draftId = draft.data!.id!;
+    const unpublished = await sdkError(() => api.createWorkflowInstance({ workflowId: draftId, body: {} }));
+    expect(unpublished.code).toBe(400);
+    expect(unpublished.body).toEqual({
+      errors: [{ code: 'WORKFLOW_NOT_PUBLISHED', detail: `workflow ${draftId} is not published; publish it before triggering it with a POST request` }],
+    });
+
+    const byMonitor: v2.Spec = { ...spec(60), triggers: [{ startStepNames: ['Sleep'], monitorTrigger: {} }] };
+    const monitored = await sdk(() => api.createWorkflow({ body: { data: { type: 'workflows', attributes: { name: 'Monitor only', spec: byMonitor } } } }));
+    const monitoredId = monitored.data!.id!;
+    const noTrigger = await sdkError(() => api.createWorkflowInstance({ workflowId: monitoredId, body: {} }));
+    expect(noTrigger.code).toBe(400);
+    expect(noTrigger.body).toEqual({
+      errors: [{ code: 'NO_API_TRIGGER', detail: `workflow ${monitoredId} has no apiTrigger; add one to execute it through the API` }],
+    });
+    // Neither refusal left a run behind.
+    for (const workflowId of [draftId, monitoredId]) {
+      expect((await sdk(() => api.listWorkflowInstances({ workflowId }))).data).toEqual([]);
+    }
+  });
+
   it('gives a status the client does not declare as "Unknown API Status Code": 400 on delete (DD-ASSUME-10)', async () => {
     const err = await sdkError(() => api.deleteWorkflow({ workflowId: 'bad-format' }));
     expect(err.code).toBe(400);
@@ -250,7 +279,7 @@ describe('Datadog through the official TypeScript client', () => {
     expect(err.body).toEqual({ errors: ['Forbidden'] });
   });
 
-  it('sent every request to the local server, with the client\'s own user agent, and every response matched the spec', () => {
+  it("sent every request to the local server, with the client's own user agent, and every response matched the spec", () => {
     expect(calls).toBeGreaterThan(20);
     expect(requests).toHaveLength(calls);
     const host = new URL(ft.url).host;
