@@ -193,9 +193,11 @@ export class InstanceEngine<A> {
 
   /**
    * Applies an operation if the table allows it from the state at now. Concurrent callers race on
-   * the record version: exactly one wins, the others re-read and see the new state.
+   * the record version: exactly one wins, the others re-read and see the new state. With
+   * `delayMs` the operation takes effect that much later (an asynchronous cancel); a later call
+   * is judged from the state it will have by then.
    */
-  async operate(tenant: string, id: string, operation: string, outcome?: Outcome): Promise<InstanceView<A>> {
+  async operate(tenant: string, id: string, operation: string, outcome?: Outcome, delayMs = 0): Promise<InstanceView<A>> {
     const rule = this.options.machine.operations[operation];
     if (!rule) throw new UnknownOperation(operation);
     return this.append(
@@ -203,7 +205,7 @@ export class InstanceEngine<A> {
       id,
       operation,
       (state) => rule.from.includes(state),
-      (at) => (outcome ? { name: operation, at, outcome } : { name: operation, at }),
+      (at) => (outcome ? { name: operation, at: at + delayMs, outcome } : { name: operation, at: at + delayMs }),
     );
   }
 

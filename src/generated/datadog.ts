@@ -108,7 +108,9 @@ export interface paths {
         /**
          * Cancel a workflow instance
          * @description Cancels a running instance: it ends `CANCELED` and its running step `CANCELED`. No request
-         *     body. The workflow is not looked up first.
+         *     body. The workflow is not looked up first. With the `datadog.cancelSettleMs` setting the
+         *     cancel settles that many (virtual) milliseconds after the 200, as recorded: until then reads
+         *     still show the run in progress, and a second cancel is refused.
          */
         put: operations["CancelWorkflowInstance"];
         post?: never;
@@ -1953,7 +1955,10 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowInstanceCreateResponse"];
                 };
             };
-            /** @description The workflow id is malformed, the body is invalid, or the org has as many instances as flowtwin keeps. */
+            /**
+             * @description The workflow id is malformed, the body is invalid, the workflow cannot be triggered by API
+             *     (unpublished, or without an apiTrigger), or the org has as many instances as flowtwin keeps.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;

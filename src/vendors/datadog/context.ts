@@ -23,6 +23,8 @@ export interface DatadogInstanceAttrs {
 export interface DatadogOptions {
   /** Duration of every step that is not a sleep. */
   defaultStepMs: number;
+  /** Virtual ms from a cancel's 200 to CANCELED (DD-DRIFT-15); 0 settles at once. */
+  cancelSettleMs: number;
 }
 
 export interface DatadogContext {

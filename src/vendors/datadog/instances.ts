@@ -90,7 +90,8 @@ export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<Da
     // Recorded: cancel does not look at the workflow first (INSTANCE_NOT_FOUND for an unknown one).
     async CancelWorkflowInstance(req) {
       const view = await instanceOf(req);
-      await instances.operate(req.caller.tenant, view.record.id, 'cancel');
+      // Recorded (DD-DRIFT-15): the 200 may come before the instance reads CANCELED.
+      await instances.operate(req.caller.tenant, view.record.id, 'cancel', undefined, ctx.options.cancelSettleMs);
       return { status: 200, contentType: JSON_TYPE, body: {} };
     },
   };
