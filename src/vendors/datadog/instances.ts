@@ -59,7 +59,8 @@ export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<Da
       // Documented (DD-ASSUME-29): only a published workflow with an API trigger runs from a POST.
       if (!workflow.data.published) return fail(ddErrors.notPublished(workflow.id));
       if (!(workflow.data.spec.triggers ?? []).some((t) => t.apiTrigger !== undefined)) return fail(ddErrors.noApiTrigger(workflow.id));
-      const payload = (req.body as { meta?: { payload?: Record<string, unknown> } } | undefined)?.meta?.payload;
+      // The spec requires a body (an object), so only meta may be absent.
+      const payload = (req.body as { meta?: { payload?: Record<string, unknown> } }).meta?.payload;
       await instances.admit(req.caller.tenant);
       const plan = changePlan(
         buildPlan(workflow.data.spec, { defaultStepMs: ctx.options.defaultStepMs }),

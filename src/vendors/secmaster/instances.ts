@@ -56,11 +56,8 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
     async ChangePlaybookInstance(req) {
       const view = await instanceOf(ctx, req);
       const operation = (req.body as { operation?: unknown }).operation;
-      if (operation !== 'RETRY' && operation !== 'TERMINATE') {
-        return smErrors.invalidParameters(
-          operation === undefined ? 'operation is required: RETRY or TERMINATE' : `operation must be RETRY or TERMINATE, got ${JSON.stringify(operation)}`,
-        );
-      }
+      // The spec's enum refuses any other value before a handler runs: only a missing one gets here.
+      if (operation !== 'RETRY' && operation !== 'TERMINATE') return smErrors.invalidParameters('operation is required: RETRY or TERMINATE');
       try {
         return json(instanceInfo(await ctx.instances.operate(req.caller.tenant, view.record.id, operation)));
       } catch (err) {
