@@ -59,7 +59,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     const rate = await options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
     if (rate) {
       trace.rateHeaders = vendor.rateLimitHeaders?.(rate);
-      if (rate.limited) return vendor.faultReply(op, 429);
+      if (rate.limited) return vendor.faultReply(op, 429, rate);
     }
     return caller;
   }

@@ -1,3 +1,5 @@
+import { ClientRequestException } from '@huaweicloud/huaweicloud-sdk-core/exception/ClientRequestException.js';
+import { ExceptionUtil } from '@huaweicloud/huaweicloud-sdk-core/exception/ExceptionUtil.js';
 import { describe, expect, it } from 'vitest';
 import { DD_KEYS, DD_OTHER_ORG, T0, testFlowtwin } from '../support/flowtwin.js';
 import { conforms } from './control-spec.js';
@@ -38,6 +40,32 @@ describe('control plane: rate limits', () => {
     const res = await ft.http.get('/v1/0123456789abcdef0123456789abcdef/workspaces/7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b/soc/playbooks/instances?limit=1&offset=0').set('X-Auth-Token', 't');
     expect(res.status).toBe(429);
     expect(res.body).toMatchObject({ error_code: 'APIGW.0308' });
+  });
+
+  it("states the SecMaster rule that throttled, its period in the gateway's words, as the SDK core raises it (HW-ASSUME-17)", async () => {
+    const ft = await testFlowtwin();
+    const path = '/v1/0123456789abcdef0123456789abcdef/workspaces/7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b/soc/playbooks/instances?limit=1&offset=0';
+    const throttled = async (limit: number, period: number) => {
+      await ft.http.put('/__flowtwin/rate-limits').send({ rules: [{ vendor: 'secmaster', name: 'all', limit, period }] }).expect(200);
+      for (let i = 0; i < limit; i++) expect((await ft.http.get(path).set('X-Auth-Token', 't')).status).toBe(200);
+      const res = await ft.http.get(path).set('X-Auth-Token', 't');
+      expect(res.status).toBe(429);
+      const err = ExceptionUtil.generalException({ status: res.status, data: res.body, requestId: res.headers['x-request-id'] }) as ClientRequestException;
+      expect(err).toBeInstanceOf(ClientRequestException);
+      expect(err.errorCode).toBe('APIGW.0308');
+      expect(err.requestId).toBe(res.headers['x-request-id']);
+      return err.errorMsg;
+    };
+    const policy = 'The throttling threshold has been reached: policy user over ratelimit';
+    expect(await throttled(2, 60)).toBe(`${policy},limit:2,time:1 minute`);
+    expect(await throttled(0, 5)).toBe(`${policy},limit:0,time:5 second`);
+    expect(await throttled(1, 90)).toBe(`${policy},limit:1,time:90 second`);
+    expect(await throttled(0, 7200)).toBe(`${policy},limit:0,time:2 hour`);
+    expect(await throttled(0, 86_400)).toBe(`${policy},limit:0,time:1 day`);
+    // An injected 429 has no rule: the gateway's common default.
+    await ft.http.put('/__flowtwin/rate-limits').send({ rules: [] }).expect(200);
+    await ft.http.post('/__flowtwin/faults').send({ vendor: 'secmaster', status: 429, times: 1 }).expect(201);
+    expect((await ft.http.get(path).set('X-Auth-Token', 't')).body.error_msg).toBe(`${policy},limit:100,time:1 minute`);
   });
 
   it('turn off with an empty list, come back from the start options after a reset, and refuse bad rules', async () => {

@@ -15,14 +15,17 @@ export const smErrors = {
   // No not-found code is documented; SecMaster answers bad ids with 400 "Invalid parameters".
   notFound: (what: string, id: string): Reply => secmasterError('SecMaster.20030001', `${what} ${id} does not exist`),
   unknown: (): Reply => ({ status: 500, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } }),
-  /** An injected fault: the gateway's throttling body for 429, SecMaster's unknown error otherwise. */
-  fault: (status: number, requestId: string): Reply =>
+  /**
+   * An injected fault: the gateway's throttling body for 429 (naming the rule that throttled, or the
+   * gateway's common default for a fault without one), SecMaster's unknown error otherwise.
+   */
+  fault: (status: number, requestId: string, rule: { limit: number; period: number } = { limit: 100, period: 60 }): Reply =>
     status === 429
       ? {
           status,
           contentType: JSON_TYPE,
           body: {
-            error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute',
+            error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${rule.limit},time:${periodText(rule.period)}`,
             error_code: 'APIGW.0308',
             request_id: requestId,
           },
@@ -47,6 +50,17 @@ export const smErrors = {
     body: { error_msg: `Incorrect IAM authentication information: ${reason}`, error_code: 'APIGW.0301', request_id: requestId },
   }),
 };
+
+/** A period in seconds as the gateway words it: the largest whole unit, singular ("5 second", HW-ASSUME-17). */
+export function periodText(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  const [size, unit] = units.find(([size]) => seconds % size === 0) ?? [1, 'second'];
+  return `${seconds / size} ${unit}`;
+}
 
 export const fail = (reply: Reply): never => {
   throw new VendorError(reply);

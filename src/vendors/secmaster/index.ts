@@ -55,7 +55,7 @@ export function createSecMasterVendor(
     // The gateway has no 405: a known path with another method is an API it does not route either.
     uriTooLong: () => smErrors.uriTooLong(requestId()),
     routeNotFound: () => smErrors.noSuchApi(requestId()),
-    faultReply: (_op, status) => smErrors.fault(status, requestId()),
+    faultReply: (_op, status, rule) => smErrors.fault(status, requestId(), rule),
     methodNotAllowed: () => smErrors.noSuchApi(requestId()),
     mapError(_op, error) {
       if (error instanceof VendorError) return error.reply;
