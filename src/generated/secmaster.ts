@@ -215,10 +215,10 @@ export interface components {
          */
         Timestamp: string;
         /**
-         * @description `TIMER` scheduled, `EVENT` by an event, `DEBUG` a debug run, `MANUAL` started by hand.
+         * @description `TIMER` scheduled, `EVENT` by an event.
          * @enum {string}
          */
-        TriggerType: "TIMER" | "EVENT" | "DEBUG" | "MANUAL";
+        TriggerType: "TIMER" | "EVENT";
         /**
          * @description RUNNING running, FINISHED succeeded, FAILED failed, RETRYING retrying, TERMINATING terminating, TERMINATED terminated.
          * @enum {string}

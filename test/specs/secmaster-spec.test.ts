@@ -152,10 +152,10 @@ describe('huawei-secmaster-playbooks.yaml', () => {
     expect(param(versions, 'offset').required).toBeUndefined();
   });
 
-  it('filters instances by the six upper-case statuses and four trigger types', () => {
+  it('filters instances by the six upper-case statuses and the two trigger types of the current SDKs', () => {
     const op = byId('ListPlaybookInstances');
     expect(schemaOf(param(op, 'status')).enum).toEqual(['RUNNING', 'FINISHED', 'FAILED', 'RETRYING', 'TERMINATING', 'TERMINATED']);
-    expect(schemaOf(param(op, 'trigger_type')).enum).toEqual(['TIMER', 'EVENT', 'DEBUG', 'MANUAL']);
+    expect(schemaOf(param(op, 'trigger_type')).enum).toEqual(['TIMER', 'EVENT']);
     expect(schemaOf(param(op, 'date_type')).enum).toEqual(['START', 'END']);
   });
 
