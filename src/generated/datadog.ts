@@ -1101,7 +1101,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
@@ -1305,7 +1305,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
@@ -1461,7 +1461,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
@@ -1708,7 +1708,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
@@ -1912,7 +1912,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
@@ -2107,12 +2107,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
                 /**
-                 * @description The instance id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The instance id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example 305a472b-71ab-4ce8-8f8d-75db635627b5
                  */
                 instance_id: string;
@@ -2361,12 +2361,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The workflow id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example ccf73164-1998-4785-a7a3-8d06c7e5f558
                  */
                 workflow_id: string;
                 /**
-                 * @description The instance id; only the 8-4-4-4-12 hex shape is checked.
+                 * @description The instance id; only the 8-4-4-4-12 hex shape is checked, in either case.
                  * @example 305a472b-71ab-4ce8-8f8d-75db635627b5
                  */
                 instance_id: string;

@@ -28,6 +28,7 @@ describe('Datadog contract suite against flowtwin', () => {
       'errors.bad-body',
       'laws.counters-match-list',
       'laws.list-and-get-agree',
+      'laws.id-case-insensitive',
       'laws.starts-in-start-state',
       'laws.operation-moves-state',
       'laws.illegal-operation-refused',

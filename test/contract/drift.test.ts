@@ -48,6 +48,12 @@ describe('contract checks fail on the drift they exist to catch', () => {
     expect(await failedChecks(add)).toEqual([]);
   });
 
+  it('names laws.id-case-insensitive when an upper-case workflow id is not found', async () => {
+    const upper = `/api/v2/workflows/${workflowId.toUpperCase()}`;
+    const notFound: Rewrite = (s) => (s.method === 'GET' && s.url.pathname === upper ? { status: 404, body: { errors: [{ detail: 'workflow not found' }] } } : undefined);
+    expect(await failedChecks(notFound)).toEqual(['laws.id-case-insensitive']);
+  });
+
   it('names laws.execute-precondition when a workflow read as unpublished still runs from a POST', async () => {
     const unpublished: Rewrite = (s) => {
       if (s.method !== 'GET' || s.url.pathname !== `/api/v2/workflows/${workflowId}` || s.status !== 200) return undefined;

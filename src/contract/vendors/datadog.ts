@@ -112,6 +112,15 @@ export const datadogCases: ContractCase[] = [
     needs: ['workflowId'],
     async run(ctx) {
       const workflowId = ctx.resources.workflowId!;
+      // Assumed (DD-ASSUME-30): ids are UUIDs, so the upper-case form names the same workflow.
+      const upper = await ctx.http.call('GetWorkflow', { params: { workflow_id: workflowId.toUpperCase() } });
+      const upperId = (upper.body as { data?: { id?: string } })?.data?.id;
+      ctx.check('laws.id-case-insensitive', upper.status === 200 && upperId === workflowId.toLowerCase(), {
+        message: 'GetWorkflow with the upper-case id answers the workflow, with its lower-case id',
+        expected: `200 ${workflowId.toLowerCase()}`,
+        seen: `${upper.status} ${upperId ?? ''}`.trim(),
+        exchange: upper,
+      });
       const x = await ctx.http.call('ListWorkflowInstances', { params: { workflow_id: workflowId }, query: { 'page[size]': '100' } });
       if (x.status !== 200)
         return void ctx.check('laws.list-instances-ok', false, { message: 'ListWorkflowInstances answers 200', seen: String(x.status), exchange: x });

@@ -8,7 +8,7 @@ import type { ScenarioBook } from '../../engine/scenarios.js';
 import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput, steerInstance } from '../scenario-input.js';
-import { VendorError, type Reply, type Vendor } from '../vendor.js';
+import { VendorError, type Handler, type Reply, type Vendor } from '../vendor.js';
 import { createDatadogAuth, type DatadogAuthConfig, type DatadogPrincipal } from './auth.js';
 import { datadogCatalog } from './catalog.js';
 import { createDatadogContext, type DatadogOptions } from './context.js';
@@ -33,7 +33,7 @@ export function createDatadogVendor(
     name: 'datadog',
     spec: 'datadog-workflow-automation.yaml',
     prefixes: ['/api/'],
-    handlers: { ...workflowHandlers(ctx), ...instanceHandlers(ctx) },
+    handlers: lowerCaseIds({ ...workflowHandlers(ctx), ...instanceHandlers(ctx) }),
     authenticate: auth.authenticate,
     tenantOf: auth.tenantOf,
     rejectRequest,
@@ -80,4 +80,12 @@ function rejectRequest(op: OperationSpec, v: RequestViolation): Reply {
   if (op.operationId === 'ListWorkflows') return ddErrors.invalidListQuery(v.name, v.reason);
   if (v.location === 'path') return ddErrors.invalidPathParameter(v.name);
   return ddErrors.invalidWorkflowBody(v.message);
+}
+
+/** DD-ASSUME-30: ids are UUIDs, so either case names the same record; handlers see the canonical lower case. */
+function lowerCaseIds(handlers: Record<string, Handler<DatadogPrincipal>>): Record<string, Handler<DatadogPrincipal>> {
+  const ID_PARAMS = new Set(['workflow_id', 'instance_id']);
+  const lower = (params: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(params).map(([k, v]) => [k, ID_PARAMS.has(k) && typeof v === 'string' ? v.toLowerCase() : v]));
+  return Object.fromEntries(Object.entries(handlers).map(([name, handle]) => [name, (req) => handle({ ...req, params: lower(req.params) })]));
 }

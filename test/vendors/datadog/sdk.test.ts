@@ -260,6 +260,23 @@ describe('Datadog through the official TypeScript client', () => {
     }
   });
 
+  it('reads, runs and cancels through upper-case ids as through lower-case ones, answering lower case (DD-ASSUME-30)', async () => {
+    const created = await sdk(() => api.createWorkflow({ body: { data: { type: 'workflows', attributes: { name: 'Case', spec: spec(600) } } } }));
+    const id = created.data!.id!;
+    const ID = id.toUpperCase();
+    expect(ID).not.toBe(id);
+    expect((await sdk(() => api.getWorkflow({ workflowId: ID }))).data?.id).toBe(id);
+    const run = await sdk(() => api.createWorkflowInstance({ workflowId: ID, body: {} }));
+    expect(run.additionalProperties).toEqual({ meta: { workflowId: id } });
+    const instanceId = run.data!.id!;
+    expect((await sdk(() => api.listWorkflowInstances({ workflowId: ID }))).data?.map((i) => i.id)).toEqual([instanceId]);
+    expect(await sdk(() => api.cancelWorkflowInstance({ workflowId: ID, instanceId: instanceId.toUpperCase() }))).toEqual({});
+    const got = await sdk(() => api.getWorkflowInstance({ workflowId: id, instanceId: instanceId.toUpperCase() }));
+    expect(got.data?.attributes?.additionalProperties?.instanceStatus).toEqual({ detailsKind: 'CANCELED', displayName: 'Canceled' });
+    await sdk(() => api.deleteWorkflow({ workflowId: ID }));
+    expect((await sdkError(() => api.getWorkflow({ workflowId: id }))).code).toBe(404);
+  });
+
   it('gives a status the client does not declare as "Unknown API Status Code": 400 on delete (DD-ASSUME-10)', async () => {
     const err = await sdkError(() => api.deleteWorkflow({ workflowId: 'bad-format' }));
     expect(err.code).toBe(400);
