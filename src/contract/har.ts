@@ -128,7 +128,9 @@ export function checkResponse(spec: CompiledSpec, op: OperationSpec, status: num
 
 export function matchOperation(specs: CompiledSpec[], method: string, path: string): { spec: CompiledSpec; op: OperationSpec } | undefined {
   for (const spec of specs) {
-    // Literal segments win over parameters, as the vendors route (e.g. /playbooks/instances).
+    // Literal segments win over parameters, as the vendors route (e.g. /playbooks/instances), the
+    // vendor's operations flowtwin does not describe included (/playbooks/statistics).
+    if (spec.unserved.some((p) => p.test(path))) return undefined;
     const candidates = spec.operations.filter((o) => o.method === method.toLowerCase() && o.pathPattern.test(path));
     const op = candidates.sort((a, b) => a.pathParams.length - b.pathParams.length)[0];
     if (op) return { spec, op };

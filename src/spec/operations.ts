@@ -54,6 +54,8 @@ export interface CompiledSpec {
   document: OpenApiDocument;
   operations: OperationSpec[];
   byId: Map<string, OperationSpec>;
+  /** Paths of the vendor's that flowtwin does not serve but a served template would take (x-flowtwin-unserved-paths). */
+  unserved: RegExp[];
 }
 
 let counter = 0;
@@ -106,7 +108,8 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
       });
     }
   }
-  return { document, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };
+  const unservedPaths = (document as { 'x-flowtwin-unserved-paths'?: { paths?: string[] } })['x-flowtwin-unserved-paths']?.paths ?? [];
+  return { document, operations, byId: new Map(operations.map((o) => [o.operationId, o])), unserved: unservedPaths.map((p) => pathMatcher(p).pattern) };
 }
 
 function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: () => Ajv2020, ref: (p: string) => JsonObject): BodySpec | undefined {
@@ -177,7 +180,7 @@ export function resolve(doc: OpenApiDocument, value: unknown, pointer: string): 
   return { value: current, pointer: at };
 }
 
-function pathMatcher(template: string): { pattern: RegExp; names: string[] } {
+export function pathMatcher(template: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
   const source = template
     .split(/(\{[^}]+\})/)
