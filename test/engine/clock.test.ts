@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClockBook, ClockError, MAX_ADVANCE_MS, MAX_SPEED, MAX_TIME, VirtualClock, isoTime } from '../../src/engine/clock.js';
+import { ClockBook, ClockError, MAX_ADVANCE_MS, MAX_SPEED, MAX_TIME, MIN_TIME, VirtualClock, clampTime, clockFault, isoTime } from '../../src/engine/clock.js';
 import { ddTimestamp } from '../../src/vendors/datadog/time.js';
 import { smTimestamp } from '../../src/vendors/secmaster/time.js';
 
@@ -165,5 +165,45 @@ describe('ClockBook loading a broken stored clock', () => {
     expect(book.now()).toBe(MAX_TIME);
     expect(book.repairs).toBe(0);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('clockFault: what a stored clock may hold', () => {
+  const sane = { anchorReal: 1_700_000_000_000, anchorVirtual: 1_767_261_600_000, frozen: false, speed: 1 };
+  const range = `${new Date(MIN_TIME).toISOString()} to ${new Date(MAX_TIME).toISOString()}`;
+
+  it('accepts the range bounds, a fraction, the top speed and a frozen clock', () => {
+    for (const ok of [
+      sane,
+      { ...sane, anchorVirtual: MIN_TIME },
+      { ...sane, anchorVirtual: MAX_TIME },
+      { ...sane, anchorVirtual: sane.anchorVirtual + 0.5 },
+      { ...sane, speed: MAX_SPEED },
+      { ...sane, frozen: true },
+    ]) {
+      expect(clockFault(ok), JSON.stringify(ok)).toBeUndefined();
+    }
+  });
+
+  it('names the field that is broken', () => {
+    const cases: [unknown, string][] = [
+      [null, 'not an object'],
+      ['x', 'not an object'],
+      [{ ...sane, anchorVirtual: MIN_TIME - 1 }, `virtual time ${MIN_TIME - 1} is outside ${range}`],
+      [{ ...sane, anchorVirtual: MAX_TIME + 1 }, `virtual time ${MAX_TIME + 1} is outside ${range}`],
+      [{ ...sane, anchorVirtual: '1' }, `virtual time 1 is outside ${range}`],
+      [{ ...sane, anchorVirtual: Infinity }, `virtual time Infinity is outside ${range}`],
+      [{ ...sane, anchorReal: '1' }, 'real anchor 1 is not a time'],
+      [{ ...sane, anchorReal: NaN }, 'real anchor NaN is not a time'],
+      [{ ...sane, frozen: 'no' }, 'frozen no is not a boolean'],
+      [{ ...sane, speed: 0 }, `speed 0 is outside (0, ${MAX_SPEED}]`],
+      [{ ...sane, speed: MAX_SPEED + 1 }, `speed ${MAX_SPEED + 1} is outside (0, ${MAX_SPEED}]`],
+      [{ ...sane, speed: '2' }, `speed 2 is outside (0, ${MAX_SPEED}]`],
+    ];
+    for (const [stored, fault] of cases) expect(clockFault(stored), JSON.stringify(stored)).toBe(fault);
+  });
+
+  it('keeps times inside the range with clampTime', () => {
+    expect([clampTime(MIN_TIME - 1), clampTime(MIN_TIME), clampTime(MAX_TIME), clampTime(MAX_TIME + 1), clampTime(NaN)]).toEqual([MIN_TIME, MIN_TIME, MAX_TIME, MAX_TIME, MIN_TIME]);
   });
 });
