@@ -180,7 +180,7 @@ export function resolve(doc: OpenApiDocument, value: unknown, pointer: string): 
   return { value: current, pointer: at };
 }
 
-export function pathMatcher(template: string): { pattern: RegExp; names: string[] } {
+function pathMatcher(template: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
   const source = template
     .split(/(\{[^}]+\})/)
