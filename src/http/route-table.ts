@@ -14,7 +14,11 @@ export interface RouteMatch {
 export class RouteTable {
   private readonly byMethod = new Map<string, OperationSpec[]>();
 
-  constructor(private readonly operations: readonly OperationSpec[]) {
+  constructor(
+    private readonly operations: readonly OperationSpec[],
+    /** The vendor's own paths flowtwin does not serve: their literal segments are never read as a served template's ids. */
+    private readonly unserved: readonly RegExp[] = [],
+  ) {
     // Spec order, as express tried them: the first operation whose pattern matches answers.
     for (const op of operations) {
       const method = op.method.toUpperCase();
@@ -28,7 +32,7 @@ export class RouteTable {
 
   match(method: string, path: string): RouteMatch | undefined {
     const candidates = this.byMethod.get(method);
-    if (!candidates) return undefined;
+    if (!candidates || this.isUnserved(path)) return undefined;
     for (const op of candidates) {
       const found = op.pathPattern.exec(path);
       if (!found) continue;
@@ -46,7 +50,12 @@ export class RouteTable {
 
   /** The methods (upper case) some operation answers at this path: a 405's Allow, none for a 404. */
   allowed(path: string): string[] {
+    if (this.isUnserved(path)) return [];
     return [...new Set(this.operations.filter((op) => op.pathPattern.test(path)).map((op) => op.method.toUpperCase()))];
+  }
+
+  private isUnserved(path: string): boolean {
+    return this.unserved.length > 0 && this.unserved.some((p) => p.test(path));
   }
 }
 

@@ -162,12 +162,13 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     writeReply(res, reply);
   }
 
-  const table = new RouteTable(spec.operations);
+  // The vendor's own literal paths (ShowPlaybookStatistics' "statistics") are never a served template's ids.
+  const table = new RouteTable(spec.operations, spec.unserved);
   const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));
   // Any other method (OPTIONS included: express would answer it with a text/plain list) gets the
   // vendor's 405 with Allow, any other path under its prefixes the vendor's 404.
   const fallback = (path: string, res: Response): void => {
-    const allowed = spec.unserved.some((p) => p.test(path)) ? [] : table.allowed(path);
+    const allowed = table.allowed(path);
     writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(path)));
   };
   const answer = (op: OperationSpec, res: Response) => (err: unknown) => {
@@ -178,8 +179,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   return (req, res) => {
     const { path, search } = splitTarget(req.url ?? '/');
     if (!owns(path)) return false;
-    // The vendor's own literal path (ShowPlaybookStatistics' "statistics") is not an id of a served template.
-    const found = spec.unserved.some((p) => p.test(path)) ? undefined : table.match(req.method!, path);
+    const found = table.match(req.method!, path);
     if (!found) {
       fallback(path, res);
       return true;

@@ -52,7 +52,7 @@ export const smErrors = {
 };
 
 /** A period in seconds as the gateway words it: the largest whole unit, singular ("5 second", HW-ASSUME-17). */
-export function periodText(seconds: number): string {
+function periodText(seconds: number): string {
   const units: [number, string][] = [
     [86_400, 'day'],
     [3_600, 'hour'],
