@@ -22,7 +22,7 @@ describe('flowtwin serve --config', () => {
     const exits = await Promise.all([once(wrongType.child, 'exit'), once(misspelled.child, 'exit')]);
     expect(exits.map(([code]) => code)).toEqual([2, 2]);
     expect(wrongType.output()).toEqual({ out: '', err: 'flowtwin: config: /datadog/defaultStepMs must be integer\n' });
-    expect(misspelled.output()).toEqual({ out: '', err: 'flowtwin: config: /datadog/defaultStepMz is not a known key (known at /datadog: defaultStepMs, cancelSettleMs, auth)\n' });
+    expect(misspelled.output()).toEqual({ out: '', err: 'flowtwin: config: /datadog/defaultStepMz is not a known key (known at /datadog: defaultStepMs, cancelSettleMs, defaultWorkflowSort, auth)\n' });
   });
 
   it('serves with a valid file (and --step-ms): only the configured keys are accepted', async () => {

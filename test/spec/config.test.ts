@@ -25,7 +25,7 @@ describe('checkConfig', () => {
     [{ datadog: { defaultStepMs: 1.5 } }, 'config: /datadog/defaultStepMs must be integer'],
     [{ datadog: { defaultStepMs: -1 } }, 'config: /datadog/defaultStepMs must be >= 0'],
     [{ datadog: { defaultStepMs: 86_400_001 } }, 'config: /datadog/defaultStepMs must be <= 86400000'],
-    [{ datadog: { defaultStepMz: 500 } }, 'config: /datadog/defaultStepMz is not a known key (known at /datadog: defaultStepMs, cancelSettleMs, auth)'],
+    [{ datadog: { defaultStepMz: 500 } }, 'config: /datadog/defaultStepMz is not a known key (known at /datadog: defaultStepMs, cancelSettleMs, defaultWorkflowSort, auth)'],
     [{ datadg: {} }, 'config: /datadg is not a known key (known at /: $comment, datadog, secmaster, huawei-iam, rateLimits)'],
     [{ datadog: { auth: { keys: [{ apiKey: 'a' }] } } }, "config: /datadog/auth/keys/0 must have required property 'appKey'"],
     [{ datadog: { auth: { keys: [{ apiKey: 'a', appKey: '' }] } } }, 'config: /datadog/auth/keys/0/appKey must NOT have fewer than 1 characters'],

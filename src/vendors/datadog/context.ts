@@ -25,6 +25,8 @@ export interface DatadogOptions {
   defaultStepMs: number;
   /** Virtual ms from a cancel's 200 to CANCELED (DD-DRIFT-15); 0 settles at once. */
   cancelSettleMs: number;
+  /** ListWorkflows' order without `sort`, as a `sort` expression; absent: Datadog's (DD-ASSUME-5). */
+  defaultWorkflowSort?: string;
 }
 
 export interface DatadogContext {

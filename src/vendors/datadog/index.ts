@@ -27,7 +27,11 @@ export function createDatadogVendor(
   deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number },
   config: DatadogConfig = {},
 ): Vendor<DatadogPrincipal> {
-  const ctx = createDatadogContext(deps, { defaultStepMs: config.defaultStepMs ?? 1000, cancelSettleMs: config.cancelSettleMs ?? 0 });
+  const ctx = createDatadogContext(deps, {
+    defaultStepMs: config.defaultStepMs ?? 1000,
+    cancelSettleMs: config.cancelSettleMs ?? 0,
+    ...(config.defaultWorkflowSort ? { defaultWorkflowSort: config.defaultWorkflowSort } : {}),
+  });
   const auth = createDatadogAuth(config.auth);
   return {
     name: 'datadog',

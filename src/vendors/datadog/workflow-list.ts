@@ -32,7 +32,7 @@ export async function listWorkflowsPage(ctx: DatadogContext, tenant: string, que
   const page = query.page ?? 0;
   const all = await ctx.store.scan<StoredWorkflow>(WORKFLOW_KIND, tenant);
   let rows: Row[] = all.filter(matcher(query));
-  const sort = parseSort(query.sort);
+  const sort = parseSort(query.sort ?? ctx.options.defaultWorkflowSort);
   if (sort.some((s) => s.field === 'lastExecutedAt')) rows = await withLastExecution(ctx, tenant, rows);
   rows.sort(comparator(sort));
   const includeSpecs = query['filter[includeSpecs]'] === true;
@@ -61,8 +61,11 @@ function matcher(query: ListWorkflowsQuery): (row: Row) => boolean {
   };
 }
 
+// Datadog's default (DD-ASSUME-5): by name, and workflows of one name in an order unrelated to creation.
+const VENDOR_DEFAULT = [{ field: 'name', desc: false }];
+
 function parseSort(sort: string | undefined): { field: string; desc: boolean }[] {
-  if (!sort) return [{ field: 'createdAt', desc: true }];
+  if (!sort) return VENDOR_DEFAULT;
   return sort
     .split(',')
     .filter(Boolean)
@@ -78,8 +81,16 @@ function comparator(sort: { field: string; desc: boolean }[]): (a: Row, b: Row) 
       const y = key(b);
       if (x !== y) return (x < y ? -1 : 1) * (desc ? -1 : 1);
     }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    // Ties in an order fixed per id (stable pages) that neither creation time nor the id's own order
+    // predicts, as recorded: a client must not count on where its new workflow lands.
+    return fnv1a(a.id) - fnv1a(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   };
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 async function withLastExecution(ctx: DatadogContext, tenant: string, rows: Row[]): Promise<Row[]> {

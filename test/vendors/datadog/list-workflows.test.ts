@@ -109,15 +109,51 @@ describe('Datadog ListWorkflows', () => {
     expect(names(none)).toEqual([]);
   });
 
-  it('sorts newest createdAt first by default and with sort=-createdAt, oldest first with sort=createdAt', async () => {
+  it('sorts by name by default, workflows of one name in no creation or id order, the same on every read (DD-ASSUME-5)', async () => {
+    const ft = await testFlowtwin();
+    for (const name of ['charlie', 'Bravo', 'alpha']) await create(ft, { name });
+    expect(names(await ft.http.get('/api/v2/workflows').set(DD_KEYS))).toEqual(['alpha', 'Bravo', 'charlie']);
+
+    const created: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      created.push(await create(ft, { name: 'same' }));
+      ft.clock.advance(1_000);
+    }
+    const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
+    const listed = ids(await ft.http.get('/api/v2/workflows?filter[query]=same').set(DD_KEYS));
+    expect([...listed].sort()).toEqual([...created].sort());
+    expect(listed).not.toEqual(created);
+    expect(listed).not.toEqual([...created].reverse());
+    expect(listed).not.toEqual([...created].sort());
+    expect(listed).not.toEqual([...created].sort().reverse());
+    expect(ids(await ft.http.get('/api/v2/workflows?filter[query]=same').set(DD_KEYS))).toEqual(listed);
+    const paged: string[] = [];
+    for (let page = 0; page < 3; page++) paged.push(...ids(await ft.http.get(`/api/v2/workflows?filter[query]=same&limit=4&page=${page}`).set(DD_KEYS)));
+    expect(paged).toEqual(listed);
+  });
+
+  it('sorts newest createdAt first with sort=-createdAt, oldest first with sort=createdAt', async () => {
     const ft = await testFlowtwin();
     for (const name of ['first', 'second', 'third']) {
       await create(ft, { name });
       ft.clock.advance(1_000);
     }
-    expect(names(await ft.http.get('/api/v2/workflows').set(DD_KEYS))).toEqual(['third', 'second', 'first']);
     expect(names(await ft.http.get('/api/v2/workflows?sort=-createdAt').set(DD_KEYS))).toEqual(['third', 'second', 'first']);
     expect(names(await ft.http.get('/api/v2/workflows?sort=createdAt').set(DD_KEYS))).toEqual(['first', 'second', 'third']);
+  });
+
+  it('takes its default order from datadog.defaultWorkflowSort when set; an explicit sort still wins', async () => {
+    const ft = await testFlowtwin({ vendors: { datadog: { defaultWorkflowSort: '-createdAt' } } });
+    for (const name of ['b-first', 'a-second', 'c-third']) {
+      await create(ft, { name });
+      ft.clock.advance(1_000);
+    }
+    expect(names(await ft.http.get('/api/v2/workflows').set(DD_KEYS))).toEqual(['c-third', 'a-second', 'b-first']);
+    expect(names(await ft.http.get('/api/v2/workflows?sort=name').set(DD_KEYS))).toEqual(['a-second', 'b-first', 'c-third']);
+  });
+
+  it('refuses a defaultWorkflowSort that is not a sort expression before starting', async () => {
+    await expect(testFlowtwin({ vendors: { datadog: { defaultWorkflowSort: 'newest' } } })).rejects.toThrow(/defaultWorkflowSort/);
   });
 
   it('sorts by name case-insensitively with sort=name and in reverse with sort=-name', async () => {
