@@ -188,6 +188,12 @@ export interface components {
         /**
          * @description A workflow's steps and triggers. Every field is optional at the schema level so that an
          *     incomplete spec (e.g. `{}`) reaches the business checks ("spec is invalid").
+         *     Datadog answers it re-serialised: each object's keys in the server's own order (recorded:
+         *     spec `triggers, steps, handle, connectionEnvs, inputSchema, outputSchema`; step `name,
+         *     actionId, connectionLabel, parameters, outboundEdges`; trigger `startStepNames` first; edge
+         *     `nextStepName, branchName`; input parameter `name, type, defaultValue`; connection env `env,
+         *     connections`), and keys outside this model dropped. Free-form values (parameter values,
+         *     trigger settings, display, error handlers, annotations) come back as sent.
          */
         Spec: {
             /** @description Notes drawn on the canvas. */
@@ -207,6 +213,11 @@ export interface components {
                 connectionId: string;
                 label: string;
             }[];
+            connectionGroups?: {
+                connectionGroupId: string;
+                label: string;
+                tags?: string[];
+            }[];
         };
         InputSchema: {
             parameters?: {
@@ -217,6 +228,9 @@ export interface components {
                 defaultValue?: unknown;
                 description?: string;
                 label?: string;
+                /** @description Any JSON value; the values a caller may pass. */
+                allowedValues?: unknown;
+                allowExtraValues?: boolean;
             }[];
         };
         OutputSchema: {
@@ -259,6 +273,12 @@ export interface components {
                     y?: number;
                 };
             };
+            /** @description What to do when the step fails (retry strategy, fallback step); kept as sent. */
+            errorHandlers?: Record<string, never>[];
+            /** @description When the step may start (`thresholdType`); kept as sent. */
+            readinessGate?: Record<string, never>;
+            /** @description When the step counts as done (`completionCondition`, `retryStrategy`); kept as sent. */
+            completionGate?: Record<string, never>;
         };
         /**
          * @description One trigger: `startStepNames` plus one `<kind>Trigger` object. Modelled as an object with
@@ -268,15 +288,19 @@ export interface components {
         Trigger: {
             startStepNames?: string[];
             apiTrigger?: components["schemas"]["RateLimitedTrigger"];
+            agentTrigger?: Record<string, never>;
             appTrigger?: Record<string, never>;
             caseTrigger?: components["schemas"]["RateLimitedTrigger"];
             changeEventTrigger?: Record<string, never>;
             databaseMonitoringTrigger?: Record<string, never>;
+            datastoreTrigger?: Record<string, never>;
+            formTrigger?: Record<string, never>;
             dashboardTrigger?: Record<string, never>;
             githubWebhookTrigger?: components["schemas"]["RateLimitedTrigger"];
             incidentTrigger?: components["schemas"]["RateLimitedTrigger"];
             monitorTrigger?: components["schemas"]["RateLimitedTrigger"];
             notebookTrigger?: Record<string, never>;
+            onCallTrigger?: Record<string, never>;
             scheduleTrigger?: {
                 /** @example RRULE:FREQ=HOURLY;INTERVAL=1 */
                 rruleExpression?: string;

@@ -74,6 +74,24 @@ describe('contract checks fail on the drift they exist to catch', () => {
     expect(await failedChecks(noApiTrigger)).toEqual(['laws.execute-precondition']);
   });
 
+  it('names laws.spec-key-order when the spec comes back as the client sent it (alphabetical, an unknown key kept)', async () => {
+    const alphabetical: Rewrite = (s) => {
+      if (s.method !== 'GET' || s.url.pathname !== `/api/v2/workflows/${workflowId}` || s.status !== 200) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: { spec: { steps: Record<string, unknown>[] } } } };
+      const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+      body.data.attributes.spec.steps = body.data.attributes.spec.steps.map(sorted);
+      return { body };
+    };
+    expect(await failedChecks(alphabetical)).toEqual(['laws.spec-key-order']);
+    const extraKey: Rewrite = (s) => {
+      if (s.method !== 'GET' || s.url.pathname !== `/api/v2/workflows/${workflowId}` || s.status !== 200) return undefined;
+      const body = structuredClone(s.body) as { data: { attributes: { spec: Record<string, unknown> } } };
+      body.data.attributes.spec.customKey = true;
+      return { body };
+    };
+    expect(await failedChecks(extraKey)).toEqual(['laws.spec-key-order']);
+  });
+
   it('names laws.illegal-operation-refused when a second cancel is accepted', async () => {
     expect(await failedChecks((s) => (s.url.pathname.endsWith('/cancel') && s.status === 400 ? { status: 200, body: {} } : undefined))).toEqual(['laws.illegal-operation-refused']);
   });

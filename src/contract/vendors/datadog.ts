@@ -2,6 +2,7 @@
 // runs of the one workflow the user names (--workflow), and never touch anything else.
 import { absentUuid, type CaseContext, type ContractCase } from '../case.js';
 import type { Exchange } from '../http.js';
+import { specShapeProblems } from '../../vendors/datadog/spec-shape.js';
 
 interface InstanceItem {
   id: string;
@@ -103,6 +104,25 @@ export const datadogCases: ContractCase[] = [
       expectStatus('errors.missing-credentials', await ctx.http.call('ListWorkflows', { auth: 'none' }), 403, 'no DD-API-KEY / DD-APPLICATION-KEY is a 403');
       const blank = await ctx.http.call('ListWorkflows', { auth: () => ({ 'DD-API-KEY': ' ', 'DD-APPLICATION-KEY': ' ' }) });
       expectStatus('errors.blank-credentials', blank, 403, 'blank keys are a 403');
+    },
+  },
+  {
+    name: "a workflow spec comes back in Datadog's shape",
+    kind: 'laws',
+    writes: false,
+    needs: ['workflowId'],
+    async run(ctx) {
+      const x = await ctx.http.call('GetWorkflow', { params: { workflow_id: ctx.resources.workflowId! } });
+      const spec = (x.body as { data?: { attributes?: { spec?: unknown } } })?.data?.attributes?.spec;
+      if (x.status !== 200 || typeof spec !== 'object' || spec === null) return;
+      // Assumed (DD-ASSUME-31): the recorded key order at every level, and no key outside the model.
+      const problems = specShapeProblems(spec as Record<string, unknown>);
+      ctx.check('laws.spec-key-order', problems.length === 0, {
+        message: "GetWorkflow answers the spec's objects in the recorded key order, without keys outside the model",
+        expected: 'no departure',
+        seen: problems.slice(0, 3).join('; ') || 'none',
+        exchange: x,
+      });
     },
   },
   {

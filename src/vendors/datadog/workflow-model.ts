@@ -1,5 +1,6 @@
 // Datadog workflows as stored, the business rules Datadog checks on create and update, and the
 // JSON:API resource shape it answers with (VENDOR-FACTS A6.1-A6.5, A7).
+import { reshapeSpec, TRIGGER_KINDS } from './spec-shape.js';
 import { ddTimestamp } from './time.js';
 
 export const WORKFLOW_KIND = 'datadog.workflow';
@@ -94,20 +95,12 @@ function triggerProblems(triggers: WorkflowTrigger[]): string[] {
   return problems;
 }
 
+// Only the model's kinds count: an unknown `fooTrigger` is dropped like any unknown key (DD-ASSUME-31).
 export const triggerKinds = (trigger: WorkflowTrigger): string[] =>
-  Object.keys(trigger).filter((k) => k.endsWith('Trigger') && trigger[k] !== undefined && trigger[k] !== null);
+  TRIGGER_KINDS.filter((k) => Object.hasOwn(trigger, k) && trigger[k] !== undefined && trigger[k] !== null);
 
-const SPEC_KEY_ORDER = ['triggers', 'steps', 'handle', 'connectionEnvs', 'inputSchema', 'outputSchema'];
-
-/** Datadog answers with the spec's keys in a fixed order (recorded); the rest follow. */
-export function normalizeSpec(spec: WorkflowSpec): WorkflowSpec {
-  // No prototype, so "constructor" or "toString" are plain keys kept like any other; "__proto__"
-  // is dropped because echoing it back would let a client's JSON parser set a prototype.
-  const out = Object.create(null) as WorkflowSpec;
-  for (const key of SPEC_KEY_ORDER) if (Object.hasOwn(spec, key) && spec[key] !== undefined) out[key] = spec[key];
-  for (const [key, value] of Object.entries(spec)) if (key !== '__proto__' && !Object.hasOwn(out, key) && value !== undefined) out[key] = value;
-  return out;
-}
+/** Datadog answers with the spec re-serialised: its own key order, unknown keys dropped (DD-ASSUME-31). */
+export const normalizeSpec = (spec: WorkflowSpec): WorkflowSpec => reshapeSpec(spec);
 
 /** Tags come back sorted in the newer recordings; duplicates make no sense for a set. */
 export const normalizeTags = (tags: string[]): string[] => [...new Set(tags)].sort();

@@ -379,22 +379,46 @@ describe('Datadog bad input: odd but valid values', () => {
     ]);
   });
 
-  it('echoes unknown top-level spec keys', async () => {
+  it('drops keys outside the model at every level of the spec and keeps the free-form values (DD-ASSUME-31)', async () => {
     const ft = await testFlowtwin();
     const attributes = workflowBody().data.attributes;
-    const spec = { ...attributes.spec, annotations: [{ text: 'note' }], customKey: { kept: true } };
+    const [step, ...rest] = attributes.spec.steps as Record<string, unknown>[];
+    const spec = {
+      ...attributes.spec,
+      annotations: [{ text: 'note', anything: { goes: true } }],
+      customKey: { kept: false },
+      steps: [{ ...step, stepTypo: 1, parameters: [{ name: 'p', value: { nested: { customKey: 1 } }, extra: 2 }] }, ...rest],
+      triggers: [{ startStepNames: [step!.name], apiTrigger: { rateLimit: { count: 1, interval: '60s' }, future: 'kept' }, fooTrigger: {}, extra: 1 }],
+    };
     const res = await ft.http.post(WORKFLOWS).set(DD_KEYS).send({ data: { type: 'workflows', attributes: { ...attributes, spec } } });
     expect(res.status).toBe(201);
-    expect(res.body.data.attributes.spec).toEqual(spec);
+    const expected = {
+      triggers: [{ startStepNames: [step!.name], apiTrigger: { rateLimit: { count: 1, interval: '60s' }, future: 'kept' } }],
+      steps: [{ ...step, parameters: [{ name: 'p', value: { nested: { customKey: 1 } } }] }, ...rest],
+      annotations: [{ text: 'note', anything: { goes: true } }],
+    };
+    expect(res.body.data.attributes.spec).toEqual(expected);
+    const get = await ft.http.get(`${WORKFLOWS}/${res.body.data.id}`).set(DD_KEYS);
+    expect(get.body.data.attributes.spec).toEqual(expected);
   });
 
-  it('echoes a top-level spec key named like an Object.prototype member, like any other unknown key', async () => {
+  it('drops top-level spec keys named like Object.prototype members, like any other unknown key', async () => {
     const ft = await testFlowtwin();
     const attributes = workflowBody().data.attributes;
-    const spec = { ...attributes.spec, constructor: { kept: true }, toString: 'kept' };
+    const spec = { ...attributes.spec, constructor: { kept: true }, toString: 'kept', hasOwnProperty: 1 };
     const res = await ft.http.post(WORKFLOWS).set(DD_KEYS).send({ data: { type: 'workflows', attributes: { ...attributes, spec } } });
     expect(res.status).toBe(201);
-    expect(res.body.data.attributes.spec).toEqual(spec);
+    expect(res.body.data.attributes.spec).toEqual(attributes.spec);
+  });
+
+  it('counts only the model\'s trigger kinds: a spec whose only trigger is unknown has none', async () => {
+    const ft = await testFlowtwin();
+    const attributes = workflowBody().data.attributes;
+    const [step] = attributes.spec.steps as Record<string, unknown>[];
+    const spec = { ...attributes.spec, triggers: [{ startStepNames: [step!.name], fooTrigger: {} }] };
+    const res = await ft.http.post(WORKFLOWS).set(DD_KEYS).send({ data: { type: 'workflows', attributes: { ...attributes, spec } } });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [{ detail: 'no trigger found. At least one trigger is required.' }] });
   });
 });
 

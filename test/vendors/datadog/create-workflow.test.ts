@@ -73,22 +73,42 @@ describe('Datadog CreateWorkflow', () => {
     expect(list.text).not.toContain('s3cr3t-value');
   });
 
-  it('answers with the spec keys in Datadog\'s order whatever order they were sent in', async () => {
+  it('answers every object of the spec in Datadog\'s recorded key order whatever order it was sent in', async () => {
     const ft = await testFlowtwin();
+    // As the official clients send it: every object's keys alphabetical (recorded request, 2025-05).
     const spec = {
-      outputSchema: { parameters: [{ name: 'out', type: 'STRING', value: 'v' }] },
-      inputSchema: { parameters: [{ name: 'in', type: 'STRING', defaultValue: 'd' }] },
-      connectionEnvs: [{ env: 'default', connections: [{ connectionId: '11111111-1111-1111-1111-111111111111', label: 'INTEGRATION_DATADOG' }] }],
+      connectionEnvs: [{ connections: [{ connectionId: '11111111-1111-1111-1111-111111111111', label: 'INTEGRATION_DATADOG' }], env: 'default' }],
       handle: 'my-handle',
-      steps: [step('Start')],
-      triggers: [{ startStepNames: ['Start'], apiTrigger: {} }],
+      inputSchema: { parameters: [{ defaultValue: 'd', name: 'in', type: 'STRING' }] },
+      outputSchema: { parameters: [{ name: 'out', type: 'STRING', value: 'v' }] },
+      steps: [
+        {
+          actionId: 'com.datadoghq.dd.monitor.listMonitors',
+          connectionLabel: 'INTEGRATION_DATADOG',
+          name: 'Start',
+          outboundEdges: [{ branchName: 'main', nextStepName: 'End' }],
+          parameters: [{ name: 'tags', value: 'service:monitoring' }],
+        },
+        { actionId: 'com.datadoghq.core.noop', name: 'End' },
+      ],
+      triggers: [{ monitorTrigger: { rateLimit: { count: 1, interval: '3600s' } }, startStepNames: ['Start'] }, { apiTrigger: {}, startStepNames: ['Start'] }],
     };
     const res = await ft.http.post('/api/v2/workflows').set(DD_KEYS).send(body({ spec }));
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body.data.attributes.spec)).toEqual(['triggers', 'steps', 'handle', 'connectionEnvs', 'inputSchema', 'outputSchema']);
     expect(res.body.data.attributes.spec).toEqual(spec);
+    // The 201 of that recording, key for key (values aside).
+    const recorded =
+      '{"triggers":[{"startStepNames":["Start"],"monitorTrigger":{"rateLimit":{"count":1,"interval":"3600s"}}},{"startStepNames":["Start"],"apiTrigger":{}}],' +
+      '"steps":[{"name":"Start","actionId":"com.datadoghq.dd.monitor.listMonitors","connectionLabel":"INTEGRATION_DATADOG",' +
+      '"parameters":[{"name":"tags","value":"service:monitoring"}],"outboundEdges":[{"nextStepName":"End","branchName":"main"}]},' +
+      '{"name":"End","actionId":"com.datadoghq.core.noop"}],"handle":"my-handle",' +
+      '"connectionEnvs":[{"env":"default","connections":[{"connectionId":"11111111-1111-1111-1111-111111111111","label":"INTEGRATION_DATADOG"}]}],' +
+      '"inputSchema":{"parameters":[{"name":"in","type":"STRING","defaultValue":"d"}]},"outputSchema":{"parameters":[{"name":"out","type":"STRING","value":"v"}]}}';
+    expect(JSON.stringify(res.body.data.attributes.spec)).toBe(recorded);
     const get = await ft.http.get(`/api/v2/workflows/${res.body.data.id}`).set(DD_KEYS);
-    expect(Object.keys(get.body.data.attributes.spec)).toEqual(['triggers', 'steps', 'handle', 'connectionEnvs', 'inputSchema', 'outputSchema']);
+    expect(JSON.stringify(get.body.data.attributes.spec)).toBe(recorded);
+    const list = await ft.http.get('/api/v2/workflows?filter[includeSpecs]=true').set(DD_KEYS);
+    expect(JSON.stringify(list.body.data[0].attributes.spec)).toBe(recorded);
   });
 
   it('reports the recorded three errors, in order, for a 301-character description and spec:{}', async () => {
