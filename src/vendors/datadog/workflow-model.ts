@@ -73,8 +73,9 @@ export function workflowProblems(input: WorkflowAttributesInput): string[] {
 }
 
 function specIsValid(spec: WorkflowSpec): boolean {
-  const steps = spec.steps ?? [];
-  if (steps.length === 0) return false;
+  // No steps key is invalid (recorded for spec:{}); an empty list is a spec (recorded by Terraform).
+  if (!Array.isArray(spec.steps)) return false;
+  const steps = spec.steps;
   const names = new Set(steps.map((s) => s.name));
   if (names.size !== steps.length) return false;
   const edgesKnown = steps.every((s) => (s.outboundEdges ?? []).every((e) => names.has(e.nextStepName)));

@@ -160,6 +160,20 @@ describe('Datadog CreateWorkflow', () => {
     expect(res.body).toEqual({ errors: [{ detail: 'trigger monitorTrigger appears more than once' }] });
   });
 
+  it('accepts an empty steps list, as Terraform recorded, but not a spec without steps', async () => {
+    const ft = await testFlowtwin();
+    const spec = { steps: [], triggers: [{ startStepNames: [], workflowTrigger: {} }] };
+    const res = await ft.http.post('/api/v2/workflows').set(DD_KEYS).send(body({ spec }));
+    expect(res.status).toBe(201);
+    expect(JSON.stringify(res.body.data.attributes.spec)).toBe('{"triggers":[{"startStepNames":[],"workflowTrigger":{}}],"steps":[]}');
+    const noSteps = await ft.http
+      .post('/api/v2/workflows')
+      .set(DD_KEYS)
+      .send(body({ spec: { triggers: [{ startStepNames: [], workflowTrigger: {} }] } }));
+    expect(noSteps.status).toBe(400);
+    expect(noSteps.body).toEqual({ errors: [{ detail: 'spec is invalid' }] });
+  });
+
   it('calls a spec invalid when a start step or an edge names no step', async () => {
     const ft = await testFlowtwin();
     const badStart = await ft.http
