@@ -105,6 +105,7 @@ function secmasterFixtures(faker: Faker) {
     projects: [
       {
         project_id: '0123456789abcdef0123456789abcdef',
+        region: 'cn-north-4',
         workspaces: [
           {
             id: '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b',

@@ -18,6 +18,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the projects the caller's account has, e.g. the one of a region (name=<region>)
+         * @description What Huawei's SDKs call when credentials carry a region but no project id:
+         *     `GET /v3/projects?name=<region>`, AK/SK-signed, and they take `projects[0].id` when exactly one
+         *     project comes back (HW-CORE:iam.service.ts). A project is named after its region.
+         */
+        get: operations["KeystoneListProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -103,6 +125,50 @@ export interface components {
                     domain: components["schemas"]["NamedRef"];
                 };
             };
+        };
+        /**
+         * @example {
+         *       "links": {
+         *         "self": "https://iam.myhuaweicloud.com/v3/projects?name=cn-north-4",
+         *         "previous": null,
+         *         "next": null
+         *       },
+         *       "projects": [
+         *         {
+         *           "is_domain": false,
+         *           "description": "",
+         *           "links": {
+         *             "self": "https://iam.myhuaweicloud.com/v3/projects/0123456789abcdef0123456789abcdef"
+         *           },
+         *           "enabled": true,
+         *           "id": "0123456789abcdef0123456789abcdef",
+         *           "parent_id": "d0123456789abcdef0123456789abcde",
+         *           "domain_id": "d0123456789abcdef0123456789abcde",
+         *           "name": "cn-north-4"
+         *         }
+         *       ]
+         *     }
+         */
+        ProjectList: {
+            links: {
+                self: string;
+                previous: string | null;
+                next: string | null;
+            };
+            projects: components["schemas"]["Project"][];
+        };
+        /** @description A region's project; for a region project parent_id is the account (domain) id. */
+        Project: {
+            is_domain: boolean;
+            description: string;
+            links: {
+                self: string;
+            };
+            enabled: boolean;
+            id: string;
+            parent_id: string;
+            domain_id: string;
+            name: string;
         };
         IamError: {
             error: {
@@ -258,6 +324,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            414: components["responses"]["UriTooLong"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    KeystoneListProjects: {
+        parameters: {
+            query?: {
+                name?: string;
+                domain_id?: string;
+                parent_id?: string;
+                enabled?: boolean;
+                is_domain?: boolean;
+                page?: number;
+                /** @description Page size, 1-5000 (IAM docs). */
+                per_page?: number;
+            };
+            header?: {
+                "X-Auth-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching projects (IAM docs' example body, every field as documented). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
                 };
             };
             400: components["responses"]["Error"];

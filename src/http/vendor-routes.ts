@@ -51,7 +51,9 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
 
   /** Reads the body (before auth: Huawei signs it) and admits the caller, or answers for the vendor. */
   async function admit(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<Caller<unknown> | Reply> {
-    const body = op.requestBody ? await readBody(req, res) : undefined;
+    // Every body is read, also on a GET: Huawei's SDKs send and sign `{}` with every call, so a
+    // signature can only be checked over the bytes that came.
+    const body = await readBody(req, res);
     trace.body = body;
     const caller = await vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers, body });
     if (isReply(caller)) return caller;

@@ -36,6 +36,9 @@ export function createVendors(deps: VendorDeps, config: VendorsConfig = {}): Ven
   return [
     createDatadogVendor(deps, config.datadog) as Vendor,
     createSecMasterVendor(deps, config.secmaster) as Vendor,
-    createIamVendor(deps, config['huawei-iam']) as Vendor,
+    createIamVendor(deps, {
+      ...config['huawei-iam'],
+      ...(config.secmaster?.auth?.credentials ? { credentials: config.secmaster.auth.credentials } : {}),
+    }) as Vendor,
   ];
 }

@@ -40,13 +40,21 @@ const validate: fc.Arbitrary<RawRequest> = fc
   .record({ m: method('GET'), auth: fc.option(token, { freq: 6, nil: undefined }), subject: fc.option(token, { freq: 6, nil: undefined }) })
   .map(({ m, auth, subject }) => printable({ method: m, path: '/v3/auth/tokens', headers: { ...(auth !== undefined ? { 'X-Auth-Token': auth } : {}), ...(subject !== undefined ? { 'X-Subject-Token': subject } : {}) } }));
 
-const unrouted = fc.constantFrom('/v3/auth', '/v3/auth/tokens/x', '/v3/', '/v3/projects').map((path) => printable({ method: 'GET', path }));
+const projects: fc.Arbitrary<RawRequest> = fc
+  .record({
+    m: method('GET'),
+    auth: fc.option(token, { freq: 3, nil: undefined }),
+    query: queryString(['name', 'per_page', 'page', 'enabled', 'is_domain', 'domain_id', 'parent_id'], () => fc.oneof(fc.constantFrom('cn-north-4', '1', '0', 'true', 'false', '5001'), weirdString)),
+  })
+  .map(({ m, auth, query }) => printable({ method: m, path: `/v3/projects${query}`, headers: auth !== undefined ? { 'X-Auth-Token': auth } : {} }));
+
+const unrouted = fc.constantFrom('/v3/auth', '/v3/auth/tokens/x', '/v3/', '/v3/projects/x').map((path) => printable({ method: 'GET', path }));
 
 describe('the fake Huawei IAM under fuzzed requests', () => {
   it('answers every generated request within the spec, in Keystone error shape, and a refused one changes nothing', async () => {
     const { seed, numRuns } = fuzzParameters('huawei-iam', 300);
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: create }, { weight: 5, arbitrary: validate }, { weight: 1, arbitrary: unrouted }), async (req) => {
+      fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: create }, { weight: 5, arbitrary: validate }, { weight: 3, arbitrary: projects }, { weight: 1, arbitrary: unrouted }), async (req) => {
         const problems = await exchange(server, req, { spec, errorShape: iamErrorShape });
         expect(problems, describeRequest(req)).toEqual([]);
       }),

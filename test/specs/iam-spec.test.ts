@@ -18,7 +18,7 @@ const OWN_RESPONSE: Record<string, string> = { '414': 'UriTooLong', '503': 'Unav
 describe('huawei-iam.yaml', () => {
   it('is an OpenAPI 3.1.0 document titled for flowtwin', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect((doc.info as JsonObject).title).toBe('Huawei Cloud IAM tokens (flowtwin)');
+    expect((doc.info as JsonObject).title).toBe('Huawei Cloud IAM tokens and projects (flowtwin)');
     expect((doc.servers as JsonObject[]).map((s) => s.url)).toEqual(['https://iam.myhuaweicloud.com', 'http://localhost:4010']);
   });
 
@@ -33,9 +33,10 @@ describe('huawei-iam.yaml', () => {
     expect(validate({ error_msg: 'x', error_code: 'APIGW.0301' })).toBe(false);
   });
 
-  it('declares exactly the two token operations, on /v3/auth/tokens', () => {
+  it('declares exactly the two token operations, on /v3/auth/tokens, and the project list', () => {
     expect(operations(doc).map(({ method, path, op }) => `${method.toUpperCase()} ${path} ${op.operationId}`).sort()).toEqual([
       'GET /v3/auth/tokens KeystoneValidateToken',
+      'GET /v3/projects KeystoneListProjects',
       'POST /v3/auth/tokens KeystoneCreateUserTokenByPassword',
     ]);
   });

@@ -4,7 +4,10 @@ import { createHash } from 'node:crypto';
 import { isoTime, type Clock } from '../../engine/clock.js';
 import type { Store } from '../../store/store.js';
 import { ControlInputError, VendorError, type Reply, type Vendor } from '../vendor.js';
-import { findToken, issueToken, projectIdForName, type StoredToken } from './tokens.js';
+import type { HuaweiCredential } from '../secmaster/auth.js';
+import { iamCaller, type IamPrincipal } from './caller.js';
+import { listProjects, regionProjectId, type ListProjectsQuery } from './projects.js';
+import { findToken, issueToken, type StoredToken } from './tokens.js';
 
 export interface IamUser {
   name: string;
@@ -17,6 +20,8 @@ export interface IamUser {
 export interface IamConfig {
   /** When set, only these users can obtain tokens; otherwise any name and password work. */
   users?: IamUser[];
+  /** SecMaster's AK/SK pairs: when set, a signed project lookup must be made with one of them. */
+  credentials?: HuaweiCredential[];
 }
 
 interface PasswordBody {
@@ -51,21 +56,36 @@ function tokenBody(t: StoredToken) {
   };
 }
 
-export function createIamVendor(deps: { store: Store; clock: Clock }, config: IamConfig = {}): Vendor<null> {
+export function createIamVendor(deps: { store: Store; clock: Clock; wallClock: Clock }, config: IamConfig = {}): Vendor<IamPrincipal> {
   const users = config.users && new Map(config.users.map((u) => [u.name, u]));
+  const signedCaller = iamCaller(deps, config.credentials, (message) => iamError(401, 'Unauthorized', message));
   return {
     name: 'huawei-iam',
     spec: 'huawei-iam.yaml',
     prefixes: ['/v3/'],
-    authenticate: () => ({ tenant: 'huawei-iam', principal: null }),
+    // Tokens are obtained and validated with what their bodies and headers carry; only the project list
+    // needs a caller (IAM-ASSUME-5).
+    authenticate: (op, request) => (op.operationId === 'KeystoneListProjects' ? signedCaller(request) : { tenant: 'huawei-iam', principal: {} }),
     handlers: {
+      async KeystoneListProjects(req) {
+        const host = String(req.headers.host ?? 'iam.myhuaweicloud.com');
+        const search = new URLSearchParams(Object.entries(req.query as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+        const body = await listProjects(
+          deps.store,
+          req.caller.principal.project,
+          req.query as ListProjectsQuery,
+          { origin: `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${host}`, search: search ? `?${search}` : '' },
+          (domainName) => idFor('d', domainName),
+        );
+        return { status: 200, contentType: JSON_TYPE, body };
+      },
       async KeystoneCreateUserTokenByPassword(req) {
         const { identity, scope } = (req.body as PasswordBody).auth;
         const { user } = identity.password;
         const known = users?.get(user.name);
         if (users && (!known || known.password !== user.password)) return iamError(401, 'Unauthorized', 'The username or password is wrong.');
         const projectName = scope?.project?.name ?? known?.project_name ?? 'cn-north-4';
-        const projectId = known?.project_id ?? scope?.project?.id ?? projectIdForName(projectName);
+        const projectId = known?.project_id ?? scope?.project?.id ?? (await regionProjectId(deps.store, projectName));
         if (known && scope?.project?.id && scope.project.id !== known.project_id)
           return iamError(401, 'Unauthorized', `user ${user.name} has no access to project ${scope.project.id}`);
         const domainName = user.domain?.name ?? known?.domain ?? 'flowtwin';

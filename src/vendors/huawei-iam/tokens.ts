@@ -35,6 +35,3 @@ export async function issueToken(
 export async function findToken(store: Store, token: string): Promise<StoredToken | undefined> {
   return (await store.get<StoredToken>(TOKEN_KIND, IAM_TENANT, tokenKey(token)))?.data;
 }
-
-/** A project id for a project known only by name (region), stable across runs. */
-export const projectIdForName = (name: string): string => createHash('sha256').update(`project/${name}`).digest('hex').slice(0, 32);

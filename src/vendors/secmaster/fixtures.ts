@@ -2,12 +2,15 @@
 // their versions and actions, and instances. Times are relative to loading ("agoMs").
 import type { Outcome } from '../../engine/plan.js';
 import { FixtureError } from '../../spec/fixtures.js';
+import { registerRegionProject } from '../huawei-iam/projects.js';
 import { startInstance, type SecMasterContext } from './context.js';
 import { PLAYBOOK_KIND, VERSION_KIND, type ActionDef, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
 
 export interface SecMasterFixtures {
   projects: {
     project_id: string;
+    /** The region this project is in: IAM's project lookup by that name finds it (IAM-ASSUME-5). */
+    region?: string;
     workspaces: {
       id: string;
       playbooks: {
@@ -42,6 +45,7 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
   const now = ctx.clock.now();
   for (const project of fixtures.projects ?? []) {
     const tenant = project.project_id;
+    if (project.region) await registerRegionProject(ctx.store, project.region, tenant, now);
     for (const ws of project.workspaces) {
       const playbooks = new Map<string, { playbook: Parameters<typeof startInstance>[2]; version: Parameters<typeof startInstance>[3] }>();
       // Oldest first: the store lists in insertion order.
