@@ -192,6 +192,27 @@ describe('SecMaster auth: AK/SK signed by the SDK signer, credentials configured
     expect(res.body).toMatchObject({ id, status: 'TERMINATING' });
   });
 
+  it('accepts a GET as the SDK sends it: with a signed `{}` body, as every generated operation has `data: {}`', async () => {
+    const ft = await testFlowtwin(CREDENTIALS);
+    await trigger(ft);
+    const credential = new BasicCredentials().withAk(AK).withSk(SK).withProjectId(PROJECT);
+    const prepared = await credential.processAuthRequest(undefined as never, {
+      endpoint: `http://${HOST}`,
+      url: `/v1/{project_id}/workspaces/${WS}/soc/playbooks/instances`,
+      method: 'GET',
+      queryParams: { limit: 10, offset: 0 },
+      headers: { 'content-type': 'application/json', 'X-Sdk-Date': sdkDate() },
+      data: {},
+    });
+    const res = await ft.http
+      .get(new URL(prepared.endpoint as string).pathname)
+      .query({ limit: 10, offset: 0 })
+      .set(prepared.headers as Record<string, string>)
+      .send('{}');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.count).toBe(1);
+  });
+
   it('accepts a signed query with characters both sides must percent-encode alike', async () => {
     const ft = await testFlowtwin(CREDENTIALS);
     const res = await signed(ft, 'get', `${BASE}/instances`, { query: { limit: 10, offset: 0, dataobject_name: "a*b!(c)'~é/x y+z%" } });
