@@ -28,6 +28,8 @@ export interface StepView {
   phase: StepPhase;
   startedAt: number;
   endedAt?: number;
+  /** Which run of this step it is, when a rerun ran it again (2, 3, ...); absent for the first. */
+  attempt?: number;
 }
 
 export interface Transition {
@@ -48,6 +50,8 @@ export interface Projection {
   updatedAt: number;
   /** The outputs the plan (or a later steer) gave the run. */
   outputs?: Record<string, unknown>;
+  /** Earlier attempts of steps a rerun ran again, oldest first; absent when nothing was rerun. */
+  superseded?: StepView[];
 }
 
 interface Run {
@@ -100,6 +104,8 @@ class Fold {
   transitions: Transition[] = [];
   endedAt: number | undefined;
   outputs: Record<string, unknown> | undefined;
+  superseded: StepView[] = [];
+  attempts = new Map<string, number>();
 
   constructor(
     private readonly machine: StateMachine,
@@ -153,6 +159,7 @@ class Fold {
     };
     if (this.endedAt !== undefined && !this.run && !this.pending) view.endedAt = this.endedAt;
     if (this.outputs !== undefined) view.outputs = this.outputs;
+    if (this.superseded.length > 0) view.superseded = [...this.superseded];
     return view;
   }
 
@@ -176,8 +183,17 @@ class Fold {
     this.endedAt = at;
   }
 
-  /** A new run of every step that has not succeeded yet, from the one that failed. */
+  /**
+   * A new run of every step that has not succeeded yet, from the one that failed. The attempts it
+   * replaces stay in `superseded`: what happened to them is history, not undone by the rerun.
+   */
   private rerun(at: number, outcome: Outcome): void {
+    for (const [name, view] of this.steps) {
+      if (view.phase === 'succeeded') continue;
+      this.superseded.push(view);
+      this.steps.delete(name);
+      this.attempts.set(name, (this.attempts.get(name) ?? 1) + 1);
+    }
     const done = new Set([...this.steps.values()].filter((s) => s.phase === 'succeeded').map((s) => s.name));
     const steps = this.history.plan.steps.filter((s) => !done.has(s.name)).map((s) => ({ ...s, after: s.after.filter((name) => !done.has(name)) }));
     this.run = startRun(at, steps, outcome);
@@ -213,12 +229,14 @@ class Fold {
       const startedAt = run.startedAt?.get(step.name) ?? run.startAt + step.start;
       if (startedAt > t || (stopped && startedAt === t && step.end > step.start)) continue;
       const endedAt = run.startAt + step.end;
+      const attempt = this.attempts.get(step.name);
+      const again = attempt === undefined ? {} : { attempt };
       if (endedAt <= t) {
-        this.steps.set(step.name, { name: step.name, phase: step.result, startedAt, endedAt });
+        this.steps.set(step.name, { name: step.name, phase: step.result, startedAt, endedAt, ...again });
       } else if (stopped) {
-        this.steps.set(step.name, { name: step.name, phase: 'stopped', startedAt, endedAt: t });
+        this.steps.set(step.name, { name: step.name, phase: 'stopped', startedAt, endedAt: t, ...again });
       } else {
-        this.steps.set(step.name, { name: step.name, phase: 'running', startedAt });
+        this.steps.set(step.name, { name: step.name, phase: 'running', startedAt, ...again });
       }
     }
   }

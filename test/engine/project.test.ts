@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/engine/plan.js';
+import type { Outcome, Plan } from '../../src/engine/plan.js';
 import { project, projectAhead, STEER, type OperationEvent } from '../../src/engine/project.js';
 import { checkStateMachine, type StateMachine } from '../../src/engine/state-machine.js';
 
@@ -108,6 +108,27 @@ describe('project', () => {
     const done = at(failing, 4050 + 2500, ops);
     expect(done.state).toBe('DONE');
     expect(done.endedAt).toBe(6550);
+  });
+
+  it('keeps each attempt a rerun replaced, and numbers the attempts that replace them', () => {
+    const failing: Plan = { ...chain, outcome: { kind: 'fail', step: 'b' } };
+    const retry = (at: number, outcome: Outcome) => ({ name: 'retry', at, outcome });
+    // b fails at 3000, fails again on the first retry, succeeds on the second.
+    const ops = [retry(4000, { kind: 'fail', step: 'b' }), retry(9000, { kind: 'succeed' })];
+    expect(at(failing, 3500, ops).superseded).toBeUndefined();
+    const second = at(failing, 4100, ops);
+    expect(second.superseded).toEqual([{ name: 'b', phase: 'failed', startedAt: 1000, endedAt: 3000 }]);
+    expect(second.steps).toEqual([
+      { name: 'a', phase: 'succeeded', startedAt: 0, endedAt: 1000 },
+      { name: 'b', phase: 'running', startedAt: 4050, attempt: 2 },
+    ]);
+    const done = at(failing, 20_000, ops);
+    expect(done.state).toBe('DONE');
+    expect(done.superseded).toEqual([
+      { name: 'b', phase: 'failed', startedAt: 1000, endedAt: 3000 },
+      { name: 'b', phase: 'failed', startedAt: 4050, endedAt: 6050, attempt: 2 },
+    ]);
+    expect(done.steps.map((s) => `${s.name}:${s.phase}#${s.attempt ?? 1}`)).toEqual(['a:succeeded#1', 'b:succeeded#3', 'c:succeeded#1']);
   });
 
   it('stops the running step at a cancel and ends there, whenever it is read afterwards', () => {

@@ -4,7 +4,7 @@ import type { Handler, Reply, VendorRequest } from '../vendor.js';
 import type { SecMasterPrincipal } from './auth.js';
 import type { SecMasterContext } from './context.js';
 import { instanceOf, pageOf, workspaceInstances } from './instances.js';
-import { actionInfo, auditLogs } from './model.js';
+import { actionInfo, auditLogs, latestAuditLogs } from './model.js';
 
 type Req = VendorRequest<SecMasterPrincipal>;
 type Log = ReturnType<typeof auditLogs>[number];
@@ -27,7 +27,7 @@ export function auditHandlers(ctx: SecMasterContext): Record<string, Handler<Sec
     async ShowPlaybookTopology(req) {
       const view = await instanceOf(ctx, req);
       const { playbook, actions } = view.record.data.attrs;
-      const logs = new Map(auditLogs(view).map((log) => [log.action_id, log]));
+      const logs = new Map(latestAuditLogs(view).map((log) => [log.action_id, log]));
       const nodes = actions
         .filter((a) => logs.has(a.id))
         .map((a) => ({ action: actionInfo(req.caller.tenant, playbook.id, playbook.version_id, a), instance_log: logs.get(a.id)! }));

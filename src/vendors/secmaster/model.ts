@@ -153,7 +153,15 @@ export function instanceInfo(view: View) {
 }
 
 /** Audit log entries of one instance: one per action that has started. */
+/** One log per run of an action: a RETRY keeps the attempts it replaced (HW-ASSUME-14). */
 export function auditLogs(view: View) {
+  const a = view.record.data.attrs;
+  const byId = new Map(a.actions.map((x) => [x.id, x]));
+  return [...(view.projection.superseded ?? []), ...view.projection.steps].map((step) => auditLog(view, byId.get(step.name)!, step));
+}
+
+/** Each action's latest attempt only: the topology is a graph of actions. */
+export function latestAuditLogs(view: View) {
   const a = view.record.data.attrs;
   const byId = new Map(a.actions.map((x) => [x.id, x]));
   return view.projection.steps.map((step) => auditLog(view, byId.get(step.name)!, step));
@@ -165,7 +173,7 @@ function auditLog(view: View, action: ActionDef, step: StepView) {
     instance_type: 'ACTION',
     action_id: action.id,
     action_name: action.name,
-    instance_id: actionInstanceId(view.record.id, action.id),
+    instance_id: actionInstanceId(view.record.id, action.id, step.attempt),
     parent_instance_id: view.record.id,
     log_level: status === 'FAILED' ? 'ERROR' : 'INFO',
     input: '{}',
@@ -184,8 +192,8 @@ function auditLog(view: View, action: ActionDef, step: StepView) {
 }
 
 /** Stable id of an action's run inside an instance, so every read names it the same way. */
-export function actionInstanceId(instanceId: string, actionId: string): string {
-  return uuidFrom(`${instanceId}/${actionId}`);
+export function actionInstanceId(instanceId: string, actionId: string, attempt?: number): string {
+  return uuidFrom(attempt === undefined ? `${instanceId}/${actionId}` : `${instanceId}/${actionId}/${attempt}`);
 }
 
 export function uuidFrom(seed: string): string {

@@ -12,8 +12,8 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
     const res = await auditLogs(ft, {}, {});
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(['audit_logs', 'count']);
-    // finished 3, failed 2, retried 3, terminated 2, running 2, hanging 3
-    expect(res.body.count).toBe(15);
+    // finished 3, failed 2, retried 4 (its failed attempt stays), terminated 2, running 2, hanging 3
+    expect(res.body.count).toBe(16);
     const starts = logs(res).map((l) => l.start_time);
     expect([...starts].sort().reverse()).toEqual(starts);
     expect(logs(res)[0]).toMatchObject({ parent_instance_id: I.running, action_name: 'Block source IP', status: 'RUNNING', end_time: '', start_time: ts(-5_000) });
@@ -23,7 +23,7 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
     const ft = await withFixtures();
     const res = await auditLogs(ft);
     expect(res.status).toBe(200);
-    expect(res.body.count).toBe(15);
+    expect(res.body.count).toBe(16);
   });
 
   it("gives one instance's logs with their fields, by parent_instance_id", async () => {
@@ -50,20 +50,20 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
   });
 
   it.each([
-    [{ status: 'FAILED' }, 1],
+    [{ status: 'FAILED' }, 2],
     [{ status: 'RUNNING' }, 2],
     [{ status: 'TERMINATED' }, 1],
     [{ status: 'FINISHED' }, 11],
     [{ action_name: 'Notify on-call' }, 3],
     [{ action_name: 'Block source IP', status: 'TERMINATED' }, 1],
-    [{ log_level: 'ERROR' }, 1],
-    [{ instance_type: 'ACTION' }, 15],
+    [{ log_level: 'ERROR' }, 2],
+    [{ instance_type: 'ACTION' }, 16],
     [{ instance_type: 'PLAYBOOK' }, 0],
-    [{ trigger_type: 'EVENT' }, 15],
+    [{ trigger_type: 'EVENT' }, 16],
     [{ action_id: 'd4bf633e-52e4-462b-95e9-02766a12fd1e' }, 3],
     [{ status: 'finished' }, 0],
-    [{ input: 'ignored', output: 'ignored', error_msg: 'ignored', start_time: 'x', end_time: 'y' }, 15],
-    [{ unknown_field: 'ignored' }, 15],
+    [{ input: 'ignored', output: 'ignored', error_msg: 'ignored', start_time: 'x', end_time: 'y' }, 16],
+    [{ unknown_field: 'ignored' }, 16],
   ])('filters exactly by %o', async (filter, count) => {
     const ft = await withFixtures();
     const res = await auditLogs(ft, {}, filter);
@@ -90,9 +90,10 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
     const ft = await withFixtures();
     const all = logs(await auditLogs(ft, {}, {}));
     const page = await auditLogs(ft, { limit: 5, offset: 10 }, {});
-    expect(page.body.count).toBe(15);
+    expect(page.body.count).toBe(16);
     expect(logs(page)).toEqual(all.slice(10, 15));
-    expect(logs(await auditLogs(ft, { limit: 5, offset: 15 }, {}))).toEqual([]);
+    expect(logs(await auditLogs(ft, { limit: 5, offset: 15 }, {}))).toEqual(all.slice(15));
+    expect(logs(await auditLogs(ft, { limit: 5, offset: 16 }, {}))).toEqual([]);
   });
 
   it.each([

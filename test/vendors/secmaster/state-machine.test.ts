@@ -40,13 +40,13 @@ function operate(ft: Ft, id: string, body?: unknown) {
 async function auditLogsOf(ft: Ft, id: string) {
   const res = await ft.http.post(`${BASE}/instances/auditlogs?limit=100&offset=0&sort_dir=asc`).set(AUTH).send({ parent_instance_id: id });
   expect(res.status).toBe(200);
-  return res.body.audit_logs as { action_name: string; status: string; start_time: string; end_time: string; log_level: string; error_msg: string }[];
+  return res.body.audit_logs as { action_name: string; status: string; start_time: string; end_time: string; log_level: string; error_msg: string; instance_id: string }[];
 }
 
 async function topologyOf(ft: Ft, id: string) {
   const res = await ft.http.get(`${BASE}/instances/${id}/topology`).set(AUTH);
   expect(res.status).toBe(200);
-  return res.body as { count: number; action_instances: { action: { name: string }; instance_log: { status: string; start_time: string } }[] };
+  return res.body as { count: number; action_instances: { action: { name: string }; instance_log: { status: string; start_time: string; instance_id: string } }[] };
 }
 
 /** Brings a new instance into `status` (advancing the clock as needed) and returns its id. */
@@ -206,7 +206,7 @@ describe('SecMaster playbook instance: timed transitions', () => {
 });
 
 describe('SecMaster RETRY', () => {
-  it('reruns from the failed action: earlier actions keep their one FINISHED log, the failed one reruns, and the instance ends FINISHED', async () => {
+  it('reruns from the failed action: earlier actions keep their one FINISHED log, the failed attempt keeps its FAILED log, the rerun gets its own, and the instance ends FINISHED', async () => {
     const ft = await testFlowtwin();
     const id = await trigger(ft, { outcome: 'FAILED', fail_action: 'Block source IP' });
     ft.clock.advance(2_000);
@@ -232,14 +232,22 @@ describe('SecMaster RETRY', () => {
     ft.clock.advance(2_000);
     expect(await show(ft, id)).toMatchObject({ status: 'FINISHED', start_time: ts(0), end_time: ts(5_000) });
     const logs = await auditLogsOf(ft, id);
-    expect(logs.map((l) => [l.action_name, l.status, l.start_time, l.end_time])).toEqual([
-      ['Enrich alert', 'FINISHED', ts(0), ts(1_000)],
-      ['Block source IP', 'FINISHED', ts(3_000), ts(4_000)],
-      ['Notify on-call', 'FINISHED', ts(4_000), ts(5_000)],
+    expect(logs.map((l) => [l.action_name, l.status, l.start_time, l.end_time, l.error_msg])).toEqual([
+      ['Enrich alert', 'FINISHED', ts(0), ts(1_000), ''],
+      ['Block source IP', 'FAILED', ts(1_000), ts(2_000), 'action Block source IP failed'],
+      ['Block source IP', 'FINISHED', ts(3_000), ts(4_000), ''],
+      ['Notify on-call', 'FINISHED', ts(4_000), ts(5_000), ''],
     ]);
+    // Each attempt is its own action instance: the first keeps the id it had before the RETRY.
+    const firstAttempt = failed.find((l) => l.action_name === 'Block source IP')!.instance_id;
+    const attempts = logs.filter((l) => l.action_name === 'Block source IP').map((l) => l.instance_id);
+    expect(attempts[0]).toBe(firstAttempt);
+    expect(new Set(attempts).size).toBe(2);
+    // The topology is a graph of actions: each with its latest attempt.
     const topology = await topologyOf(ft, id);
     expect(topology.count).toBe(3);
     expect(topology.action_instances.every((n) => n.instance_log.status === 'FINISHED')).toBe(true);
+    expect(topology.action_instances.map((n) => n.instance_log.instance_id)).toContain(attempts[1]);
     // Once FINISHED, the instance refuses both operations.
     expect((await operate(ft, id, { operation: 'RETRY' })).status).toBe(400);
   });
