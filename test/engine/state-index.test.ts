@@ -133,3 +133,55 @@ describe('StateIndex', () => {
     expect(await engine.countByState('t', 'other', ['SUCCEEDED'])).toEqual({ SUCCEEDED: 0 });
   });
 });
+
+describe('StateIndex.check (flowtwin store check)', () => {
+  for (const indexStarts of [false, true]) {
+    it(`finds the entries a record written without its index lacks, and a stray one, then repairs both (indexStarts ${indexStarts})`, async () => {
+      const store = new MemoryStore();
+      const clock = new VirtualClock(() => 0);
+      clock.freeze();
+      let n = 0;
+      const engine = new InstanceEngine<object>({ store, clock, ids: () => `i${++n}`, machine: secmasterMachine, kind: 'test.instance', indexStates: true, indexStarts });
+      await engine.start('t', 'p', plan(100, { kind: 'fail', step: 'b' }), {});
+      clock.advance(1_000);
+      await engine.start('t', 'p', plan(100, { kind: 'succeed' }), {});
+      await engine.start('t', 'q', plan(100, { kind: 'succeed' }), {});
+      expect(await engine.checkIndexes('t')).toEqual([]);
+
+      // Records that reached the store without their index entries (a crash between the two, before
+      // writes were atomic): one finished by now, one still running.
+      const data: InstanceData<object> = { plan: plan(100, { kind: 'succeed' }), operations: [], attrs: {} };
+      await store.create({ kind: 'test.instance', tenant: 't', id: 'done', parentId: 'p', createdAt: 500, version: 1, data });
+      await store.create({ kind: 'test.instance', tenant: 't', id: 'busy', parentId: 'p', createdAt: 900, version: 1, data });
+      const missing = await engine.checkIndexes('t');
+      const entry = (index: string, member: string, expected: number) => ({ tenant: 't', parentId: 'p', index: `test.instance:p:${index}`, member, stored: null, expected });
+      const visits = [
+        entry('in:RUNNING', 'done#0', 500),
+        entry('out:RUNNING', 'done#1', 700),
+        entry('in:FINISHED', 'done#1', 700),
+        entry('in:RUNNING', 'busy#0', 900),
+        entry('out:RUNNING', 'busy#1', 1100),
+        entry('in:FINISHED', 'busy#1', 1100),
+      ];
+      const starts = [entry('start', '0000000000000004done', 500), entry('start', '0000000000000005busy', 900)];
+      const byKey = (d: { index: string; member: string }) => `${d.index} ${d.member}`;
+      const sorted = <T extends { index: string; member: string }>(list: T[]) => [...list].sort((x, y) => byKey(x).localeCompare(byKey(y)));
+      expect(sorted(missing)).toEqual(sorted(indexStarts ? [...visits, ...starts] : visits));
+
+      // And an entry no record implies.
+      const index = missing[0]!.index;
+      await store.writeIndex('t', [{ index, member: 'ghost#1', score: 42 }]);
+      const both = await engine.checkIndexes('t');
+      expect(both).toContainEqual({ tenant: 't', parentId: 'p', index, member: 'ghost#1', stored: 42, expected: null });
+      expect(both.length).toBe(missing.length + 1);
+
+      // Checking changes nothing; repairing makes the indexes match, and the counts then include the orphan.
+      expect(await engine.checkIndexes('t')).toEqual(both);
+      expect(await engine.checkIndexes('t', true)).toEqual(both);
+      expect(await engine.checkIndexes('t')).toEqual([]);
+      expect(await engine.countByState('t', 'p', ['RUNNING', 'FINISHED', 'FAILED'])).toEqual({ RUNNING: 2, FINISHED: 1, FAILED: 1 });
+      clock.advance(10_000);
+      expect(await engine.countByState('t', 'p', ['RUNNING', 'FINISHED', 'FAILED'])).toEqual({ RUNNING: 0, FINISHED: 3, FAILED: 1 });
+    });
+  }
+});

@@ -52,6 +52,49 @@ describe('TimerMarks', () => {
     expect(marks.pending('t', 'v', 2)).toBe(true);
   });
 
+  it('claims nothing when every tick due is already done, and keeps no claim for it', () => {
+    const marks = new TimerMarks();
+    marks.claim('t', 'v', 3, 10, () => undefined);
+    marks.done('t', 'v', 3);
+    const { pick, asked } = picks(5);
+    expect(marks.claim('t', 'v', 3, 10, pick)).toEqual([]);
+    expect(asked()).toBe(0);
+    expect(marks.open('t', 'v')).toBeUndefined();
+    expect(marks.undone('t', 'v', 3)).toBe(false);
+  });
+
+  it('reports a claim done only up to what was claimed: an open claim beyond `to` stays, one ending at `to` closes', () => {
+    const marks = new TimerMarks();
+    marks.done('t', 'v', 5); // no mark yet: nothing to record, nothing claimed
+    expect(marks.marked('t', 'v')).toBe(false);
+    marks.claim('t', 'v', 4, 10, () => undefined);
+    expect(marks.undone('t', 'v', 3)).toBe(true); // nothing done yet: done is -1
+    marks.done('t', 'v', 3);
+    expect(marks.open('t', 'v')?.map((r) => r.tick)).toEqual([0, 1, 2, 3, 4]);
+    expect(marks.undone('t', 'v', 3)).toBe(false);
+    expect(marks.undone('t', 'v', 4)).toBe(true);
+    marks.done('t', 'v', 4);
+    expect(marks.open('t', 'v')).toBeUndefined();
+  });
+
+  it('stores of a scenario only what a plan needs: outcome, step, durations and outputs when given', () => {
+    const marks = new TimerMarks();
+    const full = { id: 'rule-1', hits: 3, times: 5, outcome: 'fail', step: 'b', durationsMs: { a: 10 }, outputs: { a: { ok: true } } } as PlanChange;
+    const bare = { id: 'rule-2', outcome: 'succeed' } as PlanChange;
+    expect(marks.claim('t', 'v', 1, 10, (tick) => (tick === 0 ? full : bare))).toEqual([
+      { tick: 0, change: { outcome: 'fail', step: 'b', durationsMs: { a: 10 }, outputs: { a: { ok: true } } } },
+      { tick: 1, change: { outcome: 'succeed' } },
+    ]);
+  });
+
+  it('clears every mark', () => {
+    const marks = new TimerMarks();
+    marks.claim('t', 'v', 0, 10, () => undefined);
+    marks.done('t', 'v', 0);
+    marks.clear();
+    expect([marks.marked('t', 'v'), marks.pending('t', 'v', 0)]).toEqual([false, true]);
+  });
+
   it("forgets one tenant's timers, not another's", () => {
     const marks = new TimerMarks();
     for (const tenant of ['a', 'b']) {
