@@ -210,8 +210,9 @@ export interface components {
             request_id: string;
         };
         /**
-         * @description `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z`; flowtwin writes UTC, e.g. `2026-01-15T10:00:00.000Z+0000`.
-         * @example 2026-01-15T10:00:00.000Z+0000
+         * @description `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z`: the wall time at UTC+8 with a literal `Z` before the offset, e.g. `2026-01-15T18:00:00.000Z+0800` for
+         *   10:00 UTC. Neither JavaScript's Date nor Python's fromisoformat reads it as is: drop the `Z` (or put `+08:00` in place of `Z+0800`) first.
+         * @example 2026-01-15T18:00:00.000Z+0800
          */
         Timestamp: string;
         /**
@@ -478,7 +479,9 @@ export interface operations {
                 trigger_type?: components["schemas"]["TriggerType"];
                 /**
                  * @description Start of the date range, format `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z` (e.g.
-                 *     `2026-01-15T10:00:00.000Z+0800`). Encode `+` as `%2B` in the URL (the SDK does).
+                 *     `2026-01-15T10:00:00.000Z+0800`); also without milliseconds (`2026-01-15T10:00:00Z+0800`)
+                 *     and as ISO 8601 (`2026-01-15T10:00:00.000+08:00`), the formats Huawei's Terraform provider
+                 *     documents. Encode `+` as `%2B` in the URL (the SDK does).
                  * @example 2026-01-15T10:00:00.000Z+0800
                  */
                 from_date?: string;

@@ -34,7 +34,7 @@ async function advance(through: Replica, other: Replica, ms: number): Promise<vo
   throw new Error(`the replicas disagree on time: one shows ${new Date(target).toISOString()}, the other ${new Date(shown).toISOString()}`);
 }
 
-const smTime = (value: string) => Date.parse(value.replace(/\+0000$/, ''));
+const smTime = (value: string) => Date.parse(value.replace(/Z\+0800$/, '+08:00'));
 
 const redisSkip = redisSkipReason();
 describe.skipIf(redisSkip !== undefined)(`two replicas, one clock ${-SKEW_MS / 1000} s behind${redisSkip ? ` (skipped: ${redisSkip})` : ''}`, () => {

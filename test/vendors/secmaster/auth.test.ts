@@ -341,6 +341,24 @@ async function issue(ft: Ft, project: { id?: string; name?: string } = { id: PRO
   return { token: res.headers['x-subject-token'] as string, body: res.body };
 }
 
+describe('a token and a signature on one request (HW-ASSUME-22)', () => {
+  it('judges by the token alone: a valid token passes with a bad signature, an invalid one fails with a good signature', async () => {
+    const ft = await testFlowtwin(CREDENTIALS);
+    const { token } = await issue(ft);
+    const path = `${BASE}/instances`;
+    const query = { limit: 10, offset: 0 };
+    const good = sdkHeaders('get', path, { query });
+    const bad = sdkHeaders('get', path, { query, sk: 'not-the-secret-key-of-this-ak-0000' });
+    const send = (headers: Record<string, string>) => ft.http.get(`${path}?${stringify(query)}`).set(headers);
+    expect((await send({ ...bad, 'X-Auth-Token': token })).status).toBe(200);
+    expect((await send(bad)).status).toBe(401);
+    const refused = await send({ ...good, 'X-Auth-Token': 'MIIFnot-a-token-flowtwin-issued' });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error_code).toBe('APIGW.0301');
+    expect((await send(good)).status).toBe(200);
+  });
+});
+
 describe('Huawei IAM tokens on SecMaster', () => {
   it('issues a token with 201, the X-Subject-Token header, and a body valid for 24 h from issued_at', async () => {
     const ft = await testFlowtwin();

@@ -10,7 +10,7 @@ import { INSTANCE_KIND, type SecMasterInstanceAttrs } from '../../../src/vendors
 import { AUTH, BASE, I, ids, list, PROJECT, withFixtures, type Ft } from './support.js';
 
 /** SecMaster's date string for a time in ms (the format the instances carry). */
-const smDate = (ms: number) => `${new Date(ms).toISOString()}+0000`;
+const smDate = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString()}+0800`;
 
 async function times(ft: Ft, id: string): Promise<{ start: number; end: number }> {
   const res = await ft.http.get(`${BASE}/instances/${id}`).set(AUTH);

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { BASE, AUTH, REQUEST_ID, HOUR, I, NEWEST_FIRST, STATUS_OF, ts, ids, withFixtures, list, expectBadRequest } from './support.js';
 
+const DATE_PATTERN = String.raw`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:(?:\.\d{3})?Z[+-]\d{4}|\.\d{3}[+-]\d{2}:\d{2})$`;
+
 describe('SecMaster ListPlaybookInstances: paging', () => {
   it('lists every instance of the workspace newest first, count being all of them', async () => {
     const ft = await withFixtures();
@@ -86,8 +88,8 @@ describe('SecMaster ListPlaybookInstances: filters', () => {
   it('filters name as a case-insensitive substring of the instance name', async () => {
     const ft = await withFixtures();
     const finished = await ft.http.get(`${BASE}/instances/${I.finished}`).set(AUTH);
-    expect(finished.body.name).toBe('Auto-block brute force source-20260115070000');
-    expect(ids(await list(ft, { name: '20260115070000' }))).toEqual([I.finished]);
+    expect(finished.body.name).toBe('Auto-block brute force source-20260115150000');
+    expect(ids(await list(ft, { name: '20260115150000' }))).toEqual([I.finished]);
     expect((await list(ft, { name: 'AUTO-BLOCK BRUTE' })).body.count).toBe(6);
     expect((await list(ft, { name: 'nothing like it' })).body).toEqual({ count: 0, instances: [] });
   });
@@ -154,15 +156,33 @@ describe('SecMaster ListPlaybookInstances: filters', () => {
     expect(ids(await list(ft, { to_date: '2026-01-15T04:00:00.000Z-0500' }))).toEqual([I.terminated, I.retried, I.failed, I.finished]);
   });
 
+  it('reads the three formats Huawei\'s Terraform provider documents alike: with and without milliseconds, and ISO 8601', async () => {
+    const ft = await withFixtures();
+    const expected = ids(await list(ft, { from_date: '2026-01-15T17:00:00.000Z+0800' }));
+    expect(expected.length).toBeGreaterThan(0);
+    for (const from_date of ['2026-01-15T17:00:00Z+0800', '2026-01-15T17:00:00.000+08:00', '2026-01-15T09:00:00.000Z+0000', '2026-01-15T04:00:00.000-05:00']) {
+      expect(ids(await list(ft, { from_date })), from_date).toEqual(expected);
+    }
+  });
+
   it.each([
     ['from_date', '2026-01-15T09:00:00Z'],
     ['from_date', '2026-01-15T09:00:00.000Z'],
+    ['from_date', '2026-01-15T09:00:00+08:00'],
     ['from_date', '2026-01-15 09:00:00.000Z+0000'],
     ['to_date', 'yesterday'],
   ])('refuses a malformed %s (%s) with 400', async (name, value) => {
     const ft = await withFixtures();
-    expectBadRequest(await list(ft, { [name]: value }), 'SecMaster.20030001', `${name} must match pattern "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z[+-]\\d{4}$"`);
+    expectBadRequest(await list(ft, { [name]: value }), 'SecMaster.20030001', `${name} must match pattern "${DATE_PATTERN}"`);
   });
+
+  it.each([['2026-13-15T09:00:00.000Z+0800'], ['2026-01-15T24:00:00.000Z+0800'], ['2026-01-15T09:00:00.000+25:00']])(
+    'refuses a from_date of the right shape that is no time (%s) with 400',
+    async (from_date) => {
+      const ft = await withFixtures();
+      expectBadRequest(await list(ft, { from_date }), 'SecMaster.20030001', 'from_date must look like 2026-01-15T10:00:00.000Z+0800');
+    },
+  );
 
   it('refuses a from_date whose "+" was not encoded as %2B (it arrives as a space)', async () => {
     const ft = await withFixtures();

@@ -11,7 +11,7 @@ describe('SecMaster ShowPlaybookInstance', () => {
     expect(res.headers['x-request-id']).toMatch(REQUEST_ID);
     expect(res.body).toEqual({
       id: I.failed,
-      name: 'Auto-block brute force source-20260115080000',
+      name: 'Auto-block brute force source-20260115160000',
       project_id: PROJECT,
       playbook: { id: AUTO_BLOCK, version_id: AUTO_BLOCK_VERSION, name: 'Auto-block brute force source', version: 'v2' },
       dataclass: { id: 'd1ab951b-1d43-4e96-9e0a-45bb5cd643ae', name: 'Alert' },

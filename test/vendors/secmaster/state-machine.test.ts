@@ -17,8 +17,8 @@ const AUTH = { 'X-Auth-Token': 'local-development-token' };
 const REQUEST_ID = /^[0-9a-f-]{36}-\d+-flowtwin$/;
 const INSTANCE_KIND = 'secmaster.instance';
 
-/** SecMaster's timestamp of T0 + ms: `2026-01-15T10:00:00.000Z+0000`. */
-const ts = (ms: number): string => `${new Date(T0 + ms).toISOString()}+0000`;
+/** SecMaster's timestamp of T0 + ms, as wall time at +0800: `2026-01-15T18:00:00.000Z+0800`. */
+const ts = (ms: number): string => `${new Date(T0 + ms + 8 * 3_600_000).toISOString()}+0800`;
 
 async function trigger(ft: Ft, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await ft.http.post('/__flowtwin/secmaster/trigger').send({ project_id: PROJECT, workspace_id: WS, ...extra });

@@ -44,8 +44,8 @@ export const STATUS_OF: Record<string, string> = {
   [I.finished]: 'FINISHED',
 };
 
-/** SecMaster's timestamp of T0 + ms: `2026-01-15T10:00:00.000Z+0000`. */
-export const ts = (ms: number): string => `${new Date(T0 + ms).toISOString()}+0000`;
+/** SecMaster's timestamp of T0 + ms, as wall time at +0800: `2026-01-15T18:00:00.000Z+0800`. */
+export const ts = (ms: number): string => `${new Date(T0 + ms + 8 * 3_600_000).toISOString()}+0800`;
 export const ids = (res: Res): string[] => (res.body.instances as { id: string }[]).map((i) => i.id);
 
 export const withFixtures = (options: Parameters<typeof testFlowtwin>[0] = {}) => testFlowtwin({ fixtures, ...options });

@@ -22,7 +22,7 @@ describe('SecMaster TIMER playbooks', () => {
     expect(runs.map((r) => r.status)).toEqual(['RUNNING', ...Array<string>(n - 1).fill('FINISHED')]);
     expect(runs.every((r) => r.trigger_type === 'TIMER' && r.playbook.version_id === SWEEP_VERSION)).toBe(true);
     const first = runs[n - 1]!;
-    expect(first.name).toBe('Hourly compliance sweep-20260115110000');
+    expect(first.name).toBe('Hourly compliance sweep-20260115190000');
     if (n > 1) expect(first.end_time).toBe(ts(HOUR + 65_000)); // 60 s scan + 5 s report
   });
 

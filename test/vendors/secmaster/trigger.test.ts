@@ -15,7 +15,7 @@ describe('flowtwin control: POST /__flowtwin/secmaster/trigger', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
       id: expect.stringMatching(new RegExp(UUID)),
-      name: 'flowtwin-default-playbook-20260115100000',
+      name: 'flowtwin-default-playbook-20260115180000',
       project_id: PROJECT,
       playbook: { id: expect.stringMatching(new RegExp(UUID)), version_id: expect.stringMatching(new RegExp(UUID)), name: 'flowtwin-default-playbook', version: 'v1' },
       dataclass: { id: expect.any(String), name: 'Alert' },
