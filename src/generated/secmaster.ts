@@ -401,11 +401,12 @@ export interface components {
             page: number;
             data: components["schemas"]["PlaybookInfo"][];
         };
+        /** @description Without `data` when no such playbook exists in the workspace (HW-ASSUME-23). */
         ShowPlaybookResponse: {
             /** @example 00000000 */
             code: string;
             message: string;
-            data: components["schemas"]["PlaybookInfo"];
+            data?: components["schemas"]["PlaybookInfo"];
         };
         ListPlaybookVersionsResponse: {
             /** @example 00000000 */
@@ -419,11 +420,12 @@ export interface components {
             total: number;
             data: components["schemas"]["PlaybookVersionListEntity"][];
         };
+        /** @description Without `data` when no such version exists in the workspace (HW-ASSUME-23). */
         ShowPlaybookVersionResponse: {
             /** @example 00000000 */
             code: string;
             message: string;
-            data: components["schemas"]["PlaybookVersionInfo"];
+            data?: components["schemas"]["PlaybookVersionInfo"];
         };
     };
     responses: never;
@@ -703,7 +705,7 @@ export interface operations {
                      *           "input": "{}",
                      *           "output": "{}",
                      *           "error_msg": "",
-                     *           "start_time": "2026-01-15T10:00:01.000Z+0000",
+                     *           "start_time": "2026-01-15T10:00:01.000Z+0800",
                      *           "end_time": "",
                      *           "status": "RUNNING",
                      *           "trigger_type": "EVENT"
@@ -718,8 +720,8 @@ export interface operations {
                      *           "input": "{}",
                      *           "output": "{\"result\":\"success\"}",
                      *           "error_msg": "",
-                     *           "start_time": "2026-01-15T10:00:00.000Z+0000",
-                     *           "end_time": "2026-01-15T10:00:01.000Z+0000",
+                     *           "start_time": "2026-01-15T10:00:00.000Z+0800",
+                     *           "end_time": "2026-01-15T10:00:01.000Z+0800",
                      *           "status": "FINISHED",
                      *           "trigger_type": "EVENT"
                      *         }
@@ -1185,7 +1187,7 @@ export interface operations {
                      *             "input": "{}",
                      *             "output": "{}",
                      *             "error_msg": "",
-                     *             "start_time": "2026-01-15T10:00:00.000Z+0000",
+                     *             "start_time": "2026-01-15T10:00:00.000Z+0800",
                      *             "end_time": "",
                      *             "status": "RUNNING",
                      *             "trigger_type": "EVENT"
@@ -1378,8 +1380,8 @@ export interface operations {
                      *           "id": "4f5e6d7c-8b9a-4c1d-9e2f-3a4b5c6d7e8f",
                      *           "name": "Auto-block malicious IPs",
                      *           "description": "Blocks the source IP of high-severity WAF alerts.",
-                     *           "create_time": "2026-01-10T08:00:00.000Z+0000",
-                     *           "update_time": "2026-01-12T09:30:00.000Z+0000",
+                     *           "create_time": "2026-01-10T08:00:00.000Z+0800",
+                     *           "update_time": "2026-01-12T09:30:00.000Z+0800",
                      *           "project_id": "0123456789abcdef0123456789abcdef",
                      *           "version_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
                      *           "enabled": true,
@@ -1545,8 +1547,8 @@ export interface operations {
                      *       "data": {
                      *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
                      *         "description": "Blocks at the WAF only.",
-                     *         "create_time": "2026-01-11T08:00:00.000Z+0000",
-                     *         "update_time": "2026-01-12T09:30:00.000Z+0000",
+                     *         "create_time": "2026-01-11T08:00:00.000Z+0800",
+                     *         "update_time": "2026-01-12T09:30:00.000Z+0800",
                      *         "project_id": "0123456789abcdef0123456789abcdef",
                      *         "creator_id": "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
                      *         "modifier_id": "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
@@ -1590,7 +1592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShowPlaybookVersionResponse"];
                 };
             };
-            /** @description A path id is malformed, or no such version exists in the workspace. */
+            /** @description A path id is malformed. */
             400: {
                 headers: {
                     /**
@@ -1736,8 +1738,8 @@ export interface operations {
                      *         "id": "4f5e6d7c-8b9a-4c1d-9e2f-3a4b5c6d7e8f",
                      *         "name": "Auto-block malicious IPs",
                      *         "description": "Blocks the source IP of high-severity WAF alerts.",
-                     *         "create_time": "2026-01-10T08:00:00.000Z+0000",
-                     *         "update_time": "2026-01-12T09:30:00.000Z+0000",
+                     *         "create_time": "2026-01-10T08:00:00.000Z+0800",
+                     *         "update_time": "2026-01-12T09:30:00.000Z+0800",
                      *         "project_id": "0123456789abcdef0123456789abcdef",
                      *         "version_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
                      *         "enabled": true,
@@ -1757,7 +1759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShowPlaybookResponse"];
                 };
             };
-            /** @description A path id is malformed, or no such playbook exists in the workspace. */
+            /** @description A path id is malformed. */
             400: {
                 headers: {
                     /**
@@ -1932,8 +1934,8 @@ export interface operations {
                      *         {
                      *           "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
                      *           "description": "Blocks at the WAF only.",
-                     *           "create_time": "2026-01-11T08:00:00.000Z+0000",
-                     *           "update_time": "2026-01-12T09:30:00.000Z+0000",
+                     *           "create_time": "2026-01-11T08:00:00.000Z+0800",
+                     *           "update_time": "2026-01-12T09:30:00.000Z+0800",
                      *           "project_id": "0123456789abcdef0123456789abcdef",
                      *           "creator_id": "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
                      *           "modifier_id": "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
@@ -1956,8 +1958,8 @@ export interface operations {
                      *         {
                      *           "id": "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a",
                      *           "description": "Adds a ticket step.",
-                     *           "create_time": "2026-01-14T08:00:00.000Z+0000",
-                     *           "update_time": "2026-01-14T08:00:00.000Z+0000",
+                     *           "create_time": "2026-01-14T08:00:00.000Z+0800",
+                     *           "update_time": "2026-01-14T08:00:00.000Z+0800",
                      *           "project_id": "0123456789abcdef0123456789abcdef",
                      *           "creator_id": "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
                      *           "modifier_id": "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",

@@ -37,7 +37,9 @@ export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<
     },
 
     async ShowPlaybook(req) {
-      const record = await playbookOf(req);
+      const record = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, String(req.params.playbook_id));
+      // No such playbook: the envelope without data (HW-ASSUME-23), which is how Huawei's clients tell.
+      if (!record || record.data.workspaceId !== req.params.workspace_id) return envelope({});
       return envelope({ data: playbookInfo(req.caller.tenant, record.id, record.data) });
     },
 
@@ -60,7 +62,7 @@ export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<
     async ShowPlaybookVersion(req) {
       const id = String(req.params.version_id);
       const record = await ctx.store.get<StoredVersion>(VERSION_KIND, req.caller.tenant, id);
-      if (!record || record.data.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook version', id));
+      if (!record || record.data.workspaceId !== req.params.workspace_id) return envelope({});
       return envelope({ data: versionInfo(req.caller.tenant, record.id, record.data) });
     },
   };

@@ -77,16 +77,20 @@ describe('SecMaster playbooks and versions', () => {
     expectBadRequest(await ft.http.get(`${BASE}?${query}`).set(AUTH), 'SecMaster.20030001', message);
   });
 
-  it('shows a playbook in the {code, message, data} envelope, and refuses unknown or malformed ids', async () => {
+  it('shows a playbook in the {code, message, data} envelope, answers an unknown one without data, and refuses malformed ids', async () => {
     const ft = await withFixtures();
     const res = await ft.http.get(`${BASE}/${SWEEP}`).set(AUTH);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ...ENVELOPE, data: { id: SWEEP, name: 'Hourly compliance sweep', version_id: SWEEP_VERSION, dataclass_name: 'Resource' } });
     expect(Object.keys(res.body).sort()).toEqual(['code', 'data', 'message']);
     const unknown = '11111111-2222-4333-8444-555555555555';
-    expectBadRequest(await ft.http.get(`${BASE}/${unknown}`).set(AUTH), 'SecMaster.20030001', `playbook ${unknown} does not exist`);
+    // No such playbook (or another workspace's): the envelope without data, as Huawei's Terraform provider reads it (HW-ASSUME-23).
+    for (const path of [`${BASE}/${unknown}`, `/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/${SWEEP}`]) {
+      const missing = await ft.http.get(path).set(AUTH);
+      expect(missing.status).toBe(200);
+      expect(missing.text).toBe('{"code":"00000000","message":""}');
+    }
     expectBadRequest(await ft.http.get(`${BASE}/not-a-playbook`).set(AUTH), 'SecMaster.20030001', `playbook_id must match pattern "${UUID}"`);
-    expectBadRequest(await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/${SWEEP}`).set(AUTH), 'SecMaster.20030001', `playbook ${SWEEP} does not exist`);
   });
 
   it("lists a playbook's versions in the {code, message, size, page, total, data} envelope", async () => {
@@ -159,7 +163,7 @@ describe('SecMaster playbooks and versions', () => {
     expectBadRequest(await ft.http.get(`${BASE}/${unknown}/versions`).set(AUTH), 'SecMaster.20030001', `playbook ${unknown} does not exist`);
   });
 
-  it('shows a version with its actions in the {code, message, data} envelope, and refuses unknown ids', async () => {
+  it('shows a version with its actions in the {code, message, data} envelope, answers an unknown one without data, and refuses malformed ids', async () => {
     const ft = await withFixtures();
     const res = await ft.http.get(`${BASE}/versions/${SWEEP_VERSION}`).set(AUTH);
     expect(res.status).toBe(200);
@@ -169,10 +173,12 @@ describe('SecMaster playbooks and versions', () => {
       ['Report findings', SWEEP_VERSION],
     ]);
     const unknown = '11111111-2222-4333-8444-555555555555';
-    expectBadRequest(await ft.http.get(`${BASE}/versions/${unknown}`).set(AUTH), 'SecMaster.20030001', `playbook version ${unknown} does not exist`);
+    for (const path of [`${BASE}/versions/${unknown}`, `/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/versions/${SWEEP_VERSION}`]) {
+      const missing = await ft.http.get(path).set(AUTH);
+      expect(missing.status).toBe(200);
+      expect(missing.text).toBe('{"code":"00000000","message":""}');
+    }
     expectBadRequest(await ft.http.get(`${BASE}/versions/v1`).set(AUTH), 'SecMaster.20030001', `version_id must match pattern "${UUID}"`);
-    const elsewhere = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/versions/${SWEEP_VERSION}`).set(AUTH);
-    expectBadRequest(elsewhere, 'SecMaster.20030001', `playbook version ${SWEEP_VERSION} does not exist`);
     const versionsElsewhere = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/${SWEEP}/versions`).set(AUTH);
     expectBadRequest(versionsElsewhere, 'SecMaster.20030001', `playbook ${SWEEP} does not exist`);
   });
