@@ -1,9 +1,11 @@
 // The event hub watches nothing while nobody subscribes, reads what a first subscriber needs from
 // the store, and then projects an instance only when its next transition is due.
 import { describe, expect, it } from 'vitest';
-import { EventHub, type TransitionEvent, type WatchedRecord, type WriteKind } from '../../src/engine/events.js';
+import { EventHub, INSTANCES_CHANNEL, type TransitionEvent, type WatchedRecord, type WriteKind } from '../../src/engine/events.js';
 import type { Plan } from '../../src/engine/plan.js';
 import { checkStateMachine, type StateMachine } from '../../src/engine/state-machine.js';
+import { LocalChannels } from '../../src/store/local-channels.js';
+import type { Store } from '../../src/store/store.js';
 
 const machine: StateMachine = checkStateMachine({
   name: 'test',
@@ -189,5 +191,88 @@ describe('EventHub', () => {
     advance(1_000);
     hub.tick();
     expect(heard).toEqual([]);
+  });
+});
+
+describe('EventHub across replicas (a shared store carries the writes)', () => {
+  /** Two hubs over one shared store's channel, as two flowtwin replicas on one Redis. */
+  async function replicas() {
+    let now = 1000;
+    const channels = new LocalChannels();
+    const store = {
+      info: { kind: 'redis', location: 'test', durable: true, shared: true, fresh: false },
+      subscribe: async (channel: string, listener: (message: string) => void) => channels.subscribe(channel, listener),
+      publish: async (channel: string, message: string) => channels.publish(channel, message),
+    } as unknown as Store;
+    const stored = new Map<string, Map<string, WatchedRecord>>();
+    const source = { tenants: async () => [...stored.keys()], records: async (t: string) => [...(stored.get(t)?.values() ?? [])] };
+    const hubs = [new EventHub({ now: () => now }), new EventHub({ now: () => now })] as const;
+    for (const hub of hubs) {
+      hub.register('v', machine, source);
+      await hub.connect(store);
+    }
+    const write = (hub: EventHub, tenant: string, id: string, plan: Plan, parentId?: string) => {
+      const record: WatchedRecord = { tenant, id, ...(parentId !== undefined ? { parentId } : {}), createdAt: now, data: { plan, operations: [] } };
+      if (!stored.has(tenant)) stored.set(tenant, new Map());
+      stored.get(tenant)!.set(id, record);
+      hub.written('v', record, 'created');
+    };
+    const heard: TransitionEvent[] = [];
+    return { hubs, write, heard, channels, stored, advance: (ms: number) => void (now += ms), listen: (hub: EventHub, tenant?: string) => hub.subscribe((e) => heard.push(e), tenant) };
+  }
+
+  it("a subscriber on one replica hears the runs another replica writes, with their parent", async () => {
+    const { hubs, write, heard, listen, advance } = await replicas();
+    const [a, b] = hubs;
+    await listen(b);
+    write(a, 't', 'r1', runs(1_000), 'wf-1');
+    // The writer has no subscriber: it watches nothing itself.
+    expect(a.watching).toBe(0);
+    expect(b.watching).toBe(1);
+    advance(1_000);
+    b.tick();
+    expect(heard.map((e) => [e.instanceId, e.parentId, e.from, e.to, e.tenant])).toEqual([
+      ['r1', 'wf-1', null, 'RUNNING', 't'],
+      ['r1', 'wf-1', 'RUNNING', 'DONE', 't'],
+    ]);
+  });
+
+  it('a replica with no subscriber keeps nothing of what it hears', async () => {
+    const { hubs, write } = await replicas();
+    write(hubs[0], 't', 'r1', runs(1_000));
+    expect(hubs[1].watching).toBe(0);
+  });
+
+  it('a reset or a tenant forgotten on one replica is forgotten on the others, and a garbled message changes nothing', async () => {
+    const { hubs, write, listen, channels, stored } = await replicas();
+    const [a, b] = hubs;
+    await listen(b);
+    write(a, 'x', 'x1', runs(1_000));
+    write(a, 'y', 'y1', runs(1_000));
+    expect(b.watching).toBe(2);
+    channels.publish(INSTANCES_CHANNEL, '{not json');
+    channels.publish(INSTANCES_CHANNEL, '{"vendor":"nobody"}');
+    expect(b.watching).toBe(2);
+    stored.delete('x');
+    await a.forgotten('x');
+    expect(b.watching).toBe(1);
+    await a.cleared();
+    expect(b.watching).toBe(0);
+  });
+
+  it('hears nothing more once disconnected', async () => {
+    const { hubs, write, listen } = await replicas();
+    const [a, b] = hubs;
+    await listen(b);
+    await b.disconnect();
+    write(a, 't', 'r1', runs(1_000));
+    expect(b.watching).toBe(0);
+  });
+
+  it('does not listen on a store no other replica shares', async () => {
+    const hub = new EventHub({ now: () => 0 });
+    let subscribed = 0;
+    await hub.connect({ info: { shared: false }, subscribe: async () => (subscribed++, async () => undefined) } as unknown as Store);
+    expect(subscribed).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { IllegalOperation, InstanceNotFound, UnknownOperation } from '../../src/
 import { InstanceEngine } from '../../src/engine/instances.js';
 import { cancelMachine } from '../support/machine.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { TenantIndex } from '../../src/engine/tenant-index.js';
 
 const machine = cancelMachine('test');
 
@@ -75,5 +76,35 @@ describe('InstanceEngine', () => {
     const page = await engine.list('t', 'wf', 0, 2);
     expect(page.total).toBe(3);
     expect(page.items.map((v) => v.record.data.attrs.note)).toEqual(['2', '1']);
+  });
+
+  it('says which option an index read needs, and checks no index it does not keep', async () => {
+    const { engine } = setup();
+    await expect(engine.countByState('t', 'wf', ['DONE'])).rejects.toThrow('test.instance: countByState needs indexStates');
+    await expect(engine.countStarted('t', 'wf')).rejects.toThrow('test.instance: countStarted needs indexStates');
+    await expect(engine.inState('t', 'wf', 'DONE', 0)).rejects.toThrow('test.instance: inState needs indexStates');
+    expect(await engine.checkIndexes('t')).toEqual([]);
+  });
+
+  it('restores a record as it is, tells the write to its listener, and lists its tenant', async () => {
+    const written: string[] = [];
+    const clock = new VirtualClock(() => 5_000);
+    clock.freeze();
+    const tenants = new TenantIndex(new MemoryStore());
+    const engine = new InstanceEngine<{ note: string }>({
+      store: new MemoryStore(),
+      clock,
+      ids: () => 'unused',
+      machine,
+      kind: 'test.instance',
+      tenants,
+      onWrite: (record, change) => written.push(`${record.id} ${change}`),
+    });
+    expect(await engine.tenants()).toEqual([]);
+    const plan = { steps: [{ name: 'only', durationMs: 1000, after: [] }], outcome: { kind: 'succeed' as const } };
+    await engine.restore({ kind: 'test.instance', tenant: 'fixtures', id: 'old', parentId: 'wf', createdAt: 1_000, version: 1, data: { plan, operations: [], attrs: { note: 'x' } } });
+    expect(written).toEqual(['old restored']);
+    expect(await engine.tenants()).toEqual(['fixtures']);
+    expect((await engine.get('fixtures', 'old'))!.projection.state).toBe('DONE');
   });
 });
