@@ -563,6 +563,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
             414: {
                 headers: {
@@ -764,6 +785,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
             414: {
                 headers: {
@@ -903,6 +945,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
@@ -1052,6 +1115,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
@@ -1227,6 +1311,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
@@ -1432,6 +1537,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
             414: {
                 headers: {
@@ -1622,6 +1748,27 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
+                };
+            };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
             414: {
                 headers: {
@@ -1787,6 +1934,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */
@@ -2013,6 +2181,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The workspace is not one of the project's. */
+            403: {
+                headers: {
+                    /**
+                     * @description Request ID, in the form `request_uuid-timestamp-hostname`. The SDK copies it into the result (and into `requestId` of an
+                     *   exception).
+                     * @example 3b1e5d7a-8f0c-4a5e-9d3b-2c1f0e9a8b7c-1767261600000-flowtwin
+                     */
+                    "X-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SecMaster.20010001",
+                     *       "message": "workspace 00000000-0000-4000-8000-00000000ffff does not exist in this project"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecMasterError"];
                 };
             };
             /** @description The API gateway's answer to a URL (path and query) longer than flowtwin accepts. */

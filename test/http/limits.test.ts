@@ -170,8 +170,9 @@ describe('instances per tenant (--max-instances-per-tenant)', () => {
       detail: `project ${PROJECT} has reached the limit of 7 playbook instances (flowtwin serve --max-instances-per-tenant); a reset frees it`,
     });
     expect(await count()).toBe(7);
+    // Nothing was written: not even the workspace the refused trigger named (HW-ASSUME-24).
     const playbooks = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks`).set(AUTH).query({ limit: 100, offset: 0 });
-    expect(playbooks.body.total).toBe(0);
+    expect([playbooks.status, playbooks.body.code]).toEqual([403, 'SecMaster.20010001']);
     expect(WS).not.toBe(OTHER_WS);
   });
 });

@@ -103,12 +103,13 @@ describe('huawei-secmaster-playbooks.yaml', () => {
     }
   });
 
-  it('declares 400 and 503 as SecMaster errors, 401, 414 and 429 as gateway errors on every operation, and no other error status', () => {
+  it('declares 400, 403 and 503 as SecMaster errors, 401, 414 and 429 as gateway errors on every operation, and no other error status', () => {
     for (const { op } of operations(doc)) {
       const responses = op.responses as JsonObject;
-      expect(Object.keys(responses).filter((s) => !s.startsWith('2')).sort(), String(op.operationId)).toEqual(['400', '401', '414', '429', '503']);
+      expect(Object.keys(responses).filter((s) => !s.startsWith('2')).sort(), String(op.operationId)).toEqual(['400', '401', '403', '414', '429', '503']);
       const schemaRef = (status: string) => (((responses[status] as JsonObject).content as JsonObject)['application/json'] as JsonObject).schema;
       expect(schemaRef('400')).toEqual({ $ref: '#/components/schemas/SecMasterError' });
+      expect(schemaRef('403')).toEqual({ $ref: '#/components/schemas/SecMasterError' });
       expect(schemaRef('401')).toEqual({ $ref: '#/components/schemas/GatewayError' });
       expect(schemaRef('414')).toEqual({ $ref: '#/components/schemas/GatewayError' });
       expect(schemaRef('429')).toEqual({ $ref: '#/components/schemas/GatewayError' });

@@ -12,6 +12,12 @@ export const smErrors = {
   invalidParameters: (message: string): Reply => secmasterError('SecMaster.20030001', message),
   invalidProject: (message: string): Reply => secmasterError('SecMaster.20030002', message),
   invalidWorkspace: (message: string): Reply => secmasterError('SecMaster.20010001', message),
+  /** A well-formed workspace id the project does not have: 403, as Terraform's provider expects (HW-ASSUME-24). */
+  unknownWorkspace: (id: string): Reply => ({
+    status: 403,
+    contentType: JSON_TYPE,
+    body: { code: 'SecMaster.20010001', message: `workspace ${id} does not exist in this project` },
+  }),
   // No not-found code is documented; SecMaster answers bad ids with 400 "Invalid parameters".
   notFound: (what: string, id: string): Reply => secmasterError('SecMaster.20030001', `${what} ${id} does not exist`),
   unknown: (): Reply => ({ status: 500, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } }),

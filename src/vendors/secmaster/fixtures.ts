@@ -3,6 +3,7 @@
 import type { Outcome } from '../../engine/plan.js';
 import { FixtureError } from '../../spec/fixtures.js';
 import { registerRegionProject } from '../huawei-iam/projects.js';
+import { registerWorkspace } from './workspaces.js';
 import { startInstance, type SecMasterContext } from './context.js';
 import { PLAYBOOK_KIND, VERSION_KIND, type ActionDef, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
 
@@ -47,6 +48,7 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
     const tenant = project.project_id;
     if (project.region) await registerRegionProject(ctx.store, project.region, tenant, now);
     for (const ws of project.workspaces) {
+      await registerWorkspace(ctx.store, tenant, ws.id, now);
       const playbooks = new Map<string, { playbook: Parameters<typeof startInstance>[2]; version: Parameters<typeof startInstance>[3] }>();
       // Oldest first: the store lists in insertion order.
       for (const p of [...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {

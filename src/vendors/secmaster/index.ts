@@ -7,17 +7,18 @@ import type { TenantIndex } from '../../engine/tenant-index.js';
 import type { TimerMarks } from '../../engine/timer-marks.js';
 import type { Store } from '../../store/store.js';
 import { parseScenarioInput, steerInstance } from '../scenario-input.js';
-import { VendorError, type Reply, type Vendor } from '../vendor.js';
+import { VendorError, type Handler, type Reply, type Vendor, type VendorRequest } from '../vendor.js';
 import { auditHandlers } from './audit.js';
 import { createSecMasterAuth, type SecMasterAuthConfig, type SecMasterPrincipal } from './auth.js';
 import { secmasterCatalog } from './catalog.js';
 import { secmasterTenantOf } from './control-tenant.js';
-import { byActionIds, createSecMasterContext } from './context.js';
+import { byActionIds, createSecMasterContext, type SecMasterContext } from './context.js';
 import { smErrors } from './errors.js';
 import { loadSecMasterFixtures, type SecMasterFixtures } from './fixtures.js';
 import { instanceHandlers } from './instances.js';
 import { playbookHandlers } from './playbooks.js';
 import { triggerCall } from './trigger.js';
+import { workspaceKnown } from './workspaces.js';
 
 export interface SecMasterConfig {
   auth?: SecMasterAuthConfig;
@@ -44,7 +45,7 @@ export function createSecMasterVendor(
     name: 'secmaster',
     spec: 'huawei-secmaster-playbooks.yaml',
     prefixes: ['/v1/'],
-    handlers: { ...instanceHandlers(ctx), ...auditHandlers(ctx), ...playbookHandlers(ctx) },
+    handlers: inKnownWorkspaces(ctx, { ...instanceHandlers(ctx), ...auditHandlers(ctx), ...playbookHandlers(ctx) }),
     authenticate: createSecMasterAuth(ctx, config.auth ?? {}, requestId),
     rejectRequest: (op, v) => {
       if (v.location === 'path' && v.name === 'project_id') return smErrors.invalidProject(`invalid project ID: ${v.reason}`);
@@ -84,4 +85,18 @@ export function createSecMasterVendor(
       }),
     steer: (tenant, spec) => steerInstance(ctx.instances, tenant, spec, (view, change) => byActionIds(view.record.data.attrs.actions, change)),
   };
+}
+
+/** Every operation is under a workspace: one the project does not have is refused before the handler runs. */
+function inKnownWorkspaces(ctx: SecMasterContext, handlers: Record<string, Handler<SecMasterPrincipal>>): Record<string, Handler<SecMasterPrincipal>> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([operationId, handler]) => [
+      operationId,
+      async (req: VendorRequest<SecMasterPrincipal>) => {
+        const workspaceId = String(req.params.workspace_id);
+        if (!(await workspaceKnown(ctx.store, req.caller.tenant, workspaceId))) return smErrors.unknownWorkspace(workspaceId);
+        return handler(req);
+      },
+    ]),
+  );
 }

@@ -1,5 +1,6 @@
 // POST /__flowtwin/secmaster/trigger: a data object of a playbook's dataclass changed, so the
 // playbook runs. Without playbook_id, the workspace's default playbook runs (created on first use).
+import { registerWorkspace } from './workspaces.js';
 import type { Outcome } from '../../engine/plan.js';
 import { InstanceLimitReached } from '../../engine/errors.js';
 import { ControlInputError, type ControlCall } from '../vendor.js';
@@ -47,6 +48,8 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       );
       const dataobject = dataobjectOf(body.dataobject);
       await admit(ctx, tenant);
+      // A trigger names a workspace into being: the project has it from now on (HW-ASSUME-24).
+      await registerWorkspace(ctx.store, tenant, workspaceId, ctx.clock.now(tenant));
       await materializeTimers(ctx, tenant, workspaceId);
       const made = fresh ? await createDefault(ctx, tenant, workspaceId, playbook, version) : { playbook, version };
       // Without an outcome in the call, a scenario (or success) decides.

@@ -85,11 +85,12 @@ describe('SecMaster playbooks and versions', () => {
     expect(Object.keys(res.body).sort()).toEqual(['code', 'data', 'message']);
     const unknown = '11111111-2222-4333-8444-555555555555';
     // No such playbook (or another workspace's): the envelope without data, as Huawei's Terraform provider reads it (HW-ASSUME-23).
-    for (const path of [`${BASE}/${unknown}`, `/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/${SWEEP}`]) {
-      const missing = await ft.http.get(path).set(AUTH);
-      expect(missing.status).toBe(200);
-      expect(missing.text).toBe('{"code":"00000000","message":""}');
-    }
+    const missing = await ft.http.get(`${BASE}/${unknown}`).set(AUTH);
+    expect(missing.status).toBe(200);
+    expect(missing.text).toBe('{"code":"00000000","message":""}');
+    // A workspace the project does not have is refused before any playbook is looked up (HW-ASSUME-24).
+    const elsewhere = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/${SWEEP}`).set(AUTH);
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([403, 'SecMaster.20010001']);
     expectBadRequest(await ft.http.get(`${BASE}/not-a-playbook`).set(AUTH), 'SecMaster.20030001', `playbook_id must match pattern "${UUID}"`);
   });
 
@@ -173,13 +174,29 @@ describe('SecMaster playbooks and versions', () => {
       ['Report findings', SWEEP_VERSION],
     ]);
     const unknown = '11111111-2222-4333-8444-555555555555';
-    for (const path of [`${BASE}/versions/${unknown}`, `/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/versions/${SWEEP_VERSION}`]) {
-      const missing = await ft.http.get(path).set(AUTH);
-      expect(missing.status).toBe(200);
-      expect(missing.text).toBe('{"code":"00000000","message":""}');
-    }
+    const missing = await ft.http.get(`${BASE}/versions/${unknown}`).set(AUTH);
+    expect(missing.status).toBe(200);
+    expect(missing.text).toBe('{"code":"00000000","message":""}');
+    const elsewhere = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/versions/${SWEEP_VERSION}`).set(AUTH);
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([403, 'SecMaster.20010001']);
     expectBadRequest(await ft.http.get(`${BASE}/versions/v1`).set(AUTH), 'SecMaster.20030001', `version_id must match pattern "${UUID}"`);
     const versionsElsewhere = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/${SWEEP}/versions`).set(AUTH);
-    expectBadRequest(versionsElsewhere, 'SecMaster.20030001', `playbook ${SWEEP} does not exist`);
+    expect([versionsElsewhere.status, versionsElsewhere.body.code]).toEqual([403, 'SecMaster.20010001']);
+    const versionsOfUnknown = await ft.http.get(`${BASE}/${unknown}/versions`).set(AUTH);
+    expectBadRequest(versionsOfUnknown, 'SecMaster.20030001', `playbook ${unknown} does not exist`);
+  });
+
+  it('takes any workspace of a project it knows none of, and a trigger adds the workspace it names (HW-ASSUME-24)', async () => {
+    const ft = await withFixtures();
+    const fresh = '22222222-3333-4444-8555-666666666666';
+    const FRESH_PROJECT = 'fedcba9876543210fedcba9876543210';
+    const open = await ft.http.get(`/v1/${FRESH_PROJECT}/workspaces/${fresh}/soc/playbooks`).set({ 'X-Auth-Token': 'MIIFany-token' }).query({ limit: 10, offset: 0 });
+    expect(open.status).toBe(200);
+    expect((await ft.http.get(`/v1/${PROJECT}/workspaces/${fresh}/soc/playbooks`).set(AUTH).query({ limit: 10, offset: 0 })).status).toBe(403);
+    const started = await ft.http.post('/__flowtwin/secmaster/trigger').send({ project_id: PROJECT, workspace_id: fresh });
+    expect(started.status).toBe(201);
+    const listed = await ft.http.get(`/v1/${PROJECT}/workspaces/${fresh}/soc/playbooks`).set(AUTH).query({ limit: 10, offset: 0 });
+    expect([listed.status, listed.body.total]).toEqual([200, 1]);
+    expect((await ft.http.get(`${BASE}`).set(AUTH).query({ limit: 10, offset: 0 })).status).toBe(200);
   });
 });

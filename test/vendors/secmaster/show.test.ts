@@ -25,12 +25,14 @@ describe('SecMaster ShowPlaybookInstance', () => {
     expect(listed).toEqual(res.body);
   });
 
-  it('answers 400 SecMaster.20030001 "does not exist" for an unknown id, and for an instance of another workspace', async () => {
+  it('answers 400 SecMaster.20030001 "does not exist" for an unknown id, and 403 SecMaster.20010001 in a workspace the project does not have', async () => {
     const ft = await withFixtures();
     const unknown = '11111111-2222-4333-8444-555555555555';
     expectBadRequest(await ft.http.get(`${BASE}/instances/${unknown}`).set(AUTH), 'SecMaster.20030001', `playbook instance ${unknown} does not exist`);
     const elsewhere = await ft.http.get(`/v1/${PROJECT}/workspaces/${OTHER_WS}/soc/playbooks/instances/${I.failed}`).set(AUTH);
-    expectBadRequest(elsewhere, 'SecMaster.20030001', `playbook instance ${I.failed} does not exist`);
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body).toEqual({ code: 'SecMaster.20010001', message: `workspace ${OTHER_WS} does not exist in this project` });
+    expect(elsewhere.headers['x-request-id']).toMatch(REQUEST_ID);
   });
 
   it.each([
