@@ -21,6 +21,7 @@ const bad: unknown[] = [
   { ...good, datadog: { ...good.datadog, tenants: {} } },
   { secmaster: { projects: 'none' } },
   { datadog: { tenants: [{ ...good.datadog.tenants[0], apiKey: 7 }] } },
+  { secmaster: { projects: [{ ...good.secmaster.projects[0], region: 'CN North 4' }] } },
 ];
 
 const verdict = (validate: ValidateFunction, doc: unknown) => ({ valid: validate(doc), first: validate.errors?.[0] && { path: validate.errors[0].instancePath, message: validate.errors[0].message } });

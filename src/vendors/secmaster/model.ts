@@ -152,19 +152,15 @@ export function instanceInfo(view: View) {
   };
 }
 
-/** Audit log entries of one instance: one per action that has started. */
-/** One log per run of an action: a RETRY keeps the attempts it replaced (HW-ASSUME-14). */
-export function auditLogs(view: View) {
-  const a = view.record.data.attrs;
-  const byId = new Map(a.actions.map((x) => [x.id, x]));
-  return [...(view.projection.superseded ?? []), ...view.projection.steps].map((step) => auditLog(view, byId.get(step.name)!, step));
-}
+/** Audit log entries of one instance: one per run of an action; a RETRY keeps the attempts it replaced (HW-ASSUME-14). */
+export const auditLogs = (view: View) => logsOf(view, [...(view.projection.superseded ?? []), ...view.projection.steps]);
 
 /** Each action's latest attempt only: the topology is a graph of actions. */
-export function latestAuditLogs(view: View) {
-  const a = view.record.data.attrs;
-  const byId = new Map(a.actions.map((x) => [x.id, x]));
-  return view.projection.steps.map((step) => auditLog(view, byId.get(step.name)!, step));
+export const latestAuditLogs = (view: View) => logsOf(view, view.projection.steps);
+
+function logsOf(view: View, steps: readonly StepView[]) {
+  const byId = new Map(view.record.data.attrs.actions.map((x) => [x.id, x]));
+  return steps.map((step) => auditLog(view, byId.get(step.name)!, step));
 }
 
 function auditLog(view: View, action: ActionDef, step: StepView) {

@@ -13,11 +13,14 @@ const envelope = (rest: Record<string, unknown>): Reply => ({ status: 200, conte
 const contains = (value: string, wanted: unknown) => typeof wanted !== 'string' || value.toLowerCase().includes(wanted.toLowerCase());
 
 export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<SecMasterPrincipal>> {
+  /** The path's playbook, when the workspace has it. */
+  async function findPlaybook(req: Req) {
+    const record = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, String(req.params.playbook_id));
+    return record && record.data.workspaceId === req.params.workspace_id ? record : undefined;
+  }
+
   async function playbookOf(req: Req) {
-    const id = String(req.params.playbook_id);
-    const record = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, id);
-    if (!record || record.data.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook', id));
-    return record;
+    return (await findPlaybook(req)) ?? fail(smErrors.notFound('playbook', String(req.params.playbook_id)));
   }
 
   return {
@@ -37,9 +40,9 @@ export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<
     },
 
     async ShowPlaybook(req) {
-      const record = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, String(req.params.playbook_id));
+      const record = await findPlaybook(req);
       // No such playbook: the envelope without data (HW-ASSUME-23), which is how Huawei's clients tell.
-      if (!record || record.data.workspaceId !== req.params.workspace_id) return envelope({});
+      if (!record) return envelope({});
       return envelope({ data: playbookInfo(req.caller.tenant, record.id, record.data) });
     },
 

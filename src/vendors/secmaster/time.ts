@@ -23,6 +23,8 @@ export function parseSmDate(value: string): number | undefined {
   const [sign, oh, om] = m[8] !== undefined ? [m[8], m[9]!, m[10]!] : [m[12]!, m[13]!, m[14]!];
   if (+mo! < 1 || +mo! > 12 || +d! < 1 || +d! > 31 || +h! > 23 || +mi! > 59 || +s! > 59 || +oh! > 23 || +om! > 59) return undefined;
   const wall = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, +ms);
+  // Date.UTC rolls 2026-02-31 over into March: a day its month does not have is no date.
+  if (new Date(wall).getUTCDate() !== +d!) return undefined;
   const offset = (sign === '-' ? -1 : 1) * (+oh! * 60 + +om!) * 60_000;
   return Number.isNaN(wall) ? undefined : wall - offset;
 }

@@ -176,7 +176,7 @@ describe('SecMaster ListPlaybookInstances: filters', () => {
     expectBadRequest(await list(ft, { [name]: value }), 'SecMaster.20030001', `${name} must match pattern "${DATE_PATTERN}"`);
   });
 
-  it.each([['2026-13-15T09:00:00.000Z+0800'], ['2026-01-15T24:00:00.000Z+0800'], ['2026-01-15T09:00:00.000+25:00']])(
+  it.each([['2026-13-15T09:00:00.000Z+0800'], ['2026-01-15T24:00:00.000Z+0800'], ['2026-01-15T09:00:00.000+25:00'], ['2026-02-31T09:00:00.000Z+0800']])(
     'refuses a from_date of the right shape that is no time (%s) with 400',
     async (from_date) => {
       const ft = await withFixtures();
