@@ -88,7 +88,10 @@ export class EventHub {
   /** Set when the store is shared: writes then travel through it, to this replica too. */
   private bus: { store: Store; unsubscribe: () => Promise<void> } | undefined;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxWatched = MAX_WATCHED,
+  ) {}
 
   register(vendor: string, machine: StateMachine, source?: InstanceSource): void {
     this.vendors.set(vendor, { machine, source });
@@ -171,7 +174,7 @@ export class EventHub {
   private track(key: string, entry: Watch, passOver: boolean): void {
     this.watched.delete(key);
     this.watched.set(key, entry);
-    if (this.watched.size > MAX_WATCHED) this.watched.delete(this.watched.keys().next().value!);
+    if (this.watched.size > this.maxWatched) this.watched.delete(this.watched.keys().next().value!);
     this.step(key, entry, passOver ? ignore : this.listeners.size > 0 ? this.broadcast : ignore);
   }
 
@@ -205,6 +208,11 @@ export class EventHub {
   /** Instances watched now (none without subscribers). */
   get watching(): number {
     return this.watched.size;
+  }
+
+  /** Entries in the schedule, stale ones included: what a tick may have to pop (bounded by `compact`). */
+  get queued(): number {
+    return this.scheduled;
   }
 
   /** Emits every transition that is due by now and was not emitted yet; forgets settled instances. */

@@ -194,6 +194,208 @@ describe('EventHub', () => {
   });
 });
 
+describe('EventHub bookkeeping: what it keeps stays in proportion to what moves', () => {
+  it('an instance operated on again and again leaves a bounded schedule: stale entries are swept', async () => {
+    const { hub, write, operate, listen, lines } = setup();
+    await listen();
+    write('t', 'busy', runs(60_000));
+    write('t', 'quiet', runs(60_000));
+    expect(hub.queued).toBe(2);
+    // Each write of `busy` replaces its watch and leaves the old schedule entry behind.
+    for (let i = 0; i < 3000; i++) write('t', 'busy', runs(60_000), 'updated');
+    expect(hub.watching).toBe(2);
+    expect(hub.queued).toBeGreaterThan(2);
+    expect(hub.queued).toBeLessThanOrEqual(2 * 2 + 1024 + 1);
+    lines();
+    operate('t', 'quiet', 'cancel');
+    expect(lines()).toEqual(['quiet RUNNING->CANCELED']);
+  });
+
+  it('counts what the schedule holds through ticks, a tenant forgotten and a reset', async () => {
+    const { hub, write, listen, advance, stored } = setup();
+    await listen();
+    write('a', 'a1', runs(1_000));
+    write('a', 'a2', runs(5_000));
+    write('b', 'b1', runs(5_000));
+    expect(hub.queued).toBe(3);
+    advance(1_000);
+    hub.tick();
+    // a1 settled: its entry popped, nothing pushed back.
+    expect(hub.queued).toBe(2);
+    expect(hub.watching).toBe(2);
+    stored.delete('a');
+    await hub.forgotten('a');
+    expect(hub.queued).toBe(1);
+    expect(hub.watching).toBe(1);
+    await hub.forgotten('nobody');
+    expect(hub.queued).toBe(1);
+    await hub.cleared();
+    expect(hub.queued).toBe(0);
+    expect(hub.watching).toBe(0);
+  });
+
+  it('watches at most its bound, dropping the instance written longest ago (a rewrite makes it recent)', async () => {
+    let now = 1000;
+    const hub = new EventHub({ now: () => now }, 3);
+    hub.register('v', machine);
+    const heard: string[] = [];
+    await hub.subscribe((e) => heard.push(`${e.instanceId} ${e.to}`));
+    const rec = (id: string): WatchedRecord => ({ tenant: 't', id, createdAt: 1000, data: { plan: runs(1_000), operations: [] } });
+    for (const id of ['r1', 'r2', 'r3']) hub.written('v', rec(id), 'created');
+    hub.written('v', rec('r1'), 'updated');
+    hub.written('v', rec('r4'), 'created');
+    expect(hub.watching).toBe(3);
+    heard.length = 0;
+    now += 1_000;
+    hub.tick();
+    expect(heard.sort()).toEqual(['r1 DONE', 'r3 DONE', 'r4 DONE']);
+  });
+
+  it('a restored instance (fixtures) reports only what comes after now; an update without operations too', async () => {
+    const { hub, listen, lines, advance } = setup();
+    await listen();
+    const past = (id: string, ms: number, change: WriteKind): void =>
+      hub.written('v', { tenant: 't', id, createdAt: 0, data: { plan: runs(ms), operations: [] } }, change);
+    past('finished', 500, 'restored');
+    past('later', 3_000, 'restored');
+    past('touched', 3_000, 'updated');
+    expect(lines()).toEqual([]);
+    expect(hub.watching).toBe(2);
+    advance(2_000);
+    hub.tick();
+    expect(lines().sort()).toEqual(['later RUNNING->DONE', 'touched RUNNING->DONE']);
+  });
+
+  it('sends each event whole, with no parentId key when the instance has no parent', async () => {
+    const { hub, write, listen, advance } = setup();
+    const heard: TransitionEvent[] = [];
+    await hub.subscribe((e) => heard.push(e));
+    write('t', 'r', runs(250));
+    advance(250);
+    hub.tick();
+    expect(heard).toStrictEqual([
+      { vendor: 'v', tenant: 't', instanceId: 'r', from: null, to: 'RUNNING', at: new Date(1000).toISOString(), cause: 'start' },
+      { vendor: 'v', tenant: 't', instanceId: 'r', from: 'RUNNING', to: 'DONE', at: new Date(1250).toISOString(), cause: 'plan' },
+    ]);
+  });
+
+  it('a store that cannot be read fails the subscription, holds nothing, and the next subscriber reads again', async () => {
+    const hub = new EventHub({ now: () => 1000 });
+    let fail = true;
+    const records = [{ tenant: 't', id: 'r', createdAt: 1000, data: { plan: runs(1_000), operations: [] } }];
+    hub.register('v', machine, {
+      tenants: async () => {
+        if (fail) throw new Error('store down');
+        return ['t'];
+      },
+      records: async () => records,
+    });
+    await expect(hub.subscribe(() => undefined)).rejects.toThrow('store down');
+    expect(hub.subscribers).toBe(0);
+    expect(hub.watching).toBe(0);
+    fail = false;
+    const off = await hub.subscribe(() => undefined);
+    expect(hub.watching).toBe(1);
+    off();
+    // Every holder is gone, the failed one included: nothing stays watched.
+    expect(hub.watching).toBe(0);
+  });
+
+  it('a tenant subscription that fails leaves the other tenants covered, and is retried by the next', async () => {
+    const hub = new EventHub({ now: () => 1000 });
+    let failA = true;
+    hub.register('v', machine, {
+      tenants: async () => ['a', 'b'],
+      records: async (t) => {
+        if (t === 'a' && failA) throw new Error('a unreadable');
+        return [{ tenant: t, id: `${t}1`, createdAt: 1000, data: { plan: runs(1_000), operations: [] } }];
+      },
+    });
+    const offB = await hub.subscribe(() => undefined, 'b');
+    await expect(hub.subscribe(() => undefined, 'a')).rejects.toThrow('a unreadable');
+    expect(hub.watching).toBe(1);
+    failA = false;
+    await hub.subscribe(() => undefined, 'a');
+    expect(hub.watching).toBe(2);
+    offB();
+    expect(hub.watching).toBe(2);
+  });
+
+  it('calling an unsubscribe twice releases once: the other subscriber keeps hearing', async () => {
+    const { hub, write, listen, lines, advance } = setup();
+    const off = await listen();
+    await listen();
+    off();
+    off();
+    write('t', 'r', runs(1_000));
+    expect(hub.watching).toBe(1);
+    advance(1_000);
+    hub.tick();
+    expect(lines()).toEqual(['r null->RUNNING', 'r RUNNING->DONE']);
+  });
+
+  it('subscribers of one scope share its load: each tenant is read once', async () => {
+    const { hub, write, stored } = setup();
+    write('a', 'a1', runs(1_000));
+    write('b', 'b1', runs(1_000));
+    const reads: string[] = [];
+    hub.register('v', machine, { tenants: async () => [...stored.keys()], records: async (t) => (reads.push(t), [...stored.get(t)!.values()]) });
+    await Promise.all([hub.subscribe(() => undefined, 'a'), hub.subscribe(() => undefined, 'a')]);
+    expect(reads).toEqual(['a']);
+    await hub.subscribe(() => undefined);
+    await hub.subscribe(() => undefined, 'b');
+    await hub.subscribe(() => undefined);
+    expect(reads.sort()).toEqual(['a', 'a', 'b']);
+    expect(hub.watching).toBe(2);
+  });
+
+  it("a transition that falls due while a first subscriber's load is still reading is heard once it subscribed", async () => {
+    let now = 1000;
+    const hub = new EventHub({ now: () => now });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    hub.register('v', machine, {
+      tenants: async () => ['a', 'b'],
+      records: async (t) => {
+        if (t === 'b') await gate;
+        return [{ tenant: t, id: `${t}1`, createdAt: 1000, data: { plan: runs(t === 'a' ? 500 : 5_000), operations: [] } }];
+      },
+    });
+    const heard: string[] = [];
+    const subscribed = hub.subscribe((e) => heard.push(`${e.instanceId} ${e.to}`));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(hub.watching).toBe(1);
+    now += 500;
+    hub.tick();
+    release();
+    await subscribed;
+    hub.tick();
+    expect(heard).toEqual(['a1 DONE']);
+  });
+
+  it('a publish the shared store refuses is dropped, not thrown nor left unhandled', async () => {
+    const hub = new EventHub({ now: () => 0 });
+    hub.register('v', machine);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await hub.connect({
+        info: { shared: true },
+        subscribe: async () => async () => undefined,
+        publish: async () => {
+          throw new Error('redis gone');
+        },
+      } as unknown as Store);
+      expect(() => hub.written('v', { tenant: 't', id: 'r', createdAt: 0, data: { plan: runs(1), operations: [] } }, 'created')).not.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('EventHub across replicas (a shared store carries the writes)', () => {
   /** Two hubs over one shared store's channel, as two flowtwin replicas on one Redis. */
   async function replicas() {
