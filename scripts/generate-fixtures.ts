@@ -72,26 +72,94 @@ export function generateFixtures() {
   };
 }
 
-/** One project and workspace: an EVENT playbook with runs in every status, and a TIMER playbook. */
+/**
+ * One project and workspace: an EVENT playbook with runs in every status and versions in every
+ * review state, a TIMER playbook, and a disabled one; together they give every enum value and
+ * optional field of PlaybookInfo and PlaybookVersionInfo at least once (HW-ASSUME-25).
+ */
 function secmasterFixtures(faker: Faker) {
   const uuid = () => faker.string.uuid();
-  const action = (name: string, durationMs: number) => ({ id: uuid(), name, description: faker.lorem.sentence(), action_type: 'WORKFLOW', action_id: uuid(), durationMs });
+  // Values added later come from a second generator, so the ids tests name stay what they were.
+  const more = new Faker({ locale: [en] });
+  more.seed(FIXTURE_SEED + 1);
+  const moreId = () => more.string.uuid();
+  const DAY = 24 * 60 * MINUTE;
+  const action = (name: string, durationMs: number, f = faker) => ({
+    id: f.string.uuid(),
+    name,
+    description: f.lorem.sentence(),
+    action_type: 'AOP_WORKFLOW',
+    action_id: f.string.uuid(),
+    durationMs,
+  });
+  const condition = (i: number, field: string, op: string, value: string) => ({ name: `condition_${i}`, detail: more.lorem.words(3), data: [field, op, value] });
+  const user = () => moreId().replace(/-/g, '');
   const alert = { id: uuid(), name: 'Alert' };
   const response = {
     id: uuid(),
     name: 'Auto-block brute force source',
     description: 'Enrich the alert, block the source IP, notify on-call.',
+    owner_id: user(),
+    approve_role: 'secmaster_approver',
+    user_role: 'secmaster_operator',
+    edit_role: 'secmaster_editor',
     dataclass: alert,
-    createdAgoMs: 10 * 24 * 60 * MINUTE,
-    version: { id: uuid(), version: 'v2', trigger_type: 'EVENT', actions: [action('Enrich alert', 5000), action('Block source IP', 30_000), action('Notify on-call', 2000)] },
+    createdAgoMs: 10 * DAY,
+    version: {
+      id: uuid(),
+      version: 'v2',
+      createdAgoMs: 6 * DAY,
+      trigger_type: 'EVENT',
+      description: 'Blocks the source once it failed more than five logins.',
+      action_strategy: 'ASYNC',
+      approve_name: more.person.fullName(),
+      creator_id: user(),
+      modifier_id: user(),
+      dataobject_create: true,
+      dataobject_update: true,
+      dataobject_delete: false,
+      rule: {
+        id: moreId(),
+        expression_type: 'common',
+        conditions: [condition(0, 'alert.severity', '>=', '3'), condition(1, 'alert.type', '=', 'brute_force')],
+        logics: ['condition_0', 'AND', 'condition_1'],
+      },
+      actions: [action('Enrich alert', 5000), action('Block source IP', 30_000), action('Notify on-call', 2000)],
+    },
+    otherVersions: [
+      { id: moreId(), version: 'v1', status: 'PUBLISHED', createdAgoMs: 10 * DAY, description: 'First release, superseded by v2.' },
+      { id: moreId(), version: 'v3', status: 'APPROVING', createdAgoMs: 1 * DAY, description: 'Also blocks the source account.' },
+      { id: moreId(), version: 'v4', status: 'EDITING', createdAgoMs: 2 * 60 * MINUTE, description: 'Work in progress.', modifier_id: user() },
+    ],
   };
   const audit = {
     id: uuid(),
     name: 'Hourly compliance sweep',
     description: 'Checks baseline compliance every hour.',
     dataclass: { id: uuid(), name: 'Resource' },
-    createdAgoMs: 20 * 24 * 60 * MINUTE,
+    createdAgoMs: 20 * DAY,
     version: { id: uuid(), version: 'v1', trigger_type: 'TIMER', timer: { intervalMs: 60 * MINUTE }, actions: [action('Scan resources', 60_000), action('Report findings', 5000)] },
+  };
+  const retired = {
+    id: moreId(),
+    name: 'Quarantine infected host',
+    description: 'Disabled while the EDR integration is replaced.',
+    enabled: false,
+    owner_id: user(),
+    dataclass: { id: moreId(), name: 'Incident' },
+    createdAgoMs: 30 * DAY,
+    version: {
+      id: moreId(),
+      version: 'v1',
+      trigger_type: 'EVENT',
+      action_strategy: 'SYNC',
+      dataobject_create: false,
+      dataobject_update: true,
+      dataobject_delete: true,
+      rule: { id: moreId(), expression_type: 'common', conditions: [condition(0, 'incident.category', '=', 'malware')], logics: ['condition_0'] },
+      actions: [action('Isolate host', 10_000, more)],
+    },
+    otherVersions: [{ id: moreId(), version: 'v2', status: 'UNPASSED', createdAgoMs: 5 * DAY, approve_name: more.person.fullName(), description: 'Rejected: isolates too broadly.' }],
   };
   const run = (startedAgoMs: number, extra: Record<string, unknown> = {}) => ({
     id: uuid(),
@@ -109,7 +177,7 @@ function secmasterFixtures(faker: Faker) {
         workspaces: [
           {
             id: '7a3f1c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b',
-            playbooks: [response, audit],
+            playbooks: [response, audit, retired],
             instances: [
               run(3 * 60 * MINUTE),
               run(2 * 60 * MINUTE, { outcome: failAt(1) }),

@@ -279,7 +279,10 @@ export interface components {
          *     `ListPlaybookAuditLogs`, where every field is optional. Times are `Timestamp`s in answers.
          */
         AuditLogInfo: {
-            /** @description What ran, e.g. `PLAYBOOK` or `ACTION`. */
+            /**
+             * @description What ran, `AOP_WORKFLOW`, `SCRIPT` or `PLAYBOOK` (the values Huawei's Terraform provider documents).
+             * @example AOP_WORKFLOW
+             */
             instance_type?: string;
             action_id?: string;
             action_name?: string;
@@ -306,7 +309,10 @@ export interface components {
             id: string;
             name: string;
             description?: string;
-            /** @example aopworkflow */
+            /**
+             * @description `AOP_WORKFLOW`, the one value Huawei's Terraform provider documents for a playbook action.
+             * @example AOP_WORKFLOW
+             */
             action_type?: string;
             /** @description The workflow the action runs. */
             action_id: string;
@@ -382,11 +388,13 @@ export interface components {
             actions?: components["schemas"]["ActionInfo"][];
             rules?: components["schemas"]["RuleInfo"];
         };
-        /** @description The version's trigger rule. */
+        /** @description The version's trigger rule; `{}` when it has none. */
         RuleInfo: {
             id?: string;
             project_id?: string;
-            /** @description The rule as a JSON string. */
+            /**
+             * @description The rule as JSON text: `{"expression_type":"common","conditions":[{"name","detail","data":[field, operator, value]}],"logics":[…]}`.
+             */
             rule?: string;
         };
         ListPlaybooksResponse: {

@@ -220,7 +220,7 @@ function actionsOf(versionId: string, seen: SeenVersion): ActionDef[] {
       id,
       name: 'Recorded run',
       description: 'Placeholder: the proxy saw no ShowPlaybookVersion or ShowPlaybookTopology answer for this version.',
-      action_type: 'aopworkflow',
+      action_type: 'AOP_WORKFLOW',
       action_id: id,
       durationMs: DEFAULT_ACTION_MS,
     },
@@ -259,7 +259,7 @@ function actionDef(o: Record<string, unknown> | undefined): Omit<ActionDef, 'dur
     id: uuid,
     name: asString(o.name) ?? id,
     description: asString(o.description) ?? '',
-    action_type: asString(o.action_type) ?? 'aopworkflow',
+    action_type: asString(o.action_type) ?? 'AOP_WORKFLOW',
     action_id: asString(o.action_id) ?? uuid,
   };
 }

@@ -129,7 +129,7 @@ interface Template {
 }
 
 const auditFilter = fc.record(
-  { instance_type: fc.constantFrom('ACTION', 'PLAYBOOK', 'x'), parent_instance_id: fc.uuid(), status: fc.constantFrom('RUNNING', 'FINISHED', 'FAILED'), action_name: weirdString, log_level: fc.constantFrom('INFO', 'ERROR') },
+  { instance_type: fc.constantFrom('AOP_WORKFLOW', 'SCRIPT', 'PLAYBOOK', 'x'), parent_instance_id: fc.uuid(), status: fc.constantFrom('RUNNING', 'FINISHED', 'FAILED'), action_name: weirdString, log_level: fc.constantFrom('INFO', 'ERROR') },
   { requiredKeys: [] },
 );
 

@@ -5,7 +5,21 @@ import { FixtureError } from '../../spec/fixtures.js';
 import { registerRegionProject } from '../huawei-iam/projects.js';
 import { registerWorkspace } from './workspaces.js';
 import { startInstance, type SecMasterContext } from './context.js';
-import { PLAYBOOK_KIND, VERSION_KIND, type ActionDef, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
+import { PLAYBOOK_KIND, VERSION_KIND, type ActionDef, type Ref, type StoredPlaybook, type StoredVersion, type TriggerRule } from './model.js';
+
+type VersionStatus = StoredVersion['status'];
+
+/** What a version may say about itself beyond its trigger and actions (defaults in `versionEntity`). */
+interface VersionDetails {
+  description?: string;
+  action_strategy?: 'SYNC' | 'ASYNC';
+  approve_name?: string;
+  creator_id?: string;
+  modifier_id?: string;
+  dataobject_create?: boolean;
+  dataobject_update?: boolean;
+  dataobject_delete?: boolean;
+}
 
 export interface SecMasterFixtures {
   projects: {
@@ -19,16 +33,26 @@ export interface SecMasterFixtures {
         name: string;
         description?: string;
         enabled?: boolean;
+        owner_id?: string;
+        approve_role?: string;
+        user_role?: string;
+        edit_role?: string;
         dataclass: Ref;
         createdAgoMs: number;
-        version: {
+        /** The version that runs. */
+        version: VersionDetails & {
           id: string;
           version?: string;
+          /** Defaults to the playbook's. */
+          createdAgoMs?: number;
           trigger_type: 'EVENT' | 'TIMER';
           /** TIMER only: one run every intervalMs, the first firstInMs after loading. */
           timer?: { intervalMs: number; firstInMs?: number };
+          rule?: TriggerRule;
           actions: ActionDef[];
         };
+        /** Versions that do not run (drafts, in review, rejected, superseded): the running version's trigger and actions. */
+        otherVersions?: (VersionDetails & { id: string; version: string; status: VersionStatus; createdAgoMs?: number })[];
       }[];
       instances: {
         id: string;
@@ -54,38 +78,66 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
       for (const p of [...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {
         const at = now - p.createdAgoMs;
         const v = p.version;
+        const enabled = p.enabled ?? true;
+        const others = p.otherVersions ?? [];
         const pb: StoredPlaybook = {
           workspaceId: ws.id,
           name: p.name,
           description: p.description ?? '',
-          enabled: p.enabled ?? true,
+          enabled,
           activeVersionId: v.id,
           version: v.version ?? 'v1',
           dataclass: p.dataclass,
-          ownerId: 'flowtwin',
+          ownerId: p.owner_id ?? 'flowtwin',
+          ...(p.approve_role || p.user_role || p.edit_role
+            ? { roles: { approve: p.approve_role ?? '', user: p.user_role ?? '', edit: p.edit_role ?? '' } }
+            : {}),
+          ...optional('unauditedVersionId', others.find((o) => o.status === 'APPROVING')?.id),
+          ...optional('rejectVersionId', others.find((o) => o.status === 'UNPASSED')?.id),
           createdAt: at,
           updatedAt: at,
         };
-        const ver: StoredVersion = {
-          workspaceId: ws.id,
-          playbookId: p.id,
-          version: v.version ?? 'v1',
-          description: p.description ?? '',
-          enabled: p.enabled ?? true,
-          status: 'PUBLISHED',
-          versionType: 1,
-          triggerType: v.trigger_type,
-          ...(v.timer ? { timer: { intervalMs: v.timer.intervalMs, firstAt: now + (v.timer.firstInMs ?? v.timer.intervalMs) } } : {}),
-          dataclass: p.dataclass,
-          actions: v.actions,
-          creatorId: 'flowtwin',
-          createdAt: at,
-          updatedAt: at,
-        };
+        const versionOf = (id: string, d: VersionDetails, version: string, status: VersionStatus, isEnabled: boolean, createdAt: number) => ({
+          kind: VERSION_KIND,
+          tenant,
+          id,
+          parentId: p.id,
+          createdAt,
+          version: 1,
+          data: {
+            workspaceId: ws.id,
+            playbookId: p.id,
+            version,
+            description: d.description ?? p.description ?? '',
+            enabled: isEnabled,
+            status,
+            // Formal once published, a draft before (HW-ASSUME-25).
+            versionType: status === 'PUBLISHED' ? 1 : 0,
+            triggerType: v.trigger_type,
+            ...(v.timer ? { timer: { intervalMs: v.timer.intervalMs, firstAt: now + (v.timer.firstInMs ?? v.timer.intervalMs) } } : {}),
+            dataclass: p.dataclass,
+            actions: v.actions,
+            creatorId: d.creator_id ?? 'flowtwin',
+            ...optional('modifierId', d.modifier_id),
+            ...optional('actionStrategy', d.action_strategy),
+            ...optional('rule', v.rule),
+            ...optional('approveName', d.approve_name),
+            ...(d.dataobject_create !== undefined || d.dataobject_update !== undefined || d.dataobject_delete !== undefined
+              ? { dataobjectEvents: { create: d.dataobject_create ?? false, update: d.dataobject_update ?? false, delete: d.dataobject_delete ?? false } }
+              : {}),
+            createdAt,
+            updatedAt: createdAt,
+          } satisfies StoredVersion,
+        });
         const playbook = { kind: PLAYBOOK_KIND, tenant, id: p.id, parentId: ws.id, createdAt: at, version: 1, data: pb };
-        const version = { kind: VERSION_KIND, tenant, id: v.id, parentId: p.id, createdAt: at, version: 1, data: ver };
+        const version = versionOf(v.id, v, v.version ?? 'v1', 'PUBLISHED', enabled, now - (v.createdAgoMs ?? p.createdAgoMs));
         await ctx.store.create(playbook);
-        await ctx.store.create(version);
+        // Oldest first, as the version list reads them in insertion order.
+        // Another version shares the trigger and actions of the one that runs, not its author, reviewer or text.
+        const { action_strategy, dataobject_create, dataobject_update, dataobject_delete } = v;
+        const shared = { action_strategy, dataobject_create, dataobject_update, dataobject_delete };
+        const all = [version, ...others.map((o) => versionOf(o.id, { ...shared, ...o }, o.version, o.status, false, now - (o.createdAgoMs ?? p.createdAgoMs)))];
+        for (const record of all.sort((a, b) => a.createdAt - b.createdAt)) await ctx.store.create(record);
         playbooks.set(p.id, { playbook, version });
       }
       for (const i of [...ws.instances].sort((a, b) => b.startedAgoMs - a.startedAgoMs)) {
@@ -101,4 +153,9 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
       }
     }
   }
+}
+
+/** `{ key: value }` when the value is there, `{}` otherwise: stored records carry no undefined keys. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

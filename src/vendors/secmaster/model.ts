@@ -33,8 +33,21 @@ export interface StoredPlaybook {
   version: string;
   dataclass: Ref;
   ownerId: string;
+  /** Who may approve, run and edit it; "" when unset. */
+  roles?: { approve: string; user: string; edit: string };
+  /** Its version awaiting review (APPROVING) and its rejected one (UNPASSED), when it has them (HW-ASSUME-25). */
+  unauditedVersionId?: string;
+  rejectVersionId?: string;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A version's trigger rule, as Huawei's Terraform provider writes one (HW-ASSUME-25). */
+export interface TriggerRule {
+  id: string;
+  expression_type: string;
+  conditions: { name: string; detail: string; data: string[] }[];
+  logics: string[];
 }
 
 export interface StoredVersion {
@@ -51,6 +64,12 @@ export interface StoredVersion {
   dataclass: Ref;
   actions: ActionDef[];
   creatorId: string;
+  /** Defaults: the creator, SYNC, no rule, no reviewer, an EVENT version fires on create and update. */
+  modifierId?: string;
+  actionStrategy?: 'SYNC' | 'ASYNC';
+  rule?: TriggerRule;
+  approveName?: string;
+  dataobjectEvents?: { create: boolean; update: boolean; delete: boolean };
   createdAt: number;
   updatedAt: number;
 }
@@ -76,15 +95,15 @@ export function playbookInfo(projectId: string, id: string, p: StoredPlaybook) {
     version_id: p.activeVersionId,
     enabled: p.enabled,
     workspace_id: p.workspaceId,
-    approve_role: '',
-    user_role: '',
-    edit_role: '',
+    approve_role: p.roles?.approve ?? '',
+    user_role: p.roles?.user ?? '',
+    edit_role: p.roles?.edit ?? '',
     owner_id: p.ownerId,
     version: p.version,
     dataclass_name: p.dataclass.name,
     dataclass_id: p.dataclass.id,
-    unaudited_version_id: '',
-    reject_version_id: '',
+    unaudited_version_id: p.unauditedVersionId ?? '',
+    reject_version_id: p.rejectVersionId ?? '',
   };
 }
 
@@ -102,6 +121,7 @@ export function actionInfo(projectId: string, playbookId: string, versionId: str
 }
 
 export function versionEntity(projectId: string, id: string, v: StoredVersion) {
+  const events = v.dataobjectEvents ?? { create: v.triggerType === 'EVENT', update: v.triggerType === 'EVENT', delete: false };
   return {
     id,
     description: v.description,
@@ -109,27 +129,33 @@ export function versionEntity(projectId: string, id: string, v: StoredVersion) {
     update_time: smTimestamp(v.updatedAt),
     project_id: projectId,
     creator_id: v.creatorId,
-    modifier_id: v.creatorId,
+    modifier_id: v.modifierId ?? v.creatorId,
     playbook_id: v.playbookId,
     version: v.version,
     enabled: v.enabled,
     status: v.status,
-    action_strategy: 'SYNC',
-    rule_enable: v.triggerType === 'EVENT',
+    action_strategy: v.actionStrategy ?? 'SYNC',
+    rule_enable: v.rule !== undefined,
     dataclass_id: v.dataclass.id,
     trigger_type: v.triggerType,
-    dataobject_create: v.triggerType === 'EVENT',
-    dataobject_update: v.triggerType === 'EVENT',
-    dataobject_delete: false,
+    dataobject_create: events.create,
+    dataobject_update: events.update,
+    dataobject_delete: events.delete,
     version_type: v.versionType,
-    rule_id: '',
+    rule_id: v.rule?.id ?? '',
     dataclass_name: v.dataclass.name,
-    approve_name: '',
+    approve_name: v.approveName ?? '',
   };
 }
 
 export function versionInfo(projectId: string, id: string, v: StoredVersion) {
-  return { ...versionEntity(projectId, id, v), actions: v.actions.map((a) => actionInfo(projectId, v.playbookId, id, a)), rules: {} };
+  const rules = v.rule ? { id: v.rule.id, project_id: projectId, rule: JSON.stringify(ruleText(v.rule)) } : {};
+  return { ...versionEntity(projectId, id, v), actions: v.actions.map((a) => actionInfo(projectId, v.playbookId, id, a)), rules };
+}
+
+/** The rule's JSON text holds the expression, not its id (HW-TF playbook_rule: `rule` is built without it). */
+function ruleText({ expression_type, conditions, logics }: TriggerRule) {
+  return { expression_type, conditions, logics };
 }
 
 type View = InstanceView<SecMasterInstanceAttrs>;
@@ -166,13 +192,13 @@ function logsOf(view: View, steps: readonly StepView[]) {
 function auditLog(view: View, action: ActionDef, step: StepView) {
   const status = ACTION_STATUS[step.phase];
   return {
-    instance_type: 'ACTION',
+    instance_type: action.action_type,
     action_id: action.id,
     action_name: action.name,
     instance_id: actionInstanceId(view.record.id, action.id, step.attempt),
     parent_instance_id: view.record.id,
     log_level: status === 'FAILED' ? 'ERROR' : 'INFO',
-    input: '{}',
+    input: JSON.stringify(view.record.data.attrs.dataobject),
     output:
       status !== 'FINISHED'
         ? '{}'

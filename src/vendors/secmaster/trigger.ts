@@ -119,7 +119,7 @@ async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceI
     id: uuidFrom(`default-action/${tenant}/${workspaceId}/${i}`),
     name,
     description: `${name} (flowtwin default playbook)`,
-    action_type: 'WORKFLOW',
+    action_type: 'AOP_WORKFLOW',
     action_id: uuidFrom(`default-workflow/${i}`),
     durationMs: 1000,
   }));
@@ -159,6 +159,13 @@ async function defaultPlaybook(ctx: SecMasterContext, tenant: string, workspaceI
       status: 'PUBLISHED',
       versionType: 1,
       triggerType: 'EVENT',
+      // Runs on every alert, so its rule matches any severity (HW-ASSUME-25).
+      rule: {
+        id: uuidFrom(`default-rule/${tenant}/${workspaceId}`),
+        expression_type: 'common',
+        conditions: [{ name: 'condition_0', detail: 'any alert', data: ['alert.severity', '>=', '0'] }],
+        logics: ['condition_0'],
+      },
       dataclass,
       actions,
       creatorId: 'flowtwin',

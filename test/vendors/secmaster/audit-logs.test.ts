@@ -1,7 +1,7 @@
 // SecMaster ListPlaybookAuditLogs: one log per started action, exact filters, sorting, paging,
 // and the 400 answers for bad queries and filter bodies.
 import { describe, expect, it } from 'vitest';
-import { type Res, BASE, AUTH, UUID, HOUR, I, ts, withFixtures, auditLogs, expectBadRequest } from './support.js';
+import { type Res, BASE, AUTH, UUID, HOUR, I, ts, withFixtures, auditLogs, expectBadRequest, dataobjectOf } from './support.js';
 
 describe('SecMaster ListPlaybookAuditLogs', () => {
   type Log = Record<string, string>;
@@ -32,13 +32,15 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
     expect(res.body.count).toBe(2);
     const [enrich, block] = logs(res);
     expect(enrich).toEqual({
-      instance_type: 'ACTION',
+      // The action's type, a value Huawei's Terraform provider documents (HW-ASSUME-26).
+      instance_type: 'AOP_WORKFLOW',
       action_id: '2949dd41-411b-4998-812a-85632d014f8e',
       action_name: 'Enrich alert',
       instance_id: expect.stringMatching(new RegExp(UUID)),
       parent_instance_id: I.failed,
       log_level: 'INFO',
-      input: '{}',
+      // The data object the run works on, as JSON text (HW-ASSUME-26).
+      input: JSON.stringify(dataobjectOf(I.failed)),
       output: '{"result":"success"}',
       error_msg: '',
       start_time: ts(-2 * HOUR),
@@ -46,7 +48,8 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
       status: 'FINISHED',
       trigger_type: 'EVENT',
     });
-    expect(block).toMatchObject({ action_name: 'Block source IP', status: 'FAILED', log_level: 'ERROR', error_msg: 'action Block source IP failed', output: '{}', end_time: ts(-2 * HOUR + 35_000) });
+    expect(JSON.parse(enrich!.input!)).toEqual({ id: expect.stringMatching(new RegExp(UUID)), name: expect.stringMatching(/^Brute force from /) });
+    expect(block).toMatchObject({ input: enrich!.input, action_name: 'Block source IP', status: 'FAILED', log_level: 'ERROR', error_msg: 'action Block source IP failed', output: '{}', end_time: ts(-2 * HOUR + 35_000) });
   });
 
   it.each([
@@ -57,8 +60,12 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
     [{ action_name: 'Notify on-call' }, 3],
     [{ action_name: 'Block source IP', status: 'TERMINATED' }, 1],
     [{ log_level: 'ERROR' }, 2],
-    [{ instance_type: 'ACTION' }, 16],
+    [{ instance_type: 'AOP_WORKFLOW' }, 16],
+    // Values Huawei documents that no entry of flowtwin's has (HW-ASSUME-14, HW-ASSUME-26).
     [{ instance_type: 'PLAYBOOK' }, 0],
+    [{ instance_type: 'SCRIPT' }, 0],
+    [{ instance_type: 'ACTION' }, 0],
+    [{ log_level: 'INFO' }, 14],
     [{ trigger_type: 'EVENT' }, 16],
     [{ action_id: 'd4bf633e-52e4-462b-95e9-02766a12fd1e' }, 3],
     [{ status: 'finished' }, 0],
@@ -70,6 +77,22 @@ describe('SecMaster ListPlaybookAuditLogs', () => {
     expect(res.status).toBe(200);
     expect(res.body.count).toBe(count);
     for (const log of logs(res)) for (const [k, v] of Object.entries(filter)) if (!['input', 'output', 'error_msg', 'start_time', 'end_time', 'unknown_field'].includes(k)) expect(log[k]).toBe(v);
+  });
+
+  it('filters by trigger_type TIMER once the scheduled playbook ran, and EVENT leaves its runs out', async () => {
+    const ft = await withFixtures();
+    // The TIMER playbook's first tick is an hour after loading; its first action takes a minute.
+    ft.clock.advance(HOUR + 61_000);
+    const timer = await auditLogs(ft, { sort_dir: 'asc' }, { trigger_type: 'TIMER' });
+    expect(timer.body.count).toBe(2);
+    expect(logs(timer).map((l) => [l.action_name, l.status, l.trigger_type, l.instance_type])).toEqual([
+      ['Scan resources', 'FINISHED', 'TIMER', 'AOP_WORKFLOW'],
+      ['Report findings', 'RUNNING', 'TIMER', 'AOP_WORKFLOW'],
+    ]);
+    const event = await auditLogs(ft, {}, { trigger_type: 'EVENT' });
+    // 16 as loaded, and the run that was in its second action has started its third meanwhile.
+    expect(event.body.count).toBe(17);
+    expect(new Set(logs(event).map((l) => l.trigger_type))).toEqual(new Set(['EVENT']));
   });
 
   it('sorts by sort_key start_time or end_time in sort_dir asc or desc', async () => {

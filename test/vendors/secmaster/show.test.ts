@@ -67,7 +67,7 @@ describe('SecMaster ShowPlaybookTopology', () => {
       id: '2949dd41-411b-4998-812a-85632d014f8e',
       name: 'Enrich alert',
       description: 'Aegrus tutis quidem adiuvo causa demo caput.',
-      action_type: 'WORKFLOW',
+      action_type: 'AOP_WORKFLOW',
       action_id: '4ff2c35b-37a4-4b3a-b6b8-dcf4118e1814',
       playbook_id: AUTO_BLOCK,
       playbook_version_id: AUTO_BLOCK_VERSION,

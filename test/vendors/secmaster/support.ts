@@ -26,6 +26,14 @@ export const AUTO_BLOCK = '9e67afee-c992-4388-9a33-523bcf8e634b';
 export const AUTO_BLOCK_VERSION = 'f1019bbf-6c50-4b72-a853-e7375a928909';
 export const SWEEP = '7623b52a-beda-4b93-a01a-3ab5b612d37e';
 export const SWEEP_VERSION = 'ad2bca37-094e-41da-a586-036b7c8d32af';
+/** AUTO_BLOCK's versions that do not run: v1 superseded, v3 in review, v4 a draft. */
+export const AUTO_BLOCK_V1 = 'f56cfc04-2c6f-4c86-9911-c8e440f605c0';
+export const AUTO_BLOCK_V3 = '9ec9339b-2e23-46bc-9158-649cbc2ad854';
+export const AUTO_BLOCK_V4 = '000da668-63ec-4511-9e14-c2d516050977';
+/** A disabled playbook whose v2 was rejected. */
+export const RETIRED = '3d9d5466-b486-4fe1-889f-bb70439d7fee';
+export const RETIRED_VERSION = '10c4653f-8918-44c0-9003-710754a523cc';
+export const RETIRED_V2 = 'c9555730-f831-40d0-aac1-95552e82ee59';
 export const I = {
   finished: 'fbf9f695-d81a-410b-ae87-c36b17142e8e', // 3 h ago, succeeded after 37 s
   failed: 'b7eb5da4-8b3f-4b88-8e28-e5f710347098', // 2 h ago, failed at "Block source IP" (35 s)
@@ -47,6 +55,12 @@ export const STATUS_OF: Record<string, string> = {
 /** SecMaster's timestamp of T0 + ms, as wall time at +0800: `2026-01-15T18:00:00.000Z+0800`. */
 export const ts = (ms: number): string => `${new Date(T0 + ms + 8 * 3_600_000).toISOString()}+0800`;
 export const ids = (res: Res): string[] => (res.body.instances as { id: string }[]).map((i) => i.id);
+
+/** The data object a fixture instance runs on. */
+export function dataobjectOf(id: string): { id: string; name: string } {
+  const sm = fixtures.secmaster as { projects: { workspaces: { instances: { id: string; dataobject: { id: string; name: string } }[] }[] }[] };
+  return sm.projects[0]!.workspaces[0]!.instances.find((i) => i.id === id)!.dataobject;
+}
 
 export const withFixtures = (options: Parameters<typeof testFlowtwin>[0] = {}) => testFlowtwin({ fixtures, ...options });
 
