@@ -6,6 +6,7 @@ import { ContractHttp, type Authenticator } from './http.js';
 import type { ContractReport } from './types.js';
 import { datadogCases } from './vendors/datadog.js';
 import { secmasterCases } from './vendors/secmaster.js';
+import { secmasterPlaybookCases } from './vendors/secmaster-playbooks.js';
 
 export interface ContractVendor {
   spec: string;
@@ -14,7 +15,7 @@ export interface ContractVendor {
 
 export const CONTRACT_VENDORS: Record<string, ContractVendor> = {
   datadog: { spec: 'datadog-workflow-automation.yaml', cases: datadogCases },
-  secmaster: { spec: 'huawei-secmaster-playbooks.yaml', cases: secmasterCases },
+  secmaster: { spec: 'huawei-secmaster-playbooks.yaml', cases: [...secmasterCases, ...secmasterPlaybookCases] },
 };
 
 export interface ContractOptions {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { huaweiAuthenticator } from '../../src/contract/credentials.js';
 import { textReport } from '../../src/contract/report.js';
 import { runContract } from '../../src/contract/runner.js';
-import { serve, type RunningFlowtwin } from '../../src/serve.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_FIXTURES, serve, type RunningFlowtwin } from '../../src/serve.js';
 import { drifting, type Rewrite, type Seen } from './drifting.js';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
@@ -11,7 +12,9 @@ const CREDENTIAL = { ak: 'CONTRACTAK', sk: 'CONTRACTSKabcdefghijklmnopqrstuvwxyz
 
 let ft: RunningFlowtwin;
 beforeAll(async () => {
-  ft = await serve({ port: 0, vendors: { secmaster: { auth: { credentials: [CREDENTIAL] } } } });
+  // The default fixtures: playbooks with versions in review and rejected, for the playbook checks.
+  const fixtures = JSON.parse(readFileSync(DEFAULT_FIXTURES, 'utf8')) as Record<string, unknown>;
+  ft = await serve({ port: 0, fixtures, vendors: { secmaster: { auth: { credentials: [CREDENTIAL] } } } });
 });
 afterAll(() => ft.stop());
 
@@ -28,7 +31,20 @@ describe('SecMaster contract suite against flowtwin', () => {
     const report = await runContract({ vendor: 'secmaster', target: ft.url, authenticate: signed, resources: { projectId: PROJECT, workspaceId: WORKSPACE } });
     expect(report.findings.filter((f) => f.outcome === 'fail'), textReport(report)).toEqual([]);
     const passed = new Set(report.findings.filter((f) => f.outcome === 'pass').map((f) => f.check));
-    for (const check of ['conformance.schema', 'laws.list-and-get-agree', 'laws.filter-respected', 'pagination.no-duplicates', 'pagination.limit-refused-over-max', 'errors.unknown-instance', 'errors.missing-credentials', 'errors.bad-query-value']) {
+    for (const check of [
+      'conformance.schema',
+      'laws.list-and-get-agree',
+      'laws.filter-respected',
+      'pagination.no-duplicates',
+      'pagination.limit-refused-over-max',
+      'errors.unknown-instance',
+      'errors.missing-credentials',
+      'errors.bad-query-value',
+      'laws.running-version-listed',
+      'laws.review-ids-name-versions',
+      'laws.version-filter-respected',
+      'laws.rule-enable-has-rule',
+    ]) {
       expect(passed, check).toContain(check);
     }
   });
@@ -77,6 +93,33 @@ describe('SecMaster contract checks fail on the drift they exist to catch', () =
 
   it('names errors.missing-credentials when an unsigned request is served', async () => {
     expect(await failedChecks((s) => (s.status === 401 && !s.headers.Authorization ? { status: 200, body: { count: 0, instances: [] } } : undefined))).toEqual(['errors.missing-credentials']);
+  });
+
+  const isVersions = (s: Seen) => /\/soc\/playbooks\/[^/]+\/versions$/.test(s.url.pathname);
+  const isVersion = (s: Seen) => /\/soc\/playbooks\/versions\/[^/]+$/.test(s.url.pathname);
+  type Data<T> = { data: T };
+
+  it('names laws.version-filter-respected when a version filter is ignored', async () => {
+    const ignore: Rewrite = (s) => {
+      if (!isVersions(s) || !s.url.searchParams.has('status')) return undefined;
+      const body = s.body as Data<object[]>;
+      return { body: { ...body, data: body.data.map((v) => ({ ...v, status: 'EDITING' })) } };
+    };
+    expect(await failedChecks(ignore)).toEqual(['laws.version-filter-respected']);
+  });
+
+  it('names laws.review-ids-name-versions and laws.running-version-listed when a playbook names versions it does not list', async () => {
+    const stray: Rewrite = (s) => {
+      if (!isVersions(s) || s.url.searchParams.size > 2) return undefined;
+      const body = s.body as Data<{ status: string }[]>;
+      return { body: { ...body, data: body.data.filter((v) => v.status === 'EDITING') } };
+    };
+    expect(await failedChecks(stray)).toEqual(['laws.review-ids-name-versions', 'laws.running-version-listed']);
+  });
+
+  it('names laws.rule-enable-has-rule when a version with a rule says rule_enable false', async () => {
+    const off: Rewrite = (s) => (isVersion(s) && s.status === 200 ? { body: { ...(s.body as object), data: { ...(s.body as Data<object>).data, rule_enable: false } } } : undefined);
+    expect(await failedChecks(off)).toEqual(['laws.rule-enable-has-rule']);
   });
 
   it('names errors.unknown-instance when an unknown id is answered 200', async () => {
