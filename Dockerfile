@@ -8,4 +8,7 @@ RUN npm run build
 EXPOSE 4010
 # On 0.0.0.0 the control plane (/__flowtwin) needs a token: pass one with -e FLOWTWIN_CONTROL_TOKEN=...,
 # or read the generated one from the log ("control token: ..."). GET /__flowtwin/health stays open.
-CMD ["node", "dist/cli.js", "serve", "--host", "0.0.0.0", "--port", "4010"]
+# Settings as variables, not CMD flags, so `docker run -e FLOWTWIN_STORE=redis://...` (or any FLOWTWIN_*)
+# changes one without restating the command.
+ENV FLOWTWIN_HOST=0.0.0.0 FLOWTWIN_PORT=4010
+CMD ["node", "dist/cli.js", "serve"]

@@ -35,9 +35,9 @@ describe('flowtwin serve', () => {
   it('refuses a bad port, an unknown command and a missing fixtures file with exit code 2 or 1 and a message', async () => {
     for (const [args, code, message] of [
       [['serve', '--port', 'abc'], 2, /--port must be an integer/],
-      [['launch'], 2, /unknown command "launch"/],
+      [['launch'], 2, /unknown command 'launch'/],
       [['serve', '--port', '0', '--seed', 'no-such-file.json'], 1, /cannot read fixtures file no-such-file.json/],
-      [['serve', '--bogus'], 2, /Unknown option '--bogus'/],
+      [['serve', '--bogus'], 2, /unknown option '--bogus'/],
     ] as const) {
       const run = cli([...args]);
       const [exit] = await once(run.child, 'exit');
