@@ -37,6 +37,11 @@ export class MemberTable {
     return this.offsets.length;
   }
 
+  /** What the table holds in memory: arena bytes allocated, those of removed members, hash table entries. */
+  get footprint(): { arenaBytes: number; deadBytes: number; tableEntries: number } {
+    return { arenaBytes: this.chunks.reduce((n, c) => n + c.length, 0), deadBytes: this.dead, tableEntries: this.table.length };
+  }
+
   /** The member's slot, or -1. */
   find(member: string): number {
     const { bytes, length } = this.codec.encode(member);

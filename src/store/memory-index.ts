@@ -192,4 +192,9 @@ export class BoundedLog<T> {
   read(): { seq: number; entry: T }[] {
     return this.entries.slice(-this.keep);
   }
+
+  /** Entries in memory: those `read` gives and at most `keep + 16` more, awaiting the next trim. */
+  get held(): number {
+    return this.entries.length;
+  }
 }

@@ -44,6 +44,9 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       const store = await makeStore();
       await store.create(rec('a', { version: 7 }));
       expect(await store.get('test.thing', 't1', 'a')).toMatchObject({ id: 'a', version: 1, data: { id: 'a' } });
+      // A record without a parent has no parentId at all (not null, not undefined): JSON answers built from it stay as they were.
+      expect(await store.get('test.thing', 't1', 'a')).not.toHaveProperty('parentId');
+      expect((await store.list({ kind: 'test.thing', tenant: 't1', offset: 0, limit: 1 })).items[0]).not.toHaveProperty('parentId');
     });
 
     it('reads several records at once, in the order asked, as get reads each', async () => {
@@ -120,9 +123,16 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
     it('deletes a record and drops it from its parent’s list', async () => {
       const store = await makeStore();
       await store.create(rec('a', { parentId: 'p' }));
+      await store.create(rec('b', { parentId: 'p' }));
       expect(await store.delete('test.thing', 't1', 'a')).toBe(true);
       expect(await store.delete('test.thing', 't1', 'a')).toBe(false);
+      // The sibling stays, in the parent's list and its scan.
+      const page = await store.list({ kind: 'test.thing', tenant: 't1', parentId: 'p', offset: 0, limit: 10 });
+      expect([page.total, page.items.map((r) => r.id)]).toEqual([1, ['b']]);
+      expect((await store.scan('test.thing', 't1', 'p')).map((r) => r.id)).toEqual(['b']);
+      expect(await store.delete('test.thing', 't1', 'b')).toBe(true);
       expect((await store.list({ kind: 'test.thing', tenant: 't1', parentId: 'p', offset: 0, limit: 10 })).total).toBe(0);
+      expect(await store.scan('test.thing', 'no-such-tenant')).toEqual([]);
     });
 
     it('resets one tenant without touching another, or everything', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SortedIndex } from '../../src/store/memory-index.js';
+import { BoundedLog, SortedIndex } from '../../src/store/memory-index.js';
 import type { IndexRange } from '../../src/store/store.js';
 
 /** The plain answer: a member -> score map sorted on every read (ties by UTF-8 bytes, as Redis and SQLite). */
@@ -87,5 +87,23 @@ describe('memory SortedIndex', () => {
       { member: 'm7', score: 7 },
       { member: 'm8', score: 8 },
     ]);
+  });
+});
+
+describe('memory BoundedLog', () => {
+  it('reads the last `keep` entries in order and holds at most 2 x keep + 16 between trims', () => {
+    const log = new BoundedLog<string>();
+    let most = 0;
+    for (let seq = 1; seq <= 1000; seq++) {
+      expect(log.append(seq, `e${seq}`, 10)).toBe(seq);
+      most = Math.max(most, log.held);
+      const read = log.read();
+      expect(read.map((r) => r.seq)).toEqual(Array.from({ length: Math.min(seq, 10) }, (_, i) => seq - Math.min(seq, 10) + 1 + i));
+    }
+    expect(most).toBe(10 * 2 + 15);
+    expect(log.held).toBeGreaterThanOrEqual(10);
+    // A smaller keep applies to the next read at once.
+    log.append(1001, 'e1001', 3);
+    expect(log.read().map((r) => r.entry)).toEqual(['e999', 'e1000', 'e1001']);
   });
 });

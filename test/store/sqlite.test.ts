@@ -170,6 +170,31 @@ describe('sqlite store on disk', () => {
   });
 });
 
+describe('sqlite store counters', () => {
+  it('deletes expired rate-limit counters as it goes, so a key per minute does not grow the file for ever', async () => {
+    let now = 1_000_000;
+    const file = newFile();
+    const store = new SqliteStore(file, { wallClock: () => now });
+    const rows = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM counters').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    for (let i = 0; i < 999; i++) await store.increment('t1', `minute-${i}`, 60_000);
+    expect(rows()).toBe(999);
+    now += 60_000;
+    // The thousandth increment sweeps what has expired, and keeps what has not.
+    await store.increment('t1', 'live', 60_000);
+    expect(rows()).toBe(1);
+    for (let i = 0; i < 999; i++) await store.increment('t1', 'live', 60_000);
+    expect(await store.increment('t1', 'live', 60_000)).toBe(1001);
+    await store.close();
+  });
+});
+
 describe('sqlite store appends', () => {
   const walBytes = (file: string) => statSync(`${file}-wal`).size;
 
