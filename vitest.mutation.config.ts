@@ -4,7 +4,7 @@
 // tests, and the Redis-backed store tests (see docs/reliability.md "Mutation testing" for why).
 import { defineConfig } from 'vitest/config';
 
-const unit = ['test/engine/**/*.test.ts', 'test/store/{decoded-cache,member-codec,memory-index,memory-reset,memory,shared-json,sqlite}.test.ts'];
+const unit = ['test/engine/**/*.test.ts', 'test/store/{decoded-cache,member-codec,member-table,memory-index,memory-reset,memory,open,shared-json,sqlite}.test.ts'];
 const service = [
   'test/vendors/**/*.test.ts',
   'test/admin/{faults,instances,journal,scenarios,clock-range,tenant-clocks,trigger-tenant}.test.ts',
