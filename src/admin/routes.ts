@@ -20,6 +20,7 @@ import { mountInstances } from './instances-routes.js';
 import { mountDashboard } from './dashboard-routes.js';
 import { sendProblem } from './problem.js';
 import { isTemporary, logContention, RETRY_AFTER_SECONDS } from '../http/unavailable.js';
+import type { Logger } from '../log/logger.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
@@ -43,6 +44,8 @@ export interface ControlDeps {
   resetTenant(tenant: string): Promise<void>;
   /** Bounds of each event stream's backlog; defaults when absent. */
   eventStream?: EventStreamOptions;
+  /** Control calls at debug; a failure answered 500 at error, with its stack. */
+  log: Logger;
 }
 
 export function controlRouter(deps: ControlDeps): Router {
@@ -159,7 +162,7 @@ export function controlRouter(deps: ControlDeps): Router {
   );
 
   mountJournal(router, deps.journal, tenantOf);
-  mountEvents(router, deps.events, tenantOf, deps.eventStream);
+  mountEvents(router, deps.events, tenantOf, { log: (line) => deps.log.warn(line), ...deps.eventStream });
   mountInstances(router, deps.vendors, tenantOf);
   mountDashboard(router);
   router.post('/scenarios', async (req, res) => {
@@ -202,7 +205,7 @@ export function controlRouter(deps: ControlDeps): Router {
     if (err instanceof ControlInputError) return sendProblem(res, err.status, PROBLEM_TITLES[err.status], err.message);
     if (err instanceof ClockError) return sendProblem(res, 400, 'Bad Request', err.message);
     if (isTemporary(err)) {
-      logContention(`the control plane (${req.method} ${req.originalUrl.split('?')[0]})`, err);
+      logContention(deps.log, `the control plane (${req.method} ${req.originalUrl.split('?')[0]})`, err);
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
       return sendProblem(res, 503, 'Service Unavailable', `${err.message}; retry later`);
     }
@@ -211,6 +214,7 @@ export function controlRouter(deps: ControlDeps): Router {
     // 400 rather than 413: the spec declares 400 (problem+json) on every call, and no other 4xx for a body.
     if (e.type === 'entity.too.large') return sendProblem(res, 400, 'Bad Request', 'the request body is over 1 MB');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, e.status, 'Bad Request', e.message ?? 'bad request');
+    deps.log.error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, `control call ${req.method} ${req.originalUrl.split('?')[0]} failed`);
     sendProblem(res, 500, 'Internal Server Error', e.message ?? 'unexpected error');
   });
   return router;

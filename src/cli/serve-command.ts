@@ -7,6 +7,8 @@ import { checkConfig, ConfigError } from '../spec/config.js';
 import type { RateLimitRule } from '../http/rate-limits.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './usage-error.js';
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat } from '../log/logger.js';
+import type { LevelWithSilent } from 'pino';
 
 /** Flag, environment variable, value name and help of each serve option, in the order `--help` lists them. */
 export const SERVE_OPTIONS = [
@@ -33,6 +35,8 @@ export const SERVE_OPTIONS = [
 type Values = Omit<Partial<Record<(typeof SERVE_OPTIONS)[number][0] extends infer K ? (K extends string ? CamelCase<K> : never) : never, string>>, 'seed'> & {
   seed?: string | false;
   validateResponses?: boolean;
+  logLevel?: LevelWithSilent;
+  logFormat?: LogFormat;
 };
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 
@@ -42,6 +46,10 @@ export function serveCommand(): Command {
     const option = new Option(`--${flag} ${value}`, help).env(env);
     command.addOption(fallback === undefined ? option : option.default(fallback));
   }
+  command.addOption(new Option('--log-level <level>', 'requests are info, control calls debug').choices(LOG_LEVELS).default('info').env('FLOWTWIN_LOG_LEVEL'));
+  command.addOption(
+    new Option('--log-format <format>', 'log lines on stderr (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('FLOWTWIN_LOG_FORMAT'),
+  );
   command.addOption(new Option('--no-seed', 'start with an empty store (same as --seed none)'));
   command.addOption(new Option('--validate-responses', "log every answer that breaks the vendor's spec (FLOWTWIN_VALIDATE_RESPONSES=1)"));
   command.action(async (values: Values, cmd: Command) => {
@@ -60,6 +68,7 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
     if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${named(key, flag)} must be an integer from ${min} to ${max}, got "${raw}"`);
     return n;
   };
+  const log = createLogger({ level: values.logLevel ?? 'info', ...(values.logFormat ? { format: values.logFormat } : {}) });
   const port = int('port', 'port', 0, 65535)!;
   const host = values.host!;
   // Checked here, before the store is opened or a port taken: a bad file stops the start with the key's path.
@@ -88,15 +97,25 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
     ...(values.config || stepMs !== undefined
       ? { vendors: { ...vendors, ...(stepMs !== undefined ? { datadog: { ...vendors.datadog, defaultStepMs: stepMs } } : {}) } }
       : {}),
-    ...(validate ? { onResponseViolation: (v) => console.error(`spec violation: ${v.method} ${v.path}: ${v.message}`) } : {}),
+    ...(validate ? { onResponseViolation: (v) => log.warn({ method: v.method, path: v.path }, `spec violation: ${v.method} ${v.path}: ${v.message}`) } : {}),
   };
   // Opened last, and closed on a failed start: an open Redis connection would keep the process alive.
   const store = await openStore(values.store!);
-  const running = await serve({ ...options, store }).catch(async (err: unknown) => {
+  const { kind, location, fresh } = store.info;
+  log.info({ store: { kind, location, fresh } }, `store connected: ${kind} ${location}`);
+  store.onConnection?.((change) =>
+    change.state === 'lost'
+      ? log.error(
+          { store: { kind, location }, cause: change.cause },
+          `store connection lost: ${change.cause ?? 'closed'}; requests answer 503 until it is back`,
+        )
+      : log.info({ store: { kind, location } }, 'store connection recovered'),
+  );
+  const running = await serve({ ...options, store, logger: log }).catch(async (err: unknown) => {
     await store.close();
     throw err;
   });
-  const { kind, location, fresh } = store.info;
+  log.info({ url: running.url, version: VERSION }, `flowtwin ${VERSION} listening on ${running.url}`);
   console.log(`flowtwin ${VERSION} listening on ${running.url}`);
   // 0.0.0.0 (or ::) is where it listens, not an address a browser can open.
   if (host === '0.0.0.0' || host === '::') console.log(`open http://localhost:${new URL(running.url).port}/__flowtwin/ui on this machine`);
@@ -106,10 +125,14 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
   if (controlToken === false)
     console.error(`warning: the control plane (${running.url}/__flowtwin) is open to anyone who can reach ${host} (--control-token none)`);
   await new Promise<void>((resolve) => {
-    const shutdown = () => void running.stop().then(resolve);
+    const shutdown = (signal: NodeJS.Signals) => {
+      log.info({ signal }, `${signal}: shutting down (in-flight requests finish, then the store closes)`);
+      void running.stop().then(resolve);
+    };
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
+  log.info('stopped');
   return 0;
 }
 

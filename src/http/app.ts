@@ -29,6 +29,7 @@ import { Journal } from './journal.js';
 import type { ViolationListener } from './reply.js';
 import { vendorRoutes } from './vendor-routes.js';
 import { VERSION } from '../version.js';
+import { createLogger, type Logger } from '../log/logger.js';
 
 export interface FlowtwinOptions {
   store?: Store;
@@ -53,8 +54,13 @@ export interface FlowtwinOptions {
    * the dashboard's cookie); the control plane is open when absent. The vendor APIs never need it.
    */
   controlToken?: string;
-  /** Where flowtwin reports what an operator should know, e.g. a broken stored clock it repaired; stderr by default. */
+  /** Where flowtwin reports what an operator should know, e.g. a broken stored clock it repaired; the logger's warn by default. */
   warn?: (message: string) => void;
+  /**
+   * Requests (info), control calls (debug), contention and repairs (warn), failures with their stack
+   * (error). Default: warnings and errors to stderr, so an embedded flowtwin stays quiet until something is wrong.
+   */
+  logger?: Logger;
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
   onResponseViolation?: ViolationListener;
   vendors?: VendorsConfig;
@@ -113,7 +119,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const store = options.store ?? new MemoryStore();
   // The store's time by default: replicas sharing a Redis agree on it even when their clocks do not.
   const now = options.now ?? (() => store.now());
-  const clocks = new ClockBook(now, options.warn);
+  const log = options.logger ?? createLogger({ level: 'warn' });
+  const clocks = new ClockBook(now, options.warn ?? ((m) => log.warn(m)));
   const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
   const timers = new TimerMarks();
@@ -183,6 +190,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     rateLimits,
     control,
     clock: clocks,
+    log,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     ...(options.onResponseViolation ? { onResponseViolation: options.onResponseViolation } : {}),
   };
@@ -193,6 +201,16 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   // No vendor owns the control plane's prefix, so the order changes no answer.
   app.use((req, res, next) => {
     for (const dispatch of dispatchers) if (dispatch(req, res)) return;
+    next();
+  });
+  app.use(CONTROL_PREFIX, (req, res, next) => {
+    const started = performance.now();
+    res.once('finish', () =>
+      log.debug(
+        { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, durationMs: Math.round(performance.now() - started) },
+        `${req.method} ${req.originalUrl.split('?')[0]} ${res.statusCode}`,
+      ),
+    );
     next();
   });
   app.use(CONTROL_PREFIX, controlAuth(options.controlToken));
@@ -211,13 +229,15 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
       version: VERSION,
       reset: (o) => reset(o),
       resetTenant,
+      log,
       ...(options.eventStream ? { eventStream: options.eventStream } : {}),
     }),
   );
   app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(res, status, 'Bad Request', (err as Error).message);
+    log.error({ err, method: req.method, path: req.path }, `${req.method} ${req.path} failed`);
     sendProblem(res, 500, 'Internal Server Error', 'flowtwin failed to handle this request');
   });
 

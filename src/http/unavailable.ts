@@ -3,6 +3,7 @@
 // client's retry policy waits and tries again instead of giving up.
 import { WriteConflict } from '../engine/errors.js';
 import { StoreUnavailable } from '../store/store.js';
+import type { Logger } from '../log/logger.js';
 
 /** One second: a lost compare-and-set race is over in milliseconds; a store outage is retried by the client anyway. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -14,7 +15,7 @@ export const isTemporary = (err: unknown): err is StoreUnavailable | WriteConfli
  * the retries absorb, which an operator may want to know. An unreachable store is not logged here
  * (it would be a line per request while it is down).
  */
-export function logContention(where: string, err: unknown): void {
+export function logContention(log: Logger, where: string, err: unknown): void {
   if (err instanceof WriteConflict)
-    console.error(`flowtwin: store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`);
+    log.warn(`store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`);
 }

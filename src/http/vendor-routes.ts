@@ -16,6 +16,7 @@ import type { FaultBook } from './faults.js';
 import type { RateLimiter } from './rate-limits.js';
 import { RouteTable } from './route-table.js';
 import { checkReply, writeReply, writeTruncated, type ViolationListener } from './reply.js';
+import type { Logger } from '../log/logger.js';
 
 export interface VendorRouteOptions {
   bodyLimitBytes: number;
@@ -25,6 +26,8 @@ export interface VendorRouteOptions {
   rateLimits: RateLimiter;
   control: ControlState;
   clock: Clock;
+  /** A line per request (info), and every failure the client saw as a 5xx with its stack (error). */
+  log: Logger;
 }
 
 /** What the pipeline learned about a request, for the journal. */
@@ -76,7 +79,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     if (err instanceof PayloadTooLarge) return vendor.payloadTooLarge(op, options.bodyLimitBytes);
     // The vendor's own 503, as when its backend is down or busy: a client's retry policy knows what to do.
     if (isTemporary(err)) {
-      logContention(`${vendor.name} ${op.operationId}`, err);
+      logContention(options.log, `${vendor.name} ${op.operationId}`, err);
       const reply = vendor.faultReply(op, 503);
       return { ...reply, headers: { ...reply.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } };
     }
@@ -89,11 +92,27 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
         message: `the request body cannot be read (${err.message})`,
       });
     }
-    return vendor.mapError(op, err);
+    const reply = vendor.mapError(op, err);
+    // A vendor's own 4xx (a missing instance, a conflict) is an answer; anything else is flowtwin failing.
+    if (reply.status >= 500) options.log.error({ err, vendor: vendor.name, operation: op.operationId }, `${vendor.name} ${op.operationId} failed`);
+    return reply;
   }
 
   /** Recorded before the reply goes out, so a client that has its answer finds it in the journal. */
   async function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): Promise<void> {
+    const status = reply?.status ?? 0;
+    options.log[status >= 500 || status === 0 ? 'warn' : 'info'](
+      {
+        vendor: vendor.name,
+        operation: op.operationId,
+        ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
+        method: req.method,
+        path: trace.path,
+        status,
+        durationMs: Math.round(performance.now() - started),
+      },
+      `${req.method} ${trace.path} ${status === 0 ? 'dropped' : status}`,
+    );
     await options.journal
       .record({
         at: isoTime(startedAt),
@@ -110,7 +129,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
         requestBody: parseJson(trace.body),
         responseBody: reply?.body,
       })
-      .catch((err: unknown) => console.error(`flowtwin: journal write failed: ${(err as Error).message}`));
+      .catch((err: unknown) => options.log.error({ err }, `journal write failed: ${(err as Error).message}`));
   }
 
   async function handle(op: OperationSpec, req: Request, res: Response, trace: Trace): Promise<void> {

@@ -17,6 +17,7 @@ import {
   type StoreInfo,
   type StoredRecord,
   type TenantLogEntry,
+  type ConnectionChange,
 } from './store.js';
 
 export const SCHEMA_VERSION = 1;
@@ -55,6 +56,7 @@ export class RedisStore implements Store {
   /** Subscribes and unsubscribes one after another, so a channel's SUBSCRIBE and UNSUBSCRIBE never cross. */
   private pubsubQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly connectionListeners: ((change: ConnectionChange) => void)[] = [];
   /** Checked against the text Redis returns, so another replica's write is never hidden. */
   private readonly decoded = new DecodedCache();
   /** The Redis server's clock minus this host's, as last measured. */
@@ -139,6 +141,21 @@ export class RedisStore implements Store {
         redis.defineCommand(name, { lua, numberOfKeys: KEY_COUNTS[name] });
       }
       opened = true;
+      // After open a drop is ridden out (retryStrategy); the logs say when it starts and ends.
+      let down = false;
+      let lastError: Error | undefined;
+      redis.on('error', (err: Error) => void (lastError = err));
+      redis.on('close', () => {
+        if (down || store.closed) return;
+        down = true;
+        for (const l of store.connectionListeners) l({ state: 'lost', ...(lastError ? { cause: lastError.message } : {}) });
+      });
+      redis.on('ready', () => {
+        if (!down) return;
+        down = false;
+        lastError = undefined;
+        for (const l of store.connectionListeners) l({ state: 'recovered' });
+      });
       const store = new RedisStore(
         redis as Redis & Scripts,
         prefix,
@@ -357,6 +374,10 @@ export class RedisStore implements Store {
       for (const t of tenants) await this.resetTenant(t);
       cursor = next;
     } while (cursor !== '0');
+  }
+
+  onConnection(listener: (change: ConnectionChange) => void): void {
+    this.connectionListeners.push(listener);
   }
 
   async close(): Promise<void> {

@@ -105,6 +105,12 @@ export class StoreUnavailable extends Error {
   }
 }
 
+export interface ConnectionChange {
+  state: 'lost' | 'recovered';
+  /** What the client library said when the connection went (lost only). */
+  cause?: string;
+}
+
 export interface Store {
   /**
    * The record as stored. Its `data` (here and from list/scan) is deep-frozen and may be the very
@@ -176,6 +182,11 @@ export interface Store {
   now(): number;
   /** What this store is, for /health and the logs. */
   readonly info: StoreInfo;
+  /**
+   * Tells when a networked store's connection drops (once, however many reconnection attempts
+   * follow) and when it is back. Stores without a connection never call it.
+   */
+  onConnection?(listener: (change: ConnectionChange) => void): void;
   close(): Promise<void>;
 }
 

@@ -36,7 +36,7 @@ describe('flowtwin help', () => {
     expect(serve.code).toBe(0);
     // commander wraps help to the terminal's width: compared with the line breaks taken out.
     const serveHelp = serve.out.replace(/\s+/g, ' ');
-    for (const [flag, env] of SERVE_OPTIONS) expect(serveHelp).toContain(`--${flag}`), expect(serveHelp).toContain(`env: ${env}`);
+    for (const [flag, env] of SERVE_OPTIONS) (expect(serveHelp).toContain(`--${flag}`), expect(serveHelp).toContain(`env: ${env}`));
     const [contract, verifyHar, proxy, store, ...control] = delegated;
     expect(contract).toMatchObject({ code: 0, out: expect.stringContaining('flowtwin contract --vendor datadog|secmaster') });
     expect(verifyHar).toMatchObject({ code: 0, out: expect.stringContaining('flowtwin verify-har <file.har>') });
@@ -99,5 +99,46 @@ describe('flowtwin serve environment variables', () => {
     expect(limit).toMatchObject({ code: 2, err: expect.stringContaining('FLOWTWIN_JOURNAL_LIMIT must be an integer from 1 to 1000000, got "-5"') });
     expect(validate).toMatchObject({ code: 2, err: expect.stringContaining('FLOWTWIN_VALIDATE_RESPONSES must be 1, true, yes, 0, false or no, got "maybe"') });
     expect(flagPort).toMatchObject({ code: 2, err: expect.stringContaining('--port must be an integer from 0 to 65535, got "99999"') });
+  });
+});
+
+describe('flowtwin serve logs', () => {
+  it('writes JSON lines to stderr: store connected, listening, each request, shutdown; stdout keeps the ready line', async () => {
+    const server = cli(['serve', '--port', '0', '--log-format', 'json']);
+    const url = await server.url();
+    expect(await workflowCount(url)).toBe(3);
+    server.child.kill('SIGTERM');
+    expect((await once(server.child, 'exit'))[0]).toBe(0);
+    const { out, err } = server.output();
+    expect(out.split('\n')[0]).toBe(`flowtwin ${VERSION} listening on ${url}`);
+    const records = err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map((r) => r.msg)).toEqual([
+      'store connected: memory in-process',
+      `flowtwin ${VERSION} listening on ${url}`,
+      'GET /api/v2/workflows 200',
+      'SIGTERM: shutting down (in-flight requests finish, then the store closes)',
+      'stopped',
+    ]);
+    expect(records[2]).toMatchObject({ level: 30, vendor: 'datadog', operation: 'ListWorkflows', method: 'GET', status: 200, tenant: expect.any(String) });
+  });
+
+  it('takes FLOWTWIN_LOG_LEVEL (warn: no request lines) and refuses a level it does not know', async () => {
+    const quiet = cli(['serve', '--port', '0', '--log-format', 'json'], { ...process.env, FLOWTWIN_LOG_LEVEL: 'warn' });
+    await workflowCount(await quiet.url());
+    quiet.child.kill('SIGTERM');
+    await once(quiet.child, 'exit');
+    expect(quiet.output().err).toBe('');
+    const [level, format] = await Promise.all([run(['serve', '--log-level', 'loud']), run(['serve'], { FLOWTWIN_LOG_FORMAT: 'xml' })]);
+    expect(level).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/option '--log-level <level>' argument 'loud' is invalid. Allowed choices are trace, debug, info, warn, error, fatal, silent/),
+    });
+    expect(format).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/value 'xml' from env 'FLOWTWIN_LOG_FORMAT' is invalid. Allowed choices are json, pretty/),
+    });
   });
 });

@@ -90,6 +90,26 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
     makePeer: (store) => open(prefixes.get(store)),
   });
 
+  it('says once when its connection is lost and once when it is back, and works again after', async () => {
+    const ids = async () =>
+      ((await raw.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string)
+        .split('\n')
+        .map((line) => /\bid=(\d+)/.exec(line)?.[1])
+        .filter((id): id is string => id !== undefined);
+    const before = new Set(await ids());
+    const store = await open();
+    const changes: string[] = [];
+    store.onConnection?.((change) => changes.push(change.state));
+    const mine = (await ids()).filter((id) => !before.has(id));
+    expect(mine.length).toBeGreaterThan(0);
+    for (const id of mine) await raw.client('KILL', 'ID', id);
+    await vi.waitFor(() => expect(changes).toEqual(['lost', 'recovered']), { timeout: 5000 });
+    await store.create({ kind: 'test.thing', tenant: 't1', id: 'after', createdAt: 1, version: 1, data: {} });
+    expect(await store.get('test.thing', 't1', 'after')).toMatchObject({ id: 'after' });
+    await store.close();
+    expect(changes).toEqual(['lost', 'recovered']);
+  });
+
   it('gives replicas whose own clocks disagree by tens of seconds the same time, the Redis server’s, and never goes back', async () => {
     const lagging = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: () => Date.now() - 20_000 });
     const ahead = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: () => Date.now() + 45_000 });
@@ -111,7 +131,9 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
     await (await open(prefix)).close();
     expect(await raw.get(`${prefix}schema`)).toBe('1');
     await raw.set(`${prefix}schema`, '2');
-    await expect(open(prefix)).rejects.toThrow(new StoreOpenError(`${redisLocation(redis.url)}: this store was written by a newer flowtwin (schema 2); this flowtwin reads schema 1`));
+    await expect(open(prefix)).rejects.toThrow(
+      new StoreOpenError(`${redisLocation(redis.url)}: this store was written by a newer flowtwin (schema 2); this flowtwin reads schema 1`),
+    );
   });
 
   it('refuses a prefix whose schema key holds something that is not a version', async () => {
