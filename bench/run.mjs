@@ -56,7 +56,8 @@ const stores = (opt.stores ?? (opt.smoke ? 'memory' : 'memory,sqlite,redis')).sp
 const fromSrc = opt.from === 'src';
 // Under tsx the children run the TypeScript sources, so the test needs no build.
 const nodeArgs = fromSrc ? ['--import', 'tsx'] : [];
-const env = { ...process.env, FLOWTWIN_BENCH_FROM: fromSrc ? 'src' : 'dist' };
+// Request lines off (warn): the rows measure serving, not writing a log line per request to a pipe.
+const env = { ...process.env, FLOWTWIN_BENCH_FROM: fromSrc ? 'src' : 'dist', FLOWTWIN_LOG_LEVEL: process.env.FLOWTWIN_LOG_LEVEL ?? 'warn' };
 const log = (...a) => console.error('[bench]', ...a);
 // Which of flowtwin and express runs first in each GET pair is drawn from this seed, printed so a run
 // can be repeated: a fixed order would hand one side the warmer (or the more contended) slot every time.

@@ -22,7 +22,8 @@ const RUN_SECONDS = 2;
 const FAULT_PROBABILITY = 0.05;
 
 async function soakStore(name: string, store: string, seconds: number): Promise<void> {
-  const run = cli(['serve', '--port', '0', '--store', store]);
+  // Request lines off: a line per request kept by the test would be most of what the soak measures.
+  const run = cli(['serve', '--port', '0', '--store', store], { ...process.env, FLOWTWIN_LOG_LEVEL: 'warn' });
   const url = await run.url();
   const pid = run.child.pid!;
   const http = client(url, 20);
