@@ -41,9 +41,20 @@ const DECODED = /^(gzip|deflate|br)$/i;
 
 let active = false;
 
-async function loadNock(): Promise<Nock> {
-  // Imported on first use: importing nock patches node's networking for the whole process.
-  return (await import('nock')).default;
+/**
+ * nock is an optional peer: only interceptVendors needs it, and nock 15 asks for Node 22, so a
+ * dependency on it would warn every install on Node 20. Imported on first use, as importing nock
+ * patches node's networking for the whole process.
+ */
+export async function loadNock(load: () => Promise<{ default: Nock }> = () => import('nock')): Promise<Nock> {
+  try {
+    return (await load()).default;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
+      throw new Error('interceptVendors() needs nock, which intercepts the requests: add it with `npm install --save-dev nock` (15 or later)', { cause: err });
+    throw err;
+  }
 }
 
 type ReplyResult = [number, Buffer, string[]];
