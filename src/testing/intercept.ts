@@ -3,6 +3,7 @@
 // intercepts node:http(s) and global fetch, so official SDKs need no configuration at all.
 import './polyfills.js';
 import type nockType from 'nock';
+import { loadNock } from './load-nock.js';
 import { createFlowtwin, type Flowtwin } from '../http/app.js';
 import { controlClient, type ControlClient } from './control.js';
 import { isVendorOrigin } from './hosts.js';
@@ -40,22 +41,6 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const DECODED = /^(gzip|deflate|br)$/i;
 
 let active = false;
-
-/**
- * nock is an optional peer: only interceptVendors needs it, and nock 15 asks for Node 22, so a
- * dependency on it would warn every install on Node 20. Imported on first use, as importing nock
- * patches node's networking for the whole process.
- */
-export async function loadNock(load: () => Promise<{ default: Nock }> = () => import('nock')): Promise<Nock> {
-  try {
-    return (await load()).default;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
-      throw new Error('interceptVendors() needs nock, which intercepts the requests: add it with `npm install --save-dev nock` (15 or later)', { cause: err });
-    throw err;
-  }
-}
 
 type ReplyResult = [number, Buffer, string[]];
 

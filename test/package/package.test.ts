@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { loadNock } from '../../src/testing/intercept.js';
+import { loadNock } from '../../src/testing/load-nock.js';
 
 interface Manifest {
   license: string;
