@@ -9,9 +9,14 @@ import { ControlInputError } from '../vendors/vendor.js';
 /** ui/ sits next to src/ and dist/ (like specs/), so the same relative path works from both. */
 export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
 
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
 /** A flat name with a known extension: nothing a request sends can reach outside ui/. */
-const ASSET = /^[a-z0-9][a-z0-9-]*\.(html|js|css)$/;
+const ASSET = /^[a-z0-9][a-z0-9-]*\.(html|js|css|svg)$/;
 
 async function sendAsset(res: Response, name: string): Promise<void> {
   const match = ASSET.exec(name);

@@ -37,6 +37,7 @@ type Values = Omit<Partial<Record<(typeof SERVE_OPTIONS)[number][0] extends infe
   validateResponses?: boolean;
   logLevel?: LevelWithSilent;
   logFormat?: LogFormat;
+  cors?: string | true;
 };
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 
@@ -50,6 +51,7 @@ export function serveCommand(): Command {
   command.addOption(
     new Option('--log-format <format>', 'log lines on stderr (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('FLOWTWIN_LOG_FORMAT'),
   );
+  command.addOption(new Option('--cors [origins]', 'answer browsers on the vendor APIs from any origin, or from a comma-separated list').env('FLOWTWIN_CORS'));
   command.addOption(new Option('--no-seed', 'start with an empty store (same as --seed none)'));
   command.addOption(new Option('--validate-responses', "log every answer that breaks the vendor's spec (FLOWTWIN_VALIDATE_RESPONSES=1)"));
   command.action(async (values: Values, cmd: Command) => {
@@ -60,7 +62,7 @@ export function serveCommand(): Command {
 
 async function runServe(values: Values, cmd: Command): Promise<number> {
   /** The flag as the user gave it: `--port`, or `FLOWTWIN_PORT` when it came from the environment. */
-  const named = (key: string, flag: string) => (cmd.getOptionValueSource(key) === 'env' ? SERVE_OPTIONS.find(([f]) => f === flag)![1] : `--${flag}`);
+  const named = (key: string, flag: string) => (cmd.getOptionValueSource(key) === 'env' ? `FLOWTWIN_${flag.toUpperCase().replace(/-/g, '_')}` : `--${flag}`);
   const int = (key: keyof Values, flag: string, min: number, max: number): number | undefined => {
     const raw = values[key] as string | undefined;
     if (raw === undefined) return undefined;
@@ -97,6 +99,7 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
     ...(values.config || stepMs !== undefined
       ? { vendors: { ...vendors, ...(stepMs !== undefined ? { datadog: { ...vendors.datadog, defaultStepMs: stepMs } } : {}) } }
       : {}),
+    ...(values.cors !== undefined ? { cors: corsOption(values.cors, named('cors', 'cors')) } : {}),
     ...(validate ? { onResponseViolation: (v) => log.warn({ method: v.method, path: v.path }, `spec violation: ${v.method} ${v.path}: ${v.message}`) } : {}),
   };
   // Opened last, and closed on a failed start: an open Redis connection would keep the process alive.
@@ -142,6 +145,15 @@ function envFlag(name: string): boolean {
   if (raw === undefined || raw === '' || ['0', 'false', 'no'].includes(raw)) return false;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   throw new UsageError(`${name} must be 1, true, yes, 0, false or no, got "${process.env[name]}"`);
+}
+
+/** `--cors` alone (or `*`): any origin; else each listed origin, checked to be one. */
+function corsOption(raw: string | true, name: string): true | string[] {
+  if (raw === true || raw.trim() === '*') return true;
+  const origins = raw.split(',').map((o) => o.trim());
+  const bad = origins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (bad !== undefined) throw new UsageError(`${name} takes origins such as http://localhost:5173 (scheme, host, port; no path), got "${bad}"`);
+  return origins;
 }
 
 /** "none" opts out of protection; an empty --control-token is a mistake, not a choice. */

@@ -418,6 +418,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__flowtwin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads a browser to the dashboard
+         * @description `/__flowtwin` and `/__flowtwin/` redirect to `/__flowtwin/ui`, keeping the query (so
+         *     `/__flowtwin?token=<t>` trades the token for the cookie as `/__flowtwin/ui?token=<t>` does).
+         *     No token needed: the redirect reveals nothing.
+         */
+        get: operations["GetControlRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/favicon.ico": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a browser asking for the site's icon finds the dashboard's */
+        get: operations["GetFavicon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__flowtwin/ui": {
         parameters: {
             query?: never;
@@ -1371,6 +1410,45 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    GetControlRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard is at Location. */
+            302: {
+                headers: {
+                    /** @description `/__flowtwin/ui` and the query as sent. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetFavicon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The icon is at Location. */
+            301: {
+                headers: {
+                    Location?: "/__flowtwin/ui/favicon.svg";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     GetDashboard: {
         parameters: {
             query?: {
@@ -1429,6 +1507,7 @@ export interface operations {
                     "text/javascript": string;
                     "text/css": string;
                     "text/html": string;
+                    "image/svg+xml": string;
                 };
             };
             400: components["responses"]["Problem"];

@@ -1,8 +1,9 @@
 // Composition root: builds the store, clock, vendors and control plane into one express app.
 // This is the one place that reads the wall clock and the system's random ids.
 import { randomUUID } from 'node:crypto';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import cors from 'cors';
 import { CONTROL_PREFIX, controlRouter } from '../admin/routes.js';
 import type { EventStreamOptions } from '../admin/events-routes.js';
 import { sendProblem } from '../admin/problem.js';
@@ -64,6 +65,12 @@ export interface FlowtwinOptions {
   /** Called for every response that breaks the spec (tests fail on it; `serve` logs it). */
   onResponseViolation?: ViolationListener;
   vendors?: VendorsConfig;
+  /**
+   * Browser code calling the vendor APIs from another origin: preflights answered, answers readable.
+   * `true` reflects any origin; a list allows those origins only. Off when absent (the vendors' own
+   * APIs are not called from browsers). The control plane stays same-origin either way.
+   */
+  cors?: true | string[];
   /** How far a /__flowtwin/events client may fall behind before its stream is ended, and where that is logged. */
   eventStream?: EventStreamOptions;
 }
@@ -98,6 +105,18 @@ export interface StoreDifference extends IndexDifference {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Vendor headers a browser client reads (rate limits, retry advice, request ids, IAM's token). */
+const EXPOSED_HEADERS = [
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Period',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'X-RateLimit-Name',
+  'X-Request-Id',
+  'X-Subject-Token',
+];
 
 // Compiling a spec's validators is the slow part of start-up; specs do not change in a process.
 const compiled = new Map<string, CompiledSpec>();
@@ -196,13 +215,30 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   };
   const dispatchers = vendors.map((vendor) => vendorRoutes(vendor, specs.get(vendor.name)!, routeOptions));
   const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  const vendorPrefixes = vendors.flatMap((v) => v.prefixes);
+  const corsCheck = options.cors && cors({ origin: options.cors, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  /** Vendor dispatch, behind the CORS layer when there is one (it answers preflights itself). */
+  const dispatch = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const run = () => {
+      for (const d of dispatchers) if (d(req, res)) return;
+      next();
+    };
+    if (corsCheck && vendorPrefixes.some((p) => req.url!.startsWith(p))) corsCheck(req, res, run);
+    else run();
+  };
   app.use(urlLimit(maxUrlLength, vendors, CONTROL_PREFIX));
   // Vendor requests first (they are nearly all the traffic): each layer express walks costs time.
   // No vendor owns the control plane's prefix, so the order changes no answer.
-  app.use((req, res, next) => {
-    for (const dispatch of dispatchers) if (dispatch(req, res)) return;
-    next();
+  app.use((req, res, next) => dispatch(req, res, next));
+  // What a person types or a browser asks for on its own: no token needed to be shown the way.
+  app.get([CONTROL_PREFIX, `${CONTROL_PREFIX}/`], (req, res) => {
+    const q = req.originalUrl.indexOf('?');
+    res
+      .status(302)
+      .location(`${CONTROL_PREFIX}/ui${q < 0 ? '' : req.originalUrl.slice(q)}`)
+      .end();
   });
+  app.get('/favicon.ico', (_req, res) => void res.status(301).location(`${CONTROL_PREFIX}/ui/favicon.svg`).end());
   app.use(CONTROL_PREFIX, (req, res, next) => {
     const started = performance.now();
     res.once('finish', () =>
@@ -251,8 +287,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   };
   // An over-long URL goes on to express, whose first layer refuses it in the right shape.
   const handler: RequestListener = (req, res) => {
-    if (req.url!.length <= maxUrlLength) for (const dispatch of dispatchers) if (dispatch(req, res)) return;
-    app(req, res);
+    if (req.url!.length <= maxUrlLength) dispatch(req, res, () => app(req, res));
+    else app(req, res);
   };
   const checkStore = async ({ repair = false }: { repair?: boolean } = {}): Promise<StoreDifference[]> => {
     const out: StoreDifference[] = [];

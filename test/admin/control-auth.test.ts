@@ -35,14 +35,17 @@ function expectRefused(res: request.Response, sent: boolean): void {
   expect(res.text).not.toContain(TOKEN);
 }
 
+/** Operations anyone may call: probes, and the redirects that only point to the dashboard. */
+const OPEN = ['GetControlRoot', 'GetFavicon', 'GetHealth'];
+
 describe('a flowtwin started with a control token', () => {
-  it('lists every control operation but GetHealth as needing the token in its spec', () => {
+  it('lists every control operation but GetHealth and the two redirects as needing the token in its spec', () => {
     const open = operations.filter((op) => !op.responses.has('401')).map((op) => op.operationId);
-    expect(open).toEqual(['GetHealth']);
+    expect(open.sort()).toEqual(OPEN);
     expect(operations.length).toBeGreaterThan(20);
   });
 
-  it.each(operations.filter((op) => op.operationId !== 'GetHealth').map((op) => [op.operationId, op] as const))(
+  it.each(operations.filter((op) => !OPEN.includes(op.operationId)).map((op) => [op.operationId, op] as const))(
     'refuses %s without the token, and with a wrong one, in problem+json',
     async (operationId, op) => {
       const path = pathOf(op.path);
@@ -50,13 +53,31 @@ describe('a flowtwin started with a control token', () => {
       expectRefused(conforms(operationId, bare), false);
       const wrong = await request(ft.app)[op.method](path).set(HEADER, `${TOKEN}x`);
       expectRefused(conforms(operationId, wrong), true);
-      const cookie = await request(ft.app)[op.method](path).set('Cookie', `flowtwin_control=${TOKEN.slice(1)}`);
+      const cookie = await request(ft.app)
+        [op.method](path)
+        .set('Cookie', `flowtwin_control=${TOKEN.slice(1)}`);
       expectRefused(conforms(operationId, cookie), true);
     },
   );
 
   it('refuses a path no operation has, so an unknown route reveals nothing', async () => {
     expectRefused(await request(ft.app).get('/__flowtwin/nothing-here'), false);
+  });
+
+  it('leads /__flowtwin, /__flowtwin/ and /favicon.ico to the dashboard without the token, keeping the query', async () => {
+    for (const [path, location] of [
+      ['/__flowtwin', '/__flowtwin/ui'],
+      ['/__flowtwin/', '/__flowtwin/ui'],
+      [`/__flowtwin?token=${TOKEN}`, `/__flowtwin/ui?token=${TOKEN}`],
+    ]) {
+      const res = conforms('GetControlRoot', await request(ft.app).get(path!));
+      expect([res.status, res.headers.location]).toEqual([302, location]);
+    }
+    const icon = conforms('GetFavicon', await request(ft.app).get('/favicon.ico'));
+    expect([icon.status, icon.headers.location]).toEqual([301, '/__flowtwin/ui/favicon.svg']);
+    const svg = conforms('GetDashboardAsset', await request(ft.app).get('/__flowtwin/ui/favicon.svg').set(HEADER, TOKEN));
+    expect([svg.status, svg.headers['content-type']]).toEqual([200, 'image/svg+xml']);
+    expect(svg.body.toString()).toContain('<svg');
   });
 
   it('keeps GET /__flowtwin/health open (readiness probes, load balancers)', async () => {
@@ -116,8 +137,12 @@ describe('a flowtwin started with a control token', () => {
 });
 
 describe('which listen addresses count as loopback (no token made up)', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (host) => expect(isLoopbackHost(host)).toBe(true));
-  it.each(['0.0.0.0', '::', '', '10.0.0.7', '192.168.1.2', 'example.test', '127.0.0.1.nip.io', '128.0.0.1'])('%j is not', (host) => expect(isLoopbackHost(host)).toBe(false));
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (host) =>
+    expect(isLoopbackHost(host)).toBe(true),
+  );
+  it.each(['0.0.0.0', '::', '', '10.0.0.7', '192.168.1.2', 'example.test', '127.0.0.1.nip.io', '128.0.0.1'])('%j is not', (host) =>
+    expect(isLoopbackHost(host)).toBe(false),
+  );
 });
 
 describe('the testing helpers with a control token', () => {

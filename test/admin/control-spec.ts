@@ -26,9 +26,11 @@ export function validateSchema(pointer: string, value: unknown): string[] {
 export function conforms(operationId: string, res: Response): Response {
   const op = control.byId.get(operationId);
   if (!op) throw new Error(`no control operation ${operationId}`);
-  // supertest parses JSON only; a page or a script is checked as the text it is.
+  // supertest parses JSON only; a page or a script is checked as the text it is, an image (kept
+  // as bytes) as the text of its bytes.
   const json = /json/.test(String(res.headers['content-type']));
-  const body = res.text ? (json ? res.body : res.text) : undefined;
+  const bytes = Buffer.isBuffer(res.body) && res.body.length > 0 ? (res.body as Buffer).toString('utf8') : undefined;
+  const body = res.text ? (json ? res.body : res.text) : bytes;
   problems.push(...validateResponse(op, res.status, res.headers['content-type'], body).map((p) => p.message));
   return res;
 }

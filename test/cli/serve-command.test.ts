@@ -142,3 +142,22 @@ describe('flowtwin serve logs', () => {
     });
   });
 });
+
+describe('flowtwin serve --cors', () => {
+  it('answers a preflight from the listed origin (FLOWTWIN_CORS) and refuses a value that is not an origin', async () => {
+    const server = cli(['serve', '--port', '0'], { ...process.env, FLOWTWIN_CORS: 'http://localhost:5173, https://app.example' });
+    const url = await server.url();
+    const pre = await fetch(`${url}/api/v2/workflows`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'dd-api-key' },
+    });
+    expect([pre.status, pre.headers.get('access-control-allow-origin')]).toEqual([204, 'https://app.example']);
+    server.child.kill('SIGTERM');
+    const [flag, env] = await Promise.all([run(['serve', '--cors', 'localhost:5173']), run(['serve'], { FLOWTWIN_CORS: 'https://app.example/path' })]);
+    expect(flag).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--cors takes origins such as http://localhost:5173 (scheme, host, port; no path), got "localhost:5173"'),
+    });
+    expect(env).toMatchObject({ code: 2, err: expect.stringContaining('FLOWTWIN_CORS takes origins such as') });
+  });
+});
