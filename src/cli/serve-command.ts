@@ -7,6 +7,7 @@ import { checkConfig, ConfigError } from '../spec/config.js';
 import type { RateLimitRule } from '../http/rate-limits.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './usage-error.js';
+import { readTlsFiles } from '../http/tls.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat } from '../log/logger.js';
 import type { LevelWithSilent } from 'pino';
 
@@ -38,6 +39,9 @@ type Values = Omit<Partial<Record<(typeof SERVE_OPTIONS)[number][0] extends infe
   logLevel?: LevelWithSilent;
   logFormat?: LogFormat;
   cors?: string | true;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 };
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 
@@ -52,6 +56,10 @@ export function serveCommand(): Command {
     new Option('--log-format <format>', 'log lines on stderr (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('FLOWTWIN_LOG_FORMAT'),
   );
   command.addOption(new Option('--cors [origins]', 'answer browsers on the vendor APIs from any origin, or from a comma-separated list').env('FLOWTWIN_CORS'));
+  // Its variable is read by envFlag: commander would take FLOWTWIN_TLS=0 as on.
+  command.addOption(new Option('--tls', 'serve https: with --tls-cert and --tls-key, or a certificate made up for localhost (FLOWTWIN_TLS=1)'));
+  command.addOption(new Option('--tls-cert <cert.pem>', 'the certificate (PEM) for --tls').env('FLOWTWIN_TLS_CERT'));
+  command.addOption(new Option('--tls-key <key.pem>', 'its private key (PEM)').env('FLOWTWIN_TLS_KEY'));
   command.addOption(new Option('--no-seed', 'start with an empty store (same as --seed none)'));
   command.addOption(new Option('--validate-responses', "log every answer that breaks the vendor's spec (FLOWTWIN_VALIDATE_RESPONSES=1)"));
   command.action(async (values: Values, cmd: Command) => {
@@ -99,6 +107,7 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
     ...(values.config || stepMs !== undefined
       ? { vendors: { ...vendors, ...(stepMs !== undefined ? { datadog: { ...vendors.datadog, defaultStepMs: stepMs } } : {}) } }
       : {}),
+    ...tlsOption(values),
     ...(values.cors !== undefined ? { cors: corsOption(values.cors, named('cors', 'cors')) } : {}),
     ...(validate ? { onResponseViolation: (v) => log.warn({ method: v.method, path: v.path }, `spec violation: ${v.method} ${v.path}: ${v.message}`) } : {}),
   };
@@ -123,6 +132,8 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
   // 0.0.0.0 (or ::) is where it listens, not an address a browser can open.
   if (host === '0.0.0.0' || host === '::') console.log(`open http://localhost:${new URL(running.url).port}/__flowtwin/ui on this machine`);
   console.log(`store: ${kind} ${location}${fresh ? '' : ' (existing data kept, fixtures not loaded)'}`);
+  if (running.tls?.generated)
+    console.log(`tls: a self-signed certificate for localhost, written to ${running.tls.certFile} (trust it: NODE_EXTRA_CA_CERTS=${running.tls.certFile})`);
   // Shown once, here: the only place a generated token can be read.
   if (running.controlTokenGenerated) console.log(`control token: ${running.controlToken} (set --control-token to choose it)`);
   if (controlToken === false)
@@ -145,6 +156,19 @@ function envFlag(name: string): boolean {
   if (raw === undefined || raw === '' || ['0', 'false', 'no'].includes(raw)) return false;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   throw new UsageError(`${name} must be 1, true, yes, 0, false or no, got "${process.env[name]}"`);
+}
+
+/** --tls with both files, or alone for a generated certificate; a file without --tls is a mistake. */
+function tlsOption(values: Values): Pick<ServeOptions, 'tls'> {
+  const files = values.tlsCert !== undefined || values.tlsKey !== undefined;
+  if (values.tls !== true && !envFlag('FLOWTWIN_TLS')) {
+    if (files) throw new UsageError('--tls-cert and --tls-key take effect with --tls (FLOWTWIN_TLS=1)');
+    return {};
+  }
+  if (!files) return { tls: 'self-signed' };
+  if (values.tlsCert === undefined || values.tlsKey === undefined)
+    throw new UsageError('--tls needs both --tls-cert and --tls-key, or neither (a generated certificate)');
+  return { tls: readTlsFiles(values.tlsCert, values.tlsKey) };
 }
 
 /** `--cors` alone (or `*`): any origin; else each listed origin, checked to be one. */

@@ -3,14 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens and answers the URL clients use (IPv6 addresses in brackets). */
-export async function listen(server: Server, port: number, host: string): Promise<string> {
+export async function listen(server: Server, port: number, host: string, scheme: 'http' | 'https' = 'http'): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${shown}:${address.port}`;
+  return `${scheme}://${shown}:${address.port}`;
 }
 
 /** Stops accepting and lets in-flight requests finish; connections still open after `graceMs` are cut. */

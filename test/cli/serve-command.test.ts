@@ -1,7 +1,9 @@
 // What a user typing `flowtwin ...` sees: help per command, suggestions, environment variables for
 // every serve option (a flag wins), and usage errors that name where the bad value came from.
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VERSION } from '../../src/version.js';
 import { SERVE_OPTIONS } from '../../src/cli/serve-command.js';
 import { cli, killChildren } from '../support/cli.js';
@@ -159,5 +161,25 @@ describe('flowtwin serve --cors', () => {
       err: expect.stringContaining('--cors takes origins such as http://localhost:5173 (scheme, host, port; no path), got "localhost:5173"'),
     });
     expect(env).toMatchObject({ code: 2, err: expect.stringContaining('FLOWTWIN_CORS takes origins such as') });
+  });
+});
+
+describe('flowtwin serve --tls', () => {
+  it('serves https with a generated certificate it says where to find, and refuses a certificate without --tls', async () => {
+    const server = cli(['serve', '--port', '0', '--tls']);
+    const url = await server.url();
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    await vi.waitFor(() =>
+      expect(server.output().out).toMatch(/^tls: a self-signed certificate for localhost, written to (\S+) \(trust it: NODE_EXTRA_CA_CERTS=\1\)$/m),
+    );
+    const certFile = /written to (\S+) /.exec(server.output().out)![1]!;
+    const status = await new Promise<number>((resolve, reject) =>
+      httpsGet(`${url}/__flowtwin/health`, { ca: readFileSync(certFile) }, (res) => resolve(res.statusCode!)).on('error', reject),
+    );
+    expect(status).toBe(200);
+    server.child.kill('SIGTERM');
+    const [alone, half] = await Promise.all([run(['serve', '--tls-cert', 'cert.pem']), run(['serve', '--tls', '--tls-key', 'key.pem'])]);
+    expect(alone).toMatchObject({ code: 2, err: expect.stringContaining('--tls-cert and --tls-key take effect with --tls') });
+    expect(half).toMatchObject({ code: 2, err: expect.stringContaining('--tls needs both --tls-cert and --tls-key, or neither') });
   });
 });
