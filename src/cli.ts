@@ -15,7 +15,10 @@ const proxy = () => import('./proxy/cli.js');
 const storeCheck = () => import('./store-check.js');
 
 /** Commands that still read their own arguments: their usage text, and what runs them. */
-const DELEGATED: Record<string, { summary: string; usage: () => Promise<string>; run: (argv: string[]) => Promise<number> }> = {
+const DELEGATED: Record<
+  string,
+  { summary: string; usage: () => Promise<string>; run: (argv: string[]) => Promise<number> }
+> = {
   contract: {
     summary: 'check a vendor (or a flowtwin) against the specs',
     usage: async () => (await contract()).CONTRACT_USAGE,
@@ -45,7 +48,10 @@ const DELEGATED: Record<string, { summary: string; usage: () => Promise<string>;
         ['reset', 'empty the store and reload the fixtures'],
         ['events', 'stream instance transitions'],
       ] as const
-    ).map(([name, summary]) => [name, { summary, usage: async () => CONTROL_USAGE, run: (argv: string[]) => controlCommand([name, ...argv]) }]),
+    ).map(([name, summary]) => [
+      name,
+      { summary, usage: async () => CONTROL_USAGE, run: (argv: string[]) => controlCommand([name, ...argv]) },
+    ]),
   ),
 };
 
@@ -108,7 +114,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   async (err: unknown) => {
-    const [{ ContractUsageError }, { ProxyUsageError }, { StoreCheckUsageError }] = await Promise.all([contract(), proxy(), storeCheck()]);
+    const [{ ContractUsageError }, { ProxyUsageError }, { StoreCheckUsageError }] = await Promise.all([
+      contract(),
+      proxy(),
+      storeCheck(),
+    ]);
     const usage =
       err instanceof UsageError ||
       err instanceof ContractUsageError ||

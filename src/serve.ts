@@ -44,23 +44,27 @@ export function readJsonFile(path: string, what: string): Record<string, unknown
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${what} ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${what} ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 
 export async function serve(options: ServeOptions = {}): Promise<RunningFlowtwin> {
   const host = options.host ?? '127.0.0.1';
   const { controlToken: given, maxHeaderSize = DEFAULT_MAX_HEADER_SIZE, tls: tlsOption, ...rest } = options;
-  if (given === '') throw new Error('the control token must not be empty (false, or "none" on the command line, leaves the control plane open)');
+  if (given === '')
+    throw new Error(
+      'the control token must not be empty (false, or "none" on the command line, leaves the control plane open)',
+    );
   const controlTokenGenerated = given === undefined && !isLoopbackHost(host);
   const controlToken = controlTokenGenerated ? generateControlToken() : given || undefined;
   // Made before the store is touched: a certificate that cannot be made stops the start cleanly.
-  const tls: TlsIdentity | undefined = tlsOption === 'self-signed' ? await selfSignedIdentity(host) : tlsOption && { ...tlsOption, generated: false };
+  const tls: TlsIdentity | undefined =
+    tlsOption === 'self-signed' ? await selfSignedIdentity(host) : tlsOption && { ...tlsOption, generated: false };
   const flowtwin = await createFlowtwin({ ...rest, ...(controlToken !== undefined ? { controlToken } : {}) });
   const server: Server = tls
     ? createHttpsServer({ maxHeaderSize, cert: tls.cert, key: tls.key }, flowtwin.handler)

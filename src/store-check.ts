@@ -26,11 +26,15 @@ export async function storeCheckCommand(argv: string[]): Promise<number> {
     console.log(STORE_CHECK_USAGE);
     return 0;
   }
-  if (positionals[0] !== 'check' || positionals.length > 1) throw new StoreCheckUsageError(`usage: ${STORE_CHECK_USAGE}`);
-  if (!values.store) throw new StoreCheckUsageError('store check needs --store: the store to check (sqlite:<path> or a redis:// URL)');
+  if (positionals[0] !== 'check' || positionals.length > 1)
+    throw new StoreCheckUsageError(`usage: ${STORE_CHECK_USAGE}`);
+  if (!values.store)
+    throw new StoreCheckUsageError('store check needs --store: the store to check (sqlite:<path> or a redis:// URL)');
   // A memory store is new and empty in this process: checking it would always pass and prove nothing.
   if (values.store === 'memory')
-    throw new StoreCheckUsageError('store check reads a store that outlives a process: give --store sqlite:<path> or a redis:// URL, not memory');
+    throw new StoreCheckUsageError(
+      'store check reads a store that outlives a process: give --store sqlite:<path> or a redis:// URL, not memory',
+    );
   const store = await openStore(values.store);
   try {
     // No fixtures: a check must not seed an empty store it was pointed at by mistake.
@@ -55,7 +59,9 @@ function report(differences: StoreDifference[], repaired: boolean, json: boolean
         : d.expected === null
           ? `extra (score ${d.stored})`
           : `score ${d.stored}, expected ${d.expected}`;
-    console.log(`${d.vendor} tenant ${JSON.stringify(d.tenant)} parent ${JSON.stringify(d.parentId)}: ${d.index} ${d.member}: ${what}`);
+    console.log(
+      `${d.vendor} tenant ${JSON.stringify(d.tenant)} parent ${JSON.stringify(d.parentId)}: ${d.index} ${d.member}: ${what}`,
+    );
   }
   if (differences.length === 0) console.log('store check: every index agrees with the records');
   else

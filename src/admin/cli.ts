@@ -18,7 +18,8 @@ interface Target {
   token: string | undefined;
 }
 
-const tokenHeader = (token: string | undefined): Record<string, string> => (token ? { 'x-flowtwin-control-token': token } : {});
+const tokenHeader = (token: string | undefined): Record<string, string> =>
+  token ? { 'x-flowtwin-control-token': token } : {};
 
 /** fetch, with a refused or unresolvable address said as such rather than undici's "fetch failed". */
 async function reach(url: string, target: string, init: RequestInit): Promise<Response> {
@@ -27,7 +28,9 @@ async function reach(url: string, target: string, init: RequestInit): Promise<Re
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new Error(`cannot reach flowtwin at ${target}: ${why} (is it running? --url or FLOWTWIN_URL says where)`);
+    throw new Error(`cannot reach flowtwin at ${target}: ${why} (is it running? --url or FLOWTWIN_URL says where)`, {
+      cause: err,
+    });
   }
 }
 
@@ -40,7 +43,9 @@ async function call({ url, token }: Target, method: string, path: string, body: 
   const text = await res.text();
   if (!res.ok) {
     const detail = text ? ((JSON.parse(text) as { detail?: string }).detail ?? text) : res.statusText;
-    throw new Error(`${res.status}: ${detail}${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`);
+    throw new Error(
+      `${res.status}: ${detail}${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`,
+    );
   }
   if (text) out(JSON.stringify(JSON.parse(text), null, 2));
   return 0;
@@ -61,13 +66,17 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(raw: string | undefined): number {
   const match = raw === undefined ? null : /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw.trim());
   const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? 'ms']! : NaN;
-  if (!Number.isSafeInteger(ms)) throw new ControlUsageError(`clock advance needs a duration of 0 or more (250, 90s, 5m, 1.5h, 2d), got "${raw ?? ''}"`);
+  if (!Number.isSafeInteger(ms))
+    throw new ControlUsageError(
+      `clock advance needs a duration of 0 or more (250, 90s, 5m, 1.5h, 2d), got "${raw ?? ''}"`,
+    );
   return ms;
 }
 
 function speed(raw: string | undefined): number {
   const factor = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new ControlUsageError(`clock speed needs a factor greater than 0 (0.5, 1, 60), got "${raw ?? ''}"`);
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new ControlUsageError(`clock speed needs a factor greater than 0 (0.5, 1, 60), got "${raw ?? ''}"`);
   return factor;
 }
 
@@ -81,7 +90,8 @@ const ARITY: Record<string, Record<string, number>> = {
 function parse(argv: string[]) {
   // A negative number would read as an option ("-5m"): named for what it is instead.
   const negative = argv.find((a) => /^-\d/.test(a));
-  if (negative) throw new ControlUsageError(`${argv[0]}: "${negative}" is negative; durations and factors are 0 or more`);
+  if (negative)
+    throw new ControlUsageError(`${argv[0]}: "${negative}" is negative; durations and factors are 0 or more`);
   try {
     return parseArgs({
       args: argv,
@@ -104,8 +114,13 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
   const { values, positionals } = parse(argv);
   const base = values.url.replace(/\/$/, '');
   if (!/^https?:\/\/[^/]/.test(base))
-    throw new ControlUsageError(`--url must be a flowtwin's http(s) address, e.g. http://127.0.0.1:4010, got "${values.url}"`);
-  const url: Target = { url: base, token: values['control-token'] ?? (process.env.FLOWTWIN_CONTROL_TOKEN || undefined) };
+    throw new ControlUsageError(
+      `--url must be a flowtwin's http(s) address, e.g. http://127.0.0.1:4010, got "${values.url}"`,
+    );
+  const url: Target = {
+    url: base,
+    token: values['control-token'] ?? (process.env.FLOWTWIN_CONTROL_TOKEN || undefined),
+  };
   const [verb, action = verb === 'clock' ? 'show' : 'list', arg] = positionals;
   const arity = ARITY[verb ?? '']?.[action];
   if (arity !== undefined && positionals.length > 2 + arity)
@@ -143,11 +158,18 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
   throw new ControlUsageError(`unknown control command "${positionals.join(' ')}"\n\n${CONTROL_USAGE}`);
 }
 
-async function tailEvents({ url, token }: Target, vendor: string | undefined, instance: string | undefined, out: Out): Promise<number> {
+async function tailEvents(
+  { url, token }: Target,
+  vendor: string | undefined,
+  instance: string | undefined,
+  out: Out,
+): Promise<number> {
   const query = new URLSearchParams({ ...(vendor ? { vendor } : {}), ...(instance ? { instance } : {}) });
   const res = await reach(`${url}/__flowtwin/events?${query}`, url, { headers: tokenHeader(token) });
   if (!res.ok || !res.body)
-    throw new Error(`${res.status}: cannot open the event stream${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`);
+    throw new Error(
+      `${res.status}: cannot open the event stream${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`,
+    );
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of res.body) {
@@ -157,7 +179,14 @@ async function tailEvents({ url, token }: Target, vendor: string | undefined, in
     for (const block of blocks) {
       const data = block.split('\n').find((l) => l.startsWith('data: '));
       if (!data) continue;
-      const e = JSON.parse(data.slice(6)) as { at: string; vendor: string; instanceId: string; from: string | null; to: string; cause: string };
+      const e = JSON.parse(data.slice(6)) as {
+        at: string;
+        vendor: string;
+        instanceId: string;
+        from: string | null;
+        to: string;
+        cause: string;
+      };
       out(`${e.at} ${e.vendor} ${e.instanceId} ${e.from ?? '-'} -> ${e.to} (${e.cause})`);
     }
   }

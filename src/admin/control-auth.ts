@@ -43,7 +43,8 @@ const DASHBOARD = /^\/ui\/?$/;
 /** Express middleware for the control prefix; `token` undefined leaves the control plane open. */
 export function controlAuth(token: string | undefined) {
   const expected = token === undefined ? undefined : digest(token);
-  const matches = (sent: unknown): boolean => typeof sent === 'string' && expected !== undefined && timingSafeEqual(digest(sent), expected);
+  const matches = (sent: unknown): boolean =>
+    typeof sent === 'string' && expected !== undefined && timingSafeEqual(digest(sent), expected);
 
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!expected) return next();

@@ -14,7 +14,12 @@ export interface EventStreamOptions extends Partial<SseLimits> {
   log?: (line: string) => void;
 }
 
-export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Request) => Promise<string | undefined>, options: EventStreamOptions = {}): void {
+export function mountEvents(
+  router: Router,
+  hub: EventHub,
+  tenantOf: (req: Request) => Promise<string | undefined>,
+  options: EventStreamOptions = {},
+): void {
   const limits: SseLimits = {
     maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_SSE_LIMITS.maxQueuedBytes,
     endGraceMs: options.endGraceMs ?? DEFAULT_SSE_LIMITS.endGraceMs,
@@ -34,7 +39,12 @@ export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Reque
     const instance = typeof req.query.instance === 'string' ? req.query.instance : undefined;
     // With a vendor's credentials, only that tenant's transitions: one suite cannot watch another's.
     const tenant = await tenantOf(req);
-    const head = () => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const head = () =>
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
     // HEAD has no body to stream: Node would hold the headers back until an end that never came.
     if (req.method === 'HEAD') return void head().end();
     let unsubscribe: (() => void) | undefined;
@@ -63,7 +73,12 @@ export function mountEvents(router: Router, hub: EventHub, tenantOf: (req: Reque
     };
     let seq = 0;
     const send = (e: TransitionEvent) => {
-      if ((vendor && e.vendor !== vendor) || (instance && e.instanceId !== instance) || (tenant !== undefined && e.tenant !== tenant)) return;
+      if (
+        (vendor && e.vendor !== vendor) ||
+        (instance && e.instanceId !== instance) ||
+        (tenant !== undefined && e.tenant !== tenant)
+      )
+        return;
       open();
       stream.write(`id: ${++seq}\nevent: transition\ndata: ${JSON.stringify(e)}\n\n`);
     };

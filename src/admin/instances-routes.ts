@@ -25,22 +25,33 @@ function limitOf(req: Request): number {
   return limit;
 }
 
-export function mountInstances(router: Router, vendors: Vendor[], tenantOf: (req: Request) => Promise<string | undefined>): void {
-  const catalogs = new Map(vendors.flatMap((v): [string, InstanceCatalog][] => (v.catalog ? [[v.name, v.catalog]] : [])));
+export function mountInstances(
+  router: Router,
+  vendors: Vendor[],
+  tenantOf: (req: Request) => Promise<string | undefined>,
+): void {
+  const catalogs = new Map(
+    vendors.flatMap((v): [string, InstanceCatalog][] => (v.catalog ? [[v.name, v.catalog]] : [])),
+  );
   const names = [...catalogs.keys()].join(', ');
 
   router.get('/instances', async (req, res) => {
     const unknown = Object.keys(req.query).filter((k) => !QUERY_KEYS.includes(k));
-    if (unknown.length > 0) throw new ControlInputError(`unknown query ${unknown.join(', ')}; use ${QUERY_KEYS.join(', ')}`);
+    if (unknown.length > 0)
+      throw new ControlInputError(`unknown query ${unknown.join(', ')}; use ${QUERY_KEYS.join(', ')}`);
     const vendor = text(req, 'vendor');
     if (vendor !== undefined && !catalogs.has(vendor))
-      throw new ControlInputError(`vendor must be one of ${names} (the vendors that run instances), got ${JSON.stringify(vendor)}`);
+      throw new ControlInputError(
+        `vendor must be one of ${names} (the vendors that run instances), got ${JSON.stringify(vendor)}`,
+      );
     const status = text(req, 'status');
     const limit = limitOf(req);
     // With a vendor's credentials on the call, that tenant's only: one suite cannot list another's.
     const tenant = (await tenantOf(req)) ?? text(req, 'tenant');
     const chosen = vendor === undefined ? [...catalogs.values()] : [catalogs.get(vendor)!];
-    const all = (await Promise.all(chosen.map((c) => c.list(tenant)))).flat().filter((i) => status === undefined || i.status === status);
+    const all = (await Promise.all(chosen.map((c) => c.list(tenant))))
+      .flat()
+      .filter((i) => status === undefined || i.status === status);
     all.sort((a, b) => (a.startedAt === b.startedAt ? a.id.localeCompare(b.id) : a.startedAt < b.startedAt ? 1 : -1));
     const instances = all.slice(0, limit);
     res.json({ count: instances.length, total: all.length, instances });
@@ -49,7 +60,11 @@ export function mountInstances(router: Router, vendors: Vendor[], tenantOf: (req
   router.get('/instances/:vendor/:tenant/:instance_id', async (req, res) => {
     const { vendor, tenant, instance_id: id } = req.params as Record<string, string>;
     const catalog = catalogs.get(vendor!);
-    if (!catalog) throw new ControlInputError(`flowtwin has no vendor ${JSON.stringify(vendor)} that runs instances; use one of ${names}`, 404);
+    if (!catalog)
+      throw new ControlInputError(
+        `flowtwin has no vendor ${JSON.stringify(vendor)} that runs instances; use one of ${names}`,
+        404,
+      );
     const scoped = await tenantOf(req);
     const found = scoped === undefined || scoped === tenant ? await catalog.detail(tenant!, id!) : undefined;
     if (!found) throw new ControlInputError(`tenant ${tenant} has no ${vendor} instance ${id}`, 404);

@@ -16,16 +16,23 @@ export function journalFilter(raw: Record<string, unknown>): JournalFilter {
   }
   if (raw.status !== undefined) {
     const status = Number(raw.status);
-    if (!Number.isInteger(status) || status < 100 || status > 599) throw new ControlInputError('status must be an HTTP status code (100-599)');
+    if (!Number.isInteger(status) || status < 100 || status > 599)
+      throw new ControlInputError('status must be an HTTP status code (100-599)');
     filter.status = status;
   }
   if (raw.since !== undefined) {
-    if (typeof raw.since !== 'string' || Number.isNaN(Date.parse(raw.since))) throw new ControlInputError('since must be an ISO 8601 time');
+    if (typeof raw.since !== 'string' || Number.isNaN(Date.parse(raw.since)))
+      throw new ControlInputError('since must be an ISO 8601 time');
     filter.since = new Date(raw.since).toISOString();
   }
   if (raw.params !== undefined) {
     const p = raw.params;
-    if (typeof p !== 'object' || p === null || Array.isArray(p) || !Object.values(p).every((v) => typeof v === 'string')) {
+    if (
+      typeof p !== 'object' ||
+      p === null ||
+      Array.isArray(p) ||
+      !Object.values(p).every((v) => typeof v === 'string')
+    ) {
       throw new ControlInputError('params must be an object of strings, e.g. {"instance_id": "..."}');
     }
     filter.params = p as Record<string, string>;
@@ -34,7 +41,11 @@ export function journalFilter(raw: Record<string, unknown>): JournalFilter {
 }
 
 /** With a vendor's credentials on the call, only that tenant's requests are seen. */
-export function mountJournal(router: Router, journal: Journal, tenantOf: (req: Request) => Promise<string | undefined>): void {
+export function mountJournal(
+  router: Router,
+  journal: Journal,
+  tenantOf: (req: Request) => Promise<string | undefined>,
+): void {
   const scoped = async (req: Request, filter: JournalFilter): Promise<JournalFilter> => {
     const tenant = await tenantOf(req);
     return tenant === undefined ? filter : { ...filter, tenant };
@@ -42,7 +53,10 @@ export function mountJournal(router: Router, journal: Journal, tenantOf: (req: R
 
   router.get('/journal', async (req, res) => {
     const unknown = Object.keys(req.query).filter((k) => !(FILTER_KEYS as readonly string[]).includes(k));
-    if (unknown.length > 0) throw new ControlInputError(`unknown filter ${unknown.join(', ')}; use ${FILTER_KEYS.filter((k) => k !== 'params').join(', ')}`);
+    if (unknown.length > 0)
+      throw new ControlInputError(
+        `unknown filter ${unknown.join(', ')}; use ${FILTER_KEYS.filter((k) => k !== 'params').join(', ')}`,
+      );
     const entries = await journal.query(await scoped(req, journalFilter(req.query as Record<string, unknown>)));
     res.json({ count: entries.length, entries });
   });

@@ -24,7 +24,13 @@ import type { Logger } from '../log/logger.js';
 
 export const CONTROL_PREFIX = '/__flowtwin';
 
-const PROBLEM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' } as const;
+const PROBLEM_TITLES = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+} as const;
 
 export interface ControlDeps {
   clocks: ClockBook;
@@ -52,7 +58,9 @@ export function controlRouter(deps: ControlDeps): Router {
   const router = express.Router({ caseSensitive: true });
   // The body's bytes are kept: a Huawei signature on a control call covers them.
   const rawBodies = new WeakMap<IncomingMessage, Buffer>();
-  router.use(express.json({ limit: '1mb', type: () => true, verify: (req, _res, buf) => void rawBodies.set(req, buf) }));
+  router.use(
+    express.json({ limit: '1mb', type: () => true, verify: (req, _res, buf) => void rawBodies.set(req, buf) }),
+  );
   // Another replica may have moved a clock or changed a rule since this one last looked.
   router.use((_req, _res, next) => void deps.control.refresh().then(() => next(), next));
   /** The call as it came on the wire (path with the prefix, query as the vendor dispatchers parse it). */
@@ -85,13 +93,17 @@ export function controlRouter(deps: ControlDeps): Router {
    * Runs a clock change on the caller's clock (its own, created on first use) or the global one.
    * The clock is fetched only once the input is valid, so bad input creates nothing.
    */
-  const onClock = (change: (clock: () => VirtualClock, body: Record<string, unknown>) => void) => async (req: Request, res: Response) => {
-    const tenant = await tenantOf(req);
-    await deps.control.change(() => change(() => deps.clocks.of(tenant), (req.body ?? {}) as Record<string, unknown>));
-    // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
-    deps.events.tick();
-    res.json(clockState(tenant));
-  };
+  const onClock =
+    (change: (clock: () => VirtualClock, body: Record<string, unknown>) => void) =>
+    async (req: Request, res: Response) => {
+      const tenant = await tenantOf(req);
+      await deps.control.change(() =>
+        change(() => deps.clocks.of(tenant), (req.body ?? {}) as Record<string, unknown>),
+      );
+      // A moved clock may have finished runs: tell event subscribers now rather than at the next tick.
+      deps.events.tick();
+      res.json(clockState(tenant));
+    };
 
   router.get('/health', (_req, res) => {
     const { kind, location, durable, shared } = deps.store.info;
@@ -106,7 +118,8 @@ export function controlRouter(deps: ControlDeps): Router {
 
   router.post('/reset', async (req, res) => {
     const seed = (req.body as { seed?: unknown } | undefined)?.seed;
-    if (seed !== undefined && typeof seed !== 'boolean') return sendProblem(res, 400, 'Bad Request', 'seed must be a boolean');
+    if (seed !== undefined && typeof seed !== 'boolean')
+      return sendProblem(res, 400, 'Bad Request', 'seed must be a boolean');
     const tenant = await tenantOf(req);
     if (tenant !== undefined) {
       // One tenant: its data and its clock go; the fixtures (shared by all) are not reloaded.
@@ -167,7 +180,8 @@ export function controlRouter(deps: ControlDeps): Router {
   mountDashboard(router);
   router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a scenario is a JSON object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new ControlInputError('a scenario is a JSON object');
     const vendor = deps.vendors.find((v) => v.name === raw.vendor);
     if (!vendor) throw new ControlInputError(`vendor must be one of ${deps.vendors.map((v) => v.name).join(', ')}`);
     const spec = vendor.parseScenario(raw);
@@ -175,14 +189,23 @@ export function controlRouter(deps: ControlDeps): Router {
     if (spec.instance !== undefined) {
       // Whose instance it is comes from the credentials only: a control call cannot reach into another tenant.
       if (tenant === undefined)
-        throw new ControlInputError(`a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`);
+        throw new ControlInputError(
+          `a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`,
+        );
       await vendor.steer(tenant, spec);
-      return void res.status(201).json({ ...spec, tenant, id: await deps.control.change(() => deps.scenarios.nextId()), hits: 1 });
+      return void res
+        .status(201)
+        .json({ ...spec, tenant, id: await deps.control.change(() => deps.scenarios.nextId()), hits: 1 });
     }
-    res.status(201).json(await deps.control.change(() => deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant })));
+    res
+      .status(201)
+      .json(await deps.control.change(() => deps.scenarios.add(tenant === undefined ? spec : { ...spec, tenant })));
   });
   mountRuleList(router, 'scenarios', deps.scenarios);
-  router.put('/rate-limits', async (req, res) => void res.json({ rules: await deps.control.change(() => deps.rateLimits.set(req.body)) }));
+  router.put(
+    '/rate-limits',
+    async (req, res) => void res.json({ rules: await deps.control.change(() => deps.rateLimits.set(req.body)) }),
+  );
   router.get('/rate-limits', (_req, res) => void res.json({ rules: deps.rateLimits.list() }));
   router.post('/faults', async (req, res) => {
     const tenant = await tenantOf(req);
@@ -200,7 +223,9 @@ export function controlRouter(deps: ControlDeps): Router {
     }
   }
 
-  router.use((req, res) => sendProblem(res, 404, 'Not Found', `no control endpoint ${req.method} ${CONTROL_PREFIX}${req.path}`));
+  router.use((req, res) =>
+    sendProblem(res, 404, 'Not Found', `no control endpoint ${req.method} ${CONTROL_PREFIX}${req.path}`),
+  );
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlInputError) return sendProblem(res, err.status, PROBLEM_TITLES[err.status], err.message);
     if (err instanceof ClockError) return sendProblem(res, 400, 'Bad Request', err.message);
@@ -210,11 +235,16 @@ export function controlRouter(deps: ControlDeps): Router {
       return sendProblem(res, 503, 'Service Unavailable', `${err.message}; retry later`);
     }
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');
+    if (e.type === 'entity.parse.failed')
+      return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');
     // 400 rather than 413: the spec declares 400 (problem+json) on every call, and no other 4xx for a body.
     if (e.type === 'entity.too.large') return sendProblem(res, 400, 'Bad Request', 'the request body is over 1 MB');
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, e.status, 'Bad Request', e.message ?? 'bad request');
-    deps.log.error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, `control call ${req.method} ${req.originalUrl.split('?')[0]} failed`);
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+      return sendProblem(res, e.status, 'Bad Request', e.message ?? 'bad request');
+    deps.log.error(
+      { err, method: req.method, path: req.originalUrl.split('?')[0] },
+      `control call ${req.method} ${req.originalUrl.split('?')[0]} failed`,
+    );
     sendProblem(res, 500, 'Internal Server Error', e.message ?? 'unexpected error');
   });
   return router;

@@ -81,9 +81,17 @@ export class SseStream {
   };
 
   private overflow(): void {
-    const overflow: SseOverflow = { queuedBytes: this.queued, bufferedBytes: this.res.writableLength, maxQueuedBytes: this.limits.maxQueuedBytes };
+    const overflow: SseOverflow = {
+      queuedBytes: this.queued,
+      bufferedBytes: this.res.writableLength,
+      maxQueuedBytes: this.limits.maxQueuedBytes,
+    };
     this.close();
-    const data = { reason: 'too-slow', detail: `the client fell more than ${overflow.maxQueuedBytes} bytes of events behind`, ...overflow };
+    const data = {
+      reason: 'too-slow',
+      detail: `the client fell more than ${overflow.maxQueuedBytes} bytes of events behind`,
+      ...overflow,
+    };
     this.res.end(`event: end\ndata: ${JSON.stringify(data)}\n\n`);
     // A client that reads nothing never takes that last event: cut it rather than hold it forever.
     const cut = setTimeout(() => this.res.destroy(), this.limits.endGraceMs);

@@ -7,7 +7,11 @@ export interface CaseContext {
   /** Resources the user named (or the suite found), e.g. workflowId. */
   resources: Record<string, string | undefined>;
   /** Records a pass or a failure of a named check; returns the condition. */
-  check(check: string, ok: boolean, details: { message: string; expected?: string; seen?: string; exchange?: Exchange }): boolean;
+  check(
+    check: string,
+    ok: boolean,
+    details: { message: string; expected?: string; seen?: string; exchange?: Exchange },
+  ): boolean;
   /** Polls until `done` holds or the budget runs out (real vendors move in real time). */
   eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, budgetMs?: number): Promise<T>;
 }

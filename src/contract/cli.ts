@@ -1,7 +1,14 @@
 // `flowtwin contract`: run the contract suite against the fake or the real vendor.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { datadogAuthenticator, datadogFromEnv, datadogSiteUrl, huaweiAuthenticator, huaweiFromEnv, secmasterRegionUrl } from './credentials.js';
+import {
+  datadogAuthenticator,
+  datadogFromEnv,
+  datadogSiteUrl,
+  huaweiAuthenticator,
+  huaweiFromEnv,
+  secmasterRegionUrl,
+} from './credentials.js';
 import { jsonReport, junitReport, textReport } from './report.js';
 import { runContract, unnamedWriteTargets } from './runner.js';
 import { driftTable, verifyHar } from './har.js';
@@ -40,7 +47,8 @@ export async function contractCommand(argv: string[]): Promise<number> {
   let report: ContractReport;
   if (values.vendor === 'datadog') {
     const credentials = datadogFromEnv();
-    if (!credentials) throw new ContractUsageError('set DD_API_KEY and DD_APP_KEY (any non-empty values work against flowtwin)');
+    if (!credentials)
+      throw new ContractUsageError('set DD_API_KEY and DD_APP_KEY (any non-empty values work against flowtwin)');
     report = await runContract({
       vendor: 'datadog',
       target: values.target ?? datadogSiteUrl(),
@@ -51,7 +59,9 @@ export async function contractCommand(argv: string[]): Promise<number> {
   } else if (values.vendor === 'secmaster') {
     const credentials = huaweiFromEnv();
     if (!credentials)
-      throw new ContractUsageError('set HUAWEICLOUD_SDK_PROJECT_ID and either HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK or HUAWEICLOUD_SDK_TOKEN');
+      throw new ContractUsageError(
+        'set HUAWEICLOUD_SDK_PROJECT_ID and either HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK or HUAWEICLOUD_SDK_TOKEN',
+      );
     if (!values.workspace) throw new ContractUsageError('--workspace <id> is required for secmaster');
     report = await runContract({
       vendor: 'secmaster',
@@ -87,10 +97,17 @@ function requireWriteTargets(values: {
   workspace?: string | undefined;
 }): void {
   // The project comes from the credentials; a placeholder stands for it here.
-  const resources = { workflowId: values.workflow, instanceId: values.instance, workspaceId: values.workspace, projectId: 'from-credentials' };
+  const resources = {
+    workflowId: values.workflow,
+    instanceId: values.instance,
+    workspaceId: values.workspace,
+    projectId: 'from-credentials',
+  };
   const missing = unnamedWriteTargets(values.vendor ?? '', resources);
   if (missing.length > 0)
-    throw new ContractUsageError(`--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: nothing unnamed is ever written`);
+    throw new ContractUsageError(
+      `--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: nothing unnamed is ever written`,
+    );
 }
 
 export const VERIFY_HAR_USAGE = `flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]`;

@@ -13,7 +13,8 @@ export function datadogFromEnv(env: NodeJS.ProcessEnv = process.env): DatadogCre
 }
 
 /** The real Datadog site's API base URL (DD_SITE, e.g. datadoghq.eu), as the official client builds it. */
-export const datadogSiteUrl = (env: NodeJS.ProcessEnv = process.env): string => `https://api.${env.DD_SITE || 'datadoghq.com'}`;
+export const datadogSiteUrl = (env: NodeJS.ProcessEnv = process.env): string =>
+  `https://api.${env.DD_SITE || 'datadoghq.com'}`;
 
 export function datadogAuthenticator(c: DatadogCredentials): Authenticator {
   return () => ({ 'DD-API-KEY': c.apiKey, 'DD-APPLICATION-KEY': c.appKey });
@@ -30,7 +31,8 @@ export interface HuaweiCredentials {
 export function huaweiFromEnv(env: NodeJS.ProcessEnv = process.env): HuaweiCredentials | undefined {
   const projectId = env.HUAWEICLOUD_SDK_PROJECT_ID;
   if (!projectId) return undefined;
-  if (env.HUAWEICLOUD_SDK_AK && env.HUAWEICLOUD_SDK_SK) return { projectId, ak: env.HUAWEICLOUD_SDK_AK, sk: env.HUAWEICLOUD_SDK_SK };
+  if (env.HUAWEICLOUD_SDK_AK && env.HUAWEICLOUD_SDK_SK)
+    return { projectId, ak: env.HUAWEICLOUD_SDK_AK, sk: env.HUAWEICLOUD_SDK_SK };
   if (env.HUAWEICLOUD_SDK_TOKEN) return { projectId, token: env.HUAWEICLOUD_SDK_TOKEN };
   return undefined;
 }
@@ -46,16 +48,30 @@ export function huaweiAuthenticator(c: HuaweiCredentials, wallClock: () => numbe
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d{3}/, '');
-    const headers: Record<string, string> = { 'content-type': 'application/json', host: request.url.host, 'x-project-id': c.projectId, 'x-sdk-date': date };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      host: request.url.host,
+      'x-project-id': c.projectId,
+      'x-sdk-date': date,
+    };
     const query: Record<string, string[]> = {};
     for (const [k, v] of request.url.searchParams) (query[k] ??= []).push(v);
     const signed = Object.keys(headers).sort();
     const signature = sign(
-      { method: request.method, path: request.url.pathname, query, headers, ...(request.body !== undefined ? { body: request.body } : {}) },
+      {
+        method: request.method,
+        path: request.url.pathname,
+        query,
+        headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      },
       signed,
       c.sk!,
     );
     const { host: _host, ...sent } = headers;
-    return { ...sent, Authorization: `${ALGORITHM} Access=${c.ak}, SignedHeaders=${signed.join(';')}, Signature=${signature}` };
+    return {
+      ...sent,
+      Authorization: `${ALGORITHM} Access=${c.ak}, SignedHeaders=${signed.join(';')}, Signature=${signature}`,
+    };
   };
 }

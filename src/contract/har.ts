@@ -11,7 +11,11 @@ export const HAR_SPECS = ['datadog-workflow-automation.yaml', 'huawei-secmaster-
 /** The part of a HAR 1.2 entry verify-har reads. */
 export interface HarEntry {
   request: { method: string; url: string };
-  response: { status: number; content?: { mimeType?: string; text?: string; encoding?: string }; headers?: { name: string; value: string }[] };
+  response: {
+    status: number;
+    content?: { mimeType?: string; text?: string; encoding?: string };
+    headers?: { name: string; value: string }[];
+  };
 }
 
 export interface HarOperationSummary {
@@ -57,10 +61,21 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
     summary.seen[status] = (summary.seen[status] ?? 0) + 1;
     const contentType = entry.response.content?.mimeType || header(entry, 'content-type');
     const body = parseBody(entry);
-    const { violations, undocumented: extra } = checkResponse(spec, op, entry.response.status, body === undefined ? undefined : contentType, body);
+    const { violations, undocumented: extra } = checkResponse(
+      spec,
+      op,
+      entry.response.status,
+      body === undefined ? undefined : contentType,
+      body,
+    );
     const caseName = `entry ${index + 1}: ${op.operationId}`;
     for (const v of violations) {
-      const check = v.kind === 'status' ? 'conformance.status-declared' : v.kind === 'media-type' ? 'conformance.content-type' : 'conformance.schema';
+      const check =
+        v.kind === 'status'
+          ? 'conformance.status-declared'
+          : v.kind === 'media-type'
+            ? 'conformance.content-type'
+            : 'conformance.schema';
       findings.push({
         check,
         case: caseName,
@@ -73,7 +88,13 @@ export function verifyHar(har: unknown, options: { strictFields?: boolean; specs
       if (!summary.problems.includes(v.message)) summary.problems.push(v.message);
     }
     if (violations.length === 0) {
-      findings.push({ check: 'conformance.response', case: caseName, outcome: 'pass', message: `${op.operationId} ${status} as declared`, request });
+      findings.push({
+        check: 'conformance.response',
+        case: caseName,
+        outcome: 'pass',
+        message: `${op.operationId} ${status} as declared`,
+        request,
+      });
       if (extra.length > 0) {
         findings.push({
           check: 'conformance.undocumented-fields',
@@ -106,9 +127,12 @@ export function driftTable(report: HarReport): string {
       .map(([status, n]) => `${status}×${n}`)
       .join(', ');
     const problems = [...s.problems, ...s.undocumented.map((f) => `undocumented field ${f}`)];
-    lines.push(`${s.operationId} | ${s.declared.join(', ')} | ${seen} | ${problems.length === 0 ? 'none' : problems.join('; ')}`);
+    lines.push(
+      `${s.operationId} | ${s.declared.join(', ')} | ${seen} | ${problems.length === 0 ? 'none' : problems.join('; ')}`,
+    );
   }
-  if (report.unmatched.length > 0) lines.push(`no operation in the specs for: ${[...new Set(report.unmatched)].join(', ')}`);
+  if (report.unmatched.length > 0)
+    lines.push(`no operation in the specs for: ${[...new Set(report.unmatched)].join(', ')}`);
   return lines.join('\n');
 }
 
@@ -119,14 +143,26 @@ export interface ResponseCheck {
 }
 
 /** One response against its operation, as verify-har and the proxy both judge it. */
-export function checkResponse(spec: CompiledSpec, op: OperationSpec, status: number, contentType: string | undefined, body: unknown): ResponseCheck {
+export function checkResponse(
+  spec: CompiledSpec,
+  op: OperationSpec,
+  status: number,
+  contentType: string | undefined,
+  body: unknown,
+): ResponseCheck {
   const violations = validateResponse(op, status, contentType, body);
   if (violations.length > 0) return { violations, undocumented: [] };
-  const pointer = op.responses.get(String(status))?.schemas.get((contentType ?? '').split(';')[0]!.trim().toLowerCase());
+  const pointer = op.responses
+    .get(String(status))
+    ?.schemas.get((contentType ?? '').split(';')[0]!.trim().toLowerCase());
   return { violations, undocumented: pointer ? undocumentedFields(spec.document, pointer, body) : [] };
 }
 
-export function matchOperation(specs: CompiledSpec[], method: string, path: string): { spec: CompiledSpec; op: OperationSpec } | undefined {
+export function matchOperation(
+  specs: CompiledSpec[],
+  method: string,
+  path: string,
+): { spec: CompiledSpec; op: OperationSpec } | undefined {
   for (const spec of specs) {
     // Literal segments win over parameters, as the vendors route (e.g. /playbooks/instances), the
     // vendor's operations flowtwin does not describe included (/playbooks/statistics).
@@ -149,4 +185,5 @@ function parseBody(entry: HarEntry): unknown {
   }
 }
 
-const header = (entry: HarEntry, name: string): string | undefined => entry.response.headers?.find((h) => h.name.toLowerCase() === name)?.value;
+const header = (entry: HarEntry, name: string): string | undefined =>
+  entry.response.headers?.find((h) => h.name.toLowerCase() === name)?.value;

@@ -61,7 +61,8 @@ export class ContractHttp {
   async call(operationId: string, options: CallOptions = {}): Promise<Exchange> {
     const op = this.operation(operationId);
     const url = new URL(
-      this.options.baseUrl.replace(/\/$/, '') + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? '')),
+      this.options.baseUrl.replace(/\/$/, '') +
+        op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? '')),
     );
     for (const [key, value] of Object.entries(options.query ?? {})) {
       for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
@@ -83,9 +84,17 @@ export class ContractHttp {
     const label = `${request.method} ${request.url.pathname}${request.url.search}`;
     for (let attempt = 0; ; attempt++) {
       const headers = { ...request.headers, ...(auth ? auth(request) : {}) };
-      const res = await doFetch(request.url, { method: request.method, headers, ...(request.body !== undefined ? { body: request.body } : {}) });
+      const res = await doFetch(request.url, {
+        method: request.method,
+        headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
       const wait = Number(res.headers.get('x-ratelimit-reset') ?? '1') * 1000;
-      if (res.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES && wait <= (this.options.maxRateLimitWaitMs ?? 60_000)) {
+      if (
+        res.status === 429 &&
+        attempt < MAX_RATE_LIMIT_RETRIES &&
+        wait <= (this.options.maxRateLimitWaitMs ?? 60_000)
+      ) {
         await res.arrayBuffer();
         await sleep(wait);
         continue;
@@ -114,7 +123,12 @@ export class ContractHttp {
     const where = `#/paths/${op.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method}/responses`;
     for (const kind of ['status', 'media-type', 'schema'] as const) {
       const v = violations.find((violation) => violation.kind === kind);
-      const check = kind === 'status' ? 'conformance.status-declared' : kind === 'media-type' ? 'conformance.content-type' : 'conformance.schema';
+      const check =
+        kind === 'status'
+          ? 'conformance.status-declared'
+          : kind === 'media-type'
+            ? 'conformance.content-type'
+            : 'conformance.schema';
       const blocked = kind !== 'status' && violations.some((violation) => violation.kind === 'status');
       if (blocked) continue;
       this.record({

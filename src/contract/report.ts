@@ -24,7 +24,8 @@ export function jsonReport(report: ContractReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** One testsuite per case, one testcase per finding. */
 export function junitReport(report: ContractReport): string {

@@ -52,7 +52,9 @@ export class UnnamedWriteTargets extends Error {
 
 /** The resources given with a value: the only ones write cases may touch. */
 const namedResources = (resources: ContractOptions['resources']): Record<string, string> =>
-  Object.fromEntries(Object.entries(resources ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  Object.fromEntries(
+    Object.entries(resources ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
 
 /** What the vendor's write cases need that `resources` does not name; empty when writes may run. */
 export function unnamedWriteTargets(vendorName: string, resources: ContractOptions['resources']): string[] {
@@ -65,7 +67,8 @@ export function unnamedWriteTargets(vendorName: string, resources: ContractOptio
 
 export async function runContract(options: ContractOptions): Promise<ContractReport> {
   const vendor = CONTRACT_VENDORS[options.vendor];
-  if (!vendor) throw new Error(`unknown vendor "${options.vendor}"; known: ${Object.keys(CONTRACT_VENDORS).join(', ')}`);
+  if (!vendor)
+    throw new Error(`unknown vendor "${options.vendor}"; known: ${Object.keys(CONTRACT_VENDORS).join(', ')}`);
   const missingTargets = options.allowWrites ? unnamedWriteTargets(options.vendor, options.resources) : [];
   if (missingTargets.length > 0) throw new UnnamedWriteTargets(options.vendor, missingTargets);
   const named = namedResources(options.resources);
@@ -109,14 +112,26 @@ export async function runContract(options: ContractOptions): Promise<ContractRep
     const scope = c.writes ? { ...named } : resources;
     const missing = (c.needs ?? []).filter((n) => !scope[n]);
     if (c.writes && !options.allowWrites) {
-      http.record({ check: `${c.kind}.skipped`, outcome: 'skip', message: 'writes to the target; run with --allow-writes to include it' });
+      http.record({
+        check: `${c.kind}.skipped`,
+        outcome: 'skip',
+        message: 'writes to the target; run with --allow-writes to include it',
+      });
     } else if (missing.length > 0) {
-      http.record({ check: `${c.kind}.skipped`, outcome: 'skip', message: `needs ${missing.join(', ')}, which was neither given nor found` });
+      http.record({
+        check: `${c.kind}.skipped`,
+        outcome: 'skip',
+        message: `needs ${missing.join(', ')}, which was neither given nor found`,
+      });
     } else {
       try {
         await c.run(c.writes ? { ...ctx, resources: scope } : ctx);
       } catch (err) {
-        http.record({ check: `${c.kind}.case-crashed`, outcome: 'fail', message: `the case could not finish: ${(err as Error).message}` });
+        http.record({
+          check: `${c.kind}.case-crashed`,
+          outcome: 'fail',
+          message: `the case could not finish: ${(err as Error).message}`,
+        });
       }
     }
   }

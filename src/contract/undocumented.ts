@@ -11,7 +11,8 @@ export function undocumentedFields(doc: OpenApiDocument, schemaPointer: string, 
 
 function deref(doc: OpenApiDocument, schema: JsonObject | undefined): JsonObject | undefined {
   let s = schema;
-  for (let hops = 0; s && typeof s.$ref === 'string' && hops < 20; hops++) s = atPointer(doc, (s.$ref as string).slice(1)) as JsonObject;
+  for (let hops = 0; s && typeof s.$ref === 'string' && hops < 20; hops++)
+    s = atPointer(doc, (s.$ref as string).slice(1)) as JsonObject;
   return s;
 }
 
@@ -19,9 +20,16 @@ function deref(doc: OpenApiDocument, schema: JsonObject | undefined): JsonObject
  * Properties an object may have under this schema, or undefined when anything goes. Of oneOf/anyOf
  * alternatives, those whose const properties (a JSON:API `type`) match the value are used.
  */
-function knownProperties(doc: OpenApiDocument, schema: JsonObject, value: Record<string, unknown>): Map<string, JsonObject> | undefined {
+function knownProperties(
+  doc: OpenApiDocument,
+  schema: JsonObject,
+  value: Record<string, unknown>,
+): Map<string, JsonObject> | undefined {
   if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined;
-  const listed = (k: string) => (Array.isArray(schema[k]) ? (schema[k] as JsonObject[]).map((a) => deref(doc, a)).filter((a): a is JsonObject => !!a) : []);
+  const listed = (k: string) =>
+    Array.isArray(schema[k])
+      ? (schema[k] as JsonObject[]).map((a) => deref(doc, a)).filter((a): a is JsonObject => !!a)
+      : [];
   const options = [...listed('oneOf'), ...listed('anyOf')];
   const matching = options.filter((alt) =>
     Object.entries((alt.properties ?? {}) as Record<string, JsonObject>).every(
@@ -39,7 +47,14 @@ function knownProperties(doc: OpenApiDocument, schema: JsonObject, value: Record
   return described ? props : undefined;
 }
 
-function walk(doc: OpenApiDocument, raw: JsonObject | undefined, value: unknown, path: string, out: string[], depth: number): void {
+function walk(
+  doc: OpenApiDocument,
+  raw: JsonObject | undefined,
+  value: unknown,
+  path: string,
+  out: string[],
+  depth: number,
+): void {
   const schema = deref(doc, raw);
   if (!schema || value === null || typeof value !== 'object' || depth > 64) return;
   if (Array.isArray(value)) {

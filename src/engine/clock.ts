@@ -49,12 +49,19 @@ export function clockFault(s: unknown): string | undefined {
   const { anchorReal, anchorVirtual, frozen, speed } = s as Record<string, unknown>;
   // A fraction is harmless (`now()` floors it) and was stored by flowtwin 0.1.0 on a Redis store's time:
   // repairing it would throw away the clock's advance on every other replica.
-  if (typeof anchorVirtual !== 'number' || !Number.isFinite(anchorVirtual) || anchorVirtual < MIN_TIME || anchorVirtual > MAX_TIME) {
+  if (
+    typeof anchorVirtual !== 'number' ||
+    !Number.isFinite(anchorVirtual) ||
+    anchorVirtual < MIN_TIME ||
+    anchorVirtual > MAX_TIME
+  ) {
     return `virtual time ${String(anchorVirtual)} is outside ${RANGE}`;
   }
-  if (typeof anchorReal !== 'number' || !Number.isFinite(anchorReal)) return `real anchor ${String(anchorReal)} is not a time`;
+  if (typeof anchorReal !== 'number' || !Number.isFinite(anchorReal))
+    return `real anchor ${String(anchorReal)} is not a time`;
   if (typeof frozen !== 'boolean') return `frozen ${String(frozen)} is not a boolean`;
-  if (typeof speed !== 'number' || !(speed > 0 && speed <= MAX_SPEED)) return `speed ${String(speed)} is outside (0, ${MAX_SPEED}]`;
+  if (typeof speed !== 'number' || !(speed > 0 && speed <= MAX_SPEED))
+    return `speed ${String(speed)} is outside (0, ${MAX_SPEED}]`;
   return undefined;
 }
 
@@ -106,7 +113,8 @@ export class VirtualClock implements Clock {
   }
 
   advance(ms: number): void {
-    if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_ADVANCE_MS) throw new ClockError(`ms must be an integer from 0 to ${MAX_ADVANCE_MS} (100 years)`);
+    if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_ADVANCE_MS)
+      throw new ClockError(`ms must be an integer from 0 to ${MAX_ADVANCE_MS} (100 years)`);
     const now = this.now();
     if (ms > MAX_TIME - now) {
       throw new ClockError(
@@ -196,7 +204,10 @@ export class ClockBook implements Clock {
   }
 
   snapshot(): ClockBookSnapshot {
-    return { global: this.global.snapshot(), tenants: Object.fromEntries([...this.tenants].map(([t, c]) => [t, c.snapshot()])) };
+    return {
+      global: this.global.snapshot(),
+      tenants: Object.fromEntries([...this.tenants].map(([t, c]) => [t, c.snapshot()])),
+    };
   }
 
   /**
@@ -211,14 +222,18 @@ export class ClockBook implements Clock {
     if (globalFault === undefined) this.global.load(s.global);
     else {
       this.global.reset();
-      this.repaired(`the stored global clock was broken (${globalFault}); repaired: back to real time, ${isoTime(this.global.now())}`);
+      this.repaired(
+        `the stored global clock was broken (${globalFault}); repaired: back to real time, ${isoTime(this.global.now())}`,
+      );
     }
     this.tenants.clear();
     const tenants = typeof s.tenants === 'object' && s.tenants !== null ? Object.entries(s.tenants) : [];
     for (const [tenant, c] of tenants) {
       const fault = clockFault(c);
       if (fault !== undefined) {
-        this.repaired(`the stored clock of tenant ${tenant} was broken (${fault}); repaired: dropped, the tenant follows the global clock`);
+        this.repaired(
+          `the stored clock of tenant ${tenant} was broken (${fault}); repaired: dropped, the tenant follows the global clock`,
+        );
         continue;
       }
       const clock = new VirtualClock(this.source);

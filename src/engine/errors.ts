@@ -41,6 +41,8 @@ export class WriteConflict extends DomainError {
     readonly what: string,
     readonly attempts: number,
   ) {
-    super(`${what} changed under each of ${attempts} compare-and-set attempts (concurrent writers); nothing was written`);
+    super(
+      `${what} changed under each of ${attempts} compare-and-set attempts (concurrent writers); nothing was written`,
+    );
   }
 }

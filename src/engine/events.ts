@@ -116,7 +116,13 @@ export class EventHub {
     const { tenant, id, parentId, createdAt, data } = record;
     const message: BusMessage = {
       vendor,
-      record: { tenant, id, ...(parentId !== undefined ? { parentId } : {}), createdAt, data: { plan: data.plan, operations: data.operations } },
+      record: {
+        tenant,
+        id,
+        ...(parentId !== undefined ? { parentId } : {}),
+        createdAt,
+        data: { plan: data.plan, operations: data.operations },
+      },
       change,
     };
     void this.bus.store.publish(INSTANCES_CHANNEL, JSON.stringify(message)).catch(() => undefined);
@@ -164,10 +170,18 @@ export class EventHub {
     if (!known && change === 'updated' && ops.length > 0) {
       // What the instance had done when the operation came (the operation is the last appended).
       const last = ops[ops.length - 1]!;
-      emitted = project({ createdAt: record.createdAt, plan: record.data.plan, operations: ops.slice(0, -1) }, machine, last.at).transitions.length;
+      emitted = project(
+        { createdAt: record.createdAt, plan: record.data.plan, operations: ops.slice(0, -1) },
+        machine,
+        last.at,
+      ).transitions.length;
       this.projections++;
     }
-    this.track(key, { vendor, machine, record, emitted, due: -Infinity }, !known && (change === 'restored' || (change === 'updated' && ops.length === 0)));
+    this.track(
+      key,
+      { vendor, machine, record, emitted, due: -Infinity },
+      !known && (change === 'restored' || (change === 'updated' && ops.length === 0)),
+    );
   }
 
   /** Watches (or stops watching) an instance after delivering its transitions up to now. */
@@ -243,7 +257,8 @@ export class EventHub {
     this.schedule.delete(tenant);
     if (!heap) return;
     this.scheduled -= heap.size;
-    for (let e = heap.pop(); e !== undefined; e = heap.pop()) if (this.watched.get(e.item.key) === e.item.watch) this.watched.delete(e.item.key);
+    for (let e = heap.pop(); e !== undefined; e = heap.pop())
+      if (this.watched.get(e.item.key) === e.item.watch) this.watched.delete(e.item.key);
   }
 
   private readonly broadcast: TransitionListener = (event) => {
@@ -259,9 +274,14 @@ export class EventHub {
     if (!this.scope) this.scope = { tenants: new Map(), loading: 0, touched: new Set() };
     const scope = this.scope;
     if (scope.all) return scope.all;
-    if (tenant === undefined) return (scope.all = this.load(scope, undefined).catch((err: unknown) => this.uncover(scope, undefined, err)));
+    if (tenant === undefined)
+      return (scope.all = this.load(scope, undefined).catch((err: unknown) => this.uncover(scope, undefined, err)));
     let loading = scope.tenants.get(tenant);
-    if (!loading) scope.tenants.set(tenant, (loading = this.load(scope, tenant).catch((err: unknown) => this.uncover(scope, tenant, err))));
+    if (!loading)
+      scope.tenants.set(
+        tenant,
+        (loading = this.load(scope, tenant).catch((err: unknown) => this.uncover(scope, tenant, err))),
+      );
     return loading;
   }
 
@@ -286,7 +306,8 @@ export class EventHub {
             if (epoch !== this.epoch) continue;
             for (const record of records) {
               const key = keyOf(vendor, record);
-              if (!this.watched.has(key) && !scope.touched.has(key)) this.track(key, { vendor, machine, record, emitted: 0, due: -Infinity }, true);
+              if (!this.watched.has(key) && !scope.touched.has(key))
+                this.track(key, { vendor, machine, record, emitted: 0, due: -Infinity }, true);
             }
           }
         }
@@ -305,7 +326,11 @@ export class EventHub {
 
   /** Delivers one instance's transitions not emitted yet, then schedules it, or forgets it once nothing more is due. */
   private step(key: string, w: Watch, emit: TransitionListener): void {
-    const { projection: p, nextAt } = projectAhead({ createdAt: w.record.createdAt, ...w.record.data }, w.machine, this.clock.now(w.record.tenant));
+    const { projection: p, nextAt } = projectAhead(
+      { createdAt: w.record.createdAt, ...w.record.data },
+      w.machine,
+      this.clock.now(w.record.tenant),
+    );
     this.projections++;
     if (emit !== ignore) {
       for (const t of p.transitions.slice(w.emitted)) {

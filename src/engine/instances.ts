@@ -52,7 +52,8 @@ export class InstanceEngine<A> {
   private readonly index: StateIndex | undefined;
 
   constructor(private readonly options: InstanceEngineOptions) {
-    if (options.indexStates) this.index = new StateIndex(options.store, options.kind, options.machine, options.indexStarts);
+    if (options.indexStates)
+      this.index = new StateIndex(options.store, options.kind, options.machine, options.indexStarts);
   }
 
   get machine(): StateMachine {
@@ -114,8 +115,19 @@ export class InstanceEngine<A> {
     return record && this.view(record);
   }
 
-  async list(tenant: string, parentId: string, offset: number, limit: number): Promise<{ items: InstanceView<A>[]; total: number }> {
-    const page = await this.options.store.list<InstanceData<A>>({ kind: this.options.kind, tenant, parentId, offset, limit });
+  async list(
+    tenant: string,
+    parentId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: InstanceView<A>[]; total: number }> {
+    const page = await this.options.store.list<InstanceData<A>>({
+      kind: this.options.kind,
+      tenant,
+      parentId,
+      offset,
+      limit,
+    });
     const now = this.options.clock.now(tenant);
     return { items: page.items.map((r) => this.view(r, now)), total: page.total };
   }
@@ -126,7 +138,12 @@ export class InstanceEngine<A> {
   }
 
   /** How many of a parent's instances are in each state at `at` (now); needs `indexStates`. */
-  async countByState(tenant: string, parentId: string, states: readonly string[], at = this.options.clock.now(tenant)): Promise<Record<string, number>> {
+  async countByState(
+    tenant: string,
+    parentId: string,
+    states: readonly string[],
+    at = this.options.clock.now(tenant),
+  ): Promise<Record<string, number>> {
     return this.requireIndex('countByState').count(tenant, parentId, states, at, this.backfill(tenant, parentId));
   }
 
@@ -153,7 +170,12 @@ export class InstanceEngine<A> {
     const given = new Set<string>();
     let offset = options.offset ?? 0;
     for (let chunk = Math.min(MAX_CHUNK, Math.max(1, options.chunk ?? 100)); ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
-      const ids = await index.startedNewestFirst(tenant, parentId, { offset, limit: chunk, min: options.min, max: options.max });
+      const ids = await index.startedNewestFirst(tenant, parentId, {
+        offset,
+        limit: chunk,
+        min: options.min,
+        max: options.max,
+      });
       const records = await store.getMany<InstanceData<A>>(kind, tenant, ids);
       for (const record of records) {
         if (!record || given.has(record.id)) continue;
@@ -177,7 +199,11 @@ export class InstanceEngine<A> {
     const index = this.requireIndex('inState');
     await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
     const { store, kind } = this.options;
-    const records = await store.getMany<InstanceData<A>>(kind, tenant, await index.candidates(tenant, parentId, state, at));
+    const records = await store.getMany<InstanceData<A>>(
+      kind,
+      tenant,
+      await index.candidates(tenant, parentId, state, at),
+    );
     const views = records.filter((r) => r !== undefined).map((r) => this.view(r, at));
     return views
       .filter((v) => v.projection.state === state)
@@ -197,7 +223,13 @@ export class InstanceEngine<A> {
    * `delayMs` the operation takes effect that much later (an asynchronous cancel); a later call
    * is judged from the state it will have by then.
    */
-  async operate(tenant: string, id: string, operation: string, outcome?: Outcome, delayMs = 0): Promise<InstanceView<A>> {
+  async operate(
+    tenant: string,
+    id: string,
+    operation: string,
+    outcome?: Outcome,
+    delayMs = 0,
+  ): Promise<InstanceView<A>> {
     const rule = this.options.machine.operations[operation];
     if (!rule) throw new UnknownOperation(operation);
     return this.append(
@@ -237,7 +269,10 @@ export class InstanceEngine<A> {
       const at = Math.max(clock.now(tenant), lastEventAt(record));
       const current = project({ createdAt: record.createdAt, ...record.data }, machine, at);
       if (!allowed(current.state)) throw new IllegalOperation(id, name, current.state);
-      const next: InstanceRecord<A> = { ...record, data: { ...record.data, operations: [...record.data.operations, event(at)] } };
+      const next: InstanceRecord<A> = {
+        ...record,
+        data: { ...record.data, operations: [...record.data.operations, event(at)] },
+      };
       if (await store.update(next, record.version, this.index?.changesFor(indexed(next), indexed(record)))) {
         this.options.onWrite?.(next, 'updated');
         return this.view({ ...next, version: record.version + 1 }, at);
@@ -260,7 +295,8 @@ export class InstanceEngine<A> {
       list.push(indexed(record));
     }
     const differences: IndexDifference[] = [];
-    for (const [parentId, instances] of byParent) differences.push(...(await this.index.check(tenant, parentId, instances, repair)));
+    for (const [parentId, instances] of byParent)
+      differences.push(...(await this.index.check(tenant, parentId, instances, repair)));
     return differences;
   }
 
@@ -273,7 +309,8 @@ export class InstanceEngine<A> {
   private backfill(tenant: string, parentId: string): Backfill {
     const { store, kind } = this.options;
     return {
-      page: async (offset, limit) => (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed),
+      page: async (offset, limit) =>
+        (await store.list<InstanceData<A>>({ kind, tenant, parentId, offset, limit })).items.map(indexed),
       current: async (id) => {
         const record = await store.get<InstanceData<A>>(kind, tenant, id);
         return record && indexed(record);
@@ -292,7 +329,8 @@ export class InstanceEngine<A> {
 }
 
 /** When the latest thing stored of an instance happened: its start or its last operation. */
-const lastEventAt = (record: InstanceRecord<unknown>): number => record.data.operations.reduce((latest, op) => Math.max(latest, op.at), record.createdAt);
+const lastEventAt = (record: InstanceRecord<unknown>): number =>
+  record.data.operations.reduce((latest, op) => Math.max(latest, op.at), record.createdAt);
 
 /** The start index's score: the whole millisecond a timestamp shows. */
 const startOrder = (record: StoredRecord<unknown>): number => Math.trunc(record.createdAt);

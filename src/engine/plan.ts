@@ -8,7 +8,8 @@ export interface PlannedStep {
   after: string[];
 }
 
-export type Outcome = { kind: 'succeed' } | { kind: 'fail'; step: string; reason?: string } | { kind: 'hang'; step: string };
+export type Outcome =
+  { kind: 'succeed' } | { kind: 'fail'; step: string; reason?: string } | { kind: 'hang'; step: string };
 
 export interface Plan {
   steps: PlannedStep[];
@@ -40,7 +41,8 @@ export function changePlan(plan: Plan, change: PlanChange | undefined): Plan {
   const outputs = change.outputs ?? plan.outputs;
   const named = change.step !== undefined && steps.some((s) => s.name === change.step) ? change.step : undefined;
   const step = named ?? steps[steps.length - 1]?.name;
-  const outcome: Outcome = change.outcome === 'succeed' || step === undefined ? { kind: 'succeed' } : { kind: change.outcome, step };
+  const outcome: Outcome =
+    change.outcome === 'succeed' || step === undefined ? { kind: 'succeed' } : { kind: change.outcome, step };
   return outputs === undefined ? { steps, outcome } : { steps, outcome, outputs };
 }
 
@@ -78,7 +80,8 @@ export function schedulePlan(plan: Plan): Schedule {
   }
   if (outcome.kind === 'fail') {
     const failing = steps.find((s) => s.name === outcome.step);
-    if (failing) return { steps: steps.filter((s) => s.start < failing.end || s === failing), end: failing.end, failed: true };
+    if (failing)
+      return { steps: steps.filter((s) => s.start < failing.end || s === failing), end: failing.end, failed: true };
   }
   const end = steps.reduce((max, s) => Math.max(max, s.end), 0);
   return { steps, end, failed: false };

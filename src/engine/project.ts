@@ -1,6 +1,14 @@
 // Status is a fold: replaying a record's plan and operations up to `now` gives its state, its
 // steps and every transition. Pure, so any replica (or a test) computes the same answer.
-import { changePlan, schedulePlan, type Outcome, type Plan, type PlanChange, type PlannedStep, type Schedule } from './plan.js';
+import {
+  changePlan,
+  schedulePlan,
+  type Outcome,
+  type Plan,
+  type PlanChange,
+  type PlannedStep,
+  type Schedule,
+} from './plan.js';
 import type { StateMachine } from './state-machine.js';
 
 /** Not a vendor operation: a scenario steering a running instance from `at` on. */
@@ -74,7 +82,11 @@ export function project(history: InstanceHistory, machine: StateMachine, now: nu
  * The projection at now and when the instance's next transition is due (Infinity: none will come
  * without a new operation), so a watcher can leave it alone until then.
  */
-export function projectAhead(history: InstanceHistory, machine: StateMachine, now: number): { projection: Projection; nextAt: number } {
+export function projectAhead(
+  history: InstanceHistory,
+  machine: StateMachine,
+  now: number,
+): { projection: Projection; nextAt: number } {
   const { fold, nextOpAt } = foldUntil(history, machine, now);
   return { projection: fold.result(now), nextAt: Math.min(nextOpAt, fold.nextTimedAt()) };
 }
@@ -119,14 +131,16 @@ class Fold {
 
   /** When the next timed event (run outcome, settle) moves the state; Infinity when none will. */
   nextTimedAt(): number {
-    const runEnd = this.run && this.machine.running.includes(this.state) ? this.run.startAt + this.run.schedule.end : Infinity;
+    const runEnd =
+      this.run && this.machine.running.includes(this.state) ? this.run.startAt + this.run.schedule.end : Infinity;
     return Math.min(runEnd, this.pending ? this.pending.at : Infinity);
   }
 
   /** Applies every timed event (run outcome, settle) due at or before t, earliest first. */
   settleUntil(t: number): void {
     for (;;) {
-      const runEnd = this.run && this.machine.running.includes(this.state) ? this.run.startAt + this.run.schedule.end : Infinity;
+      const runEnd =
+        this.run && this.machine.running.includes(this.state) ? this.run.startAt + this.run.schedule.end : Infinity;
       const pendingAt = this.pending ? this.pending.at : Infinity;
       const next = Math.min(runEnd, pendingAt);
       if (next > t || next === Infinity) return;
@@ -195,7 +209,9 @@ class Fold {
       this.attempts.set(name, (this.attempts.get(name) ?? 1) + 1);
     }
     const done = new Set([...this.steps.values()].filter((s) => s.phase === 'succeeded').map((s) => s.name));
-    const steps = this.history.plan.steps.filter((s) => !done.has(s.name)).map((s) => ({ ...s, after: s.after.filter((name) => !done.has(name)) }));
+    const steps = this.history.plan.steps
+      .filter((s) => !done.has(s.name))
+      .map((s) => ({ ...s, after: s.after.filter((name) => !done.has(name)) }));
     this.run = startRun(at, steps, outcome);
     this.endedAt = undefined;
   }
@@ -214,7 +230,9 @@ class Fold {
       if (run.startAt + s.end <= at) ended.add(s.name);
       else if (run.startAt + s.start <= at) started.set(s.name, run.startAt + s.start);
     }
-    const rest = run.steps.filter((s) => !ended.has(s.name)).map((s) => ({ ...s, after: s.after.filter((n) => !ended.has(n)) }));
+    const rest = run.steps
+      .filter((s) => !ended.has(s.name))
+      .map((s) => ({ ...s, after: s.after.filter((n) => !ended.has(n)) }));
     const plan = changePlan({ steps: rest, outcome: { kind: 'succeed' } }, change);
     const steps = plan.steps.map((s) => {
       const since = started.get(s.name);

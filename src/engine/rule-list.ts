@@ -56,7 +56,9 @@ export class RuleList<R extends Rule> {
 
   /** Copies, in the order rules are tried; with a tenant, only the rules that can touch it. */
   list(tenant?: string): R[] {
-    return this.rules.filter((r) => tenant === undefined || r.tenant === undefined || r.tenant === tenant).map((r) => ({ ...r }));
+    return this.rules
+      .filter((r) => tenant === undefined || r.tenant === undefined || r.tenant === tenant)
+      .map((r) => ({ ...r }));
   }
 
   /** The live rules, for matching; callers record a hit with `fired`. */

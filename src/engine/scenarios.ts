@@ -52,7 +52,10 @@ export class ScenarioBook extends RuleList<Scenario> {
 
   private candidates(vendor: string, tenant: string, target: string): Scenario[] {
     const candidates = this.entries().filter(
-      (s) => s.vendor === vendor && (s.target === undefined || s.target === target) && (s.tenant === undefined || s.tenant === tenant),
+      (s) =>
+        s.vendor === vendor &&
+        (s.target === undefined || s.target === target) &&
+        (s.tenant === undefined || s.tenant === tenant),
     );
     const specificity = (s: Scenario) => Number(s.target !== undefined) * 2 + Number(s.tenant !== undefined);
     return [...candidates].sort((a, b) => specificity(b) - specificity(a));

@@ -76,15 +76,26 @@ export class StateIndex {
    * need not backfill (a backfill racing a write could put back a timeline the write replaced).
    */
   async markBuilt(tenant: string, parentId: string): Promise<void> {
-    await this.store.writeIndex(tenant, [{ index: this.name(parentId, this.built), member: this.built, score: Number.MIN_SAFE_INTEGER }]);
+    await this.store.writeIndex(tenant, [
+      { index: this.name(parentId, this.built), member: this.built, score: Number.MIN_SAFE_INTEGER },
+    ]);
   }
 
   /**
    * How many of a parent's instances are in each state at `at`. `backfill` yields the parent's
    * instances when the parent was never indexed (data written by an older flowtwin).
    */
-  async count(tenant: string, parentId: string, states: readonly string[], at: number, backfill: Backfill): Promise<Record<string, number>> {
-    const keys = [this.name(parentId, this.built), ...states.flatMap((s) => [this.name(parentId, `in:${s}`), this.name(parentId, `out:${s}`)])];
+  async count(
+    tenant: string,
+    parentId: string,
+    states: readonly string[],
+    at: number,
+    backfill: Backfill,
+  ): Promise<Record<string, number>> {
+    const keys = [
+      this.name(parentId, this.built),
+      ...states.flatMap((s) => [this.name(parentId, `in:${s}`), this.name(parentId, `out:${s}`)]),
+    ];
     let counts = await this.store.countIndex(tenant, keys, at);
     if (counts[0] === 0) {
       await this.build(tenant, parentId, backfill);
@@ -127,7 +138,8 @@ export class StateIndex {
    * Needs `starts`; call ensureBuilt first.
    */
   async candidateCount(tenant: string, parentId: string, state: string, at: number): Promise<number> {
-    if (this.machine.terminal.includes(state)) return (await this.store.countIndex(tenant, [this.name(parentId, `in:${state}`)], at))[0]!;
+    if (this.machine.terminal.includes(state))
+      return (await this.store.countIndex(tenant, [this.name(parentId, `in:${state}`)], at))[0]!;
     const [[exits], [exited, open]] = await Promise.all([
       this.store.countIndex(tenant, [this.name(parentId, `out:${state}`)], Infinity),
       this.store.countIndex(tenant, [this.name(parentId, `out:${state}`), this.name(parentId, `open:${state}`)], at),
@@ -138,10 +150,14 @@ export class StateIndex {
   /** Ids of every instance that may be in `state` at `at` (each is, or will be later): a superset to project. */
   async candidates(tenant: string, parentId: string, state: string, at: number): Promise<string[]> {
     const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
-    const read = (what: string, range: Partial<IndexRange>) => this.store.rangeIndex(tenant, this.name(parentId, what), { ...all, ...range });
+    const read = (what: string, range: Partial<IndexRange>) =>
+      this.store.rangeIndex(tenant, this.name(parentId, what), { ...all, ...range });
     const members = this.machine.terminal.includes(state)
       ? await read(`in:${state}`, { max: at })
-      : [...(await read(`out:${state}`, { min: at })).filter((m) => m.score > at), ...(await read(`open:${state}`, { max: at }))];
+      : [
+          ...(await read(`out:${state}`, { min: at })).filter((m) => m.score > at),
+          ...(await read(`open:${state}`, { max: at })),
+        ];
     return [...new Set(members.map((m) => m.member.slice(0, m.member.lastIndexOf('#'))))];
   }
 
@@ -150,7 +166,12 @@ export class StateIndex {
    * from `instances` (every one of the parent's, as stored). With `repair`, the indexes are then made
    * to match. Not atomic with concurrent writes: meant for a store no server is writing to.
    */
-  async check(tenant: string, parentId: string, instances: readonly IndexedInstance[], repair = false): Promise<IndexDifference[]> {
+  async check(
+    tenant: string,
+    parentId: string,
+    instances: readonly IndexedInstance[],
+    repair = false,
+  ): Promise<IndexDifference[]> {
     const expected = new Map<string, Map<string, number>>();
     for (const instance of instances) {
       for (const { index, member, score } of this.entries(instance).values()) {
@@ -162,12 +183,18 @@ export class StateIndex {
     const differences: IndexDifference[] = [];
     for (const index of this.indexNames(parentId)) {
       const want = expected.get(index) ?? new Map<string, number>();
-      const have = new Map((await this.store.rangeIndex(tenant, index, { offset: 0, limit: Number.MAX_SAFE_INTEGER })).map((m) => [m.member, m.score]));
+      const have = new Map(
+        (await this.store.rangeIndex(tenant, index, { offset: 0, limit: Number.MAX_SAFE_INTEGER })).map((m) => [
+          m.member,
+          m.score,
+        ]),
+      );
       for (const [member, score] of have) {
         if (!want.has(member)) differences.push({ tenant, parentId, index, member, stored: score, expected: null });
       }
       for (const [member, score] of want) {
-        if (have.get(member) !== score) differences.push({ tenant, parentId, index, member, stored: have.get(member) ?? null, expected: score });
+        if (have.get(member) !== score)
+          differences.push({ tenant, parentId, index, member, stored: have.get(member) ?? null, expected: score });
       }
     }
     if (repair) {
@@ -250,7 +277,9 @@ export class StateIndex {
       const index = this.name(parent, 'start');
       out.set(
         'start',
-        instance.seq === undefined ? { index, member: instance.id, score, seqPrefix: true } : { index, member: seqMember(instance.seq, instance.id), score },
+        instance.seq === undefined
+          ? { index, member: instance.id, score, seqPrefix: true }
+          : { index, member: seqMember(instance.seq, instance.id), score },
       );
     }
     const { transitions } = project(instance.history, this.machine, Infinity);

@@ -42,7 +42,8 @@ export function checkStateMachine(machine: StateMachine): StateMachine {
     need(rule.to, `operation ${op}.to`);
     if (rule.settle) need(rule.settle.to, `operation ${op}.settle`);
     const fromTerminal = rule.from.filter((s) => machine.terminal.includes(s));
-    if (fromTerminal.length > 0) throw new Error(`${machine.name}: ${op} moves terminal state ${fromTerminal.join(', ')}`);
+    if (fromTerminal.length > 0)
+      throw new Error(`${machine.name}: ${op} moves terminal state ${fromTerminal.join(', ')}`);
   }
   return machine;
 }

@@ -20,7 +20,15 @@ export class TenantIndex {
     const id = `${kind}/${tenant}`;
     if (this.known.has(id)) return;
     try {
-      await this.store.create({ kind: KIND, tenant: GLOBAL, id, parentId: kind, createdAt: 0, version: 1, data: { tenant } });
+      await this.store.create({
+        kind: KIND,
+        tenant: GLOBAL,
+        id,
+        parentId: kind,
+        createdAt: 0,
+        version: 1,
+        data: { tenant },
+      });
     } catch (err) {
       if (!(err instanceof DuplicateRecordError)) throw err;
     }
@@ -35,7 +43,8 @@ export class TenantIndex {
 
   /** Hears the other replicas' resets when the store is shared. */
   async connect(): Promise<void> {
-    if (this.store.info.shared) this.unsubscribe = await this.store.subscribe(TENANTS_CHANNEL, () => this.known.clear());
+    if (this.store.info.shared)
+      this.unsubscribe = await this.store.subscribe(TENANTS_CHANNEL, () => this.known.clear());
   }
 
   async disconnect(): Promise<void> {

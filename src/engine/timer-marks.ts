@@ -74,7 +74,13 @@ export class TimerMarks {
    * (its hits were taken). Otherwise the newest `budget` ticks past the mark are claimed, older ones
    * skipped for good, and `pick` chooses each one's scenario (taking its hit in the same commit).
    */
-  claim(tenant: string, version: string, due: number, budget: number, pick: (tick: number) => PlanChange | undefined): TimerRun[] {
+  claim(
+    tenant: string,
+    version: string,
+    due: number,
+    budget: number,
+    pick: (tick: number) => PlanChange | undefined,
+  ): TimerRun[] {
     const key = keyOf(tenant, version);
     const mark = this.marks.get(key) ?? { done: -1 };
     if (!mark.claim) {

@@ -147,7 +147,17 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const tenants = new TenantIndex(store);
   const maxInstancesPerTenant = options.maxInstancesPerTenant ?? DEFAULT_MAX_INSTANCES_PER_TENANT;
   const vendors = createVendors(
-    { store, clock: clocks, wallClock: { now }, ids: options.ids ?? randomUUID, scenarios, timers, events, tenants, maxInstancesPerTenant },
+    {
+      store,
+      clock: clocks,
+      wallClock: { now },
+      ids: options.ids ?? randomUUID,
+      scenarios,
+      timers,
+      events,
+      tenants,
+      maxInstancesPerTenant,
+    },
     options.vendors,
   );
 
@@ -243,7 +253,12 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     const started = performance.now();
     res.once('finish', () =>
       log.debug(
-        { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, durationMs: Math.round(performance.now() - started) },
+        {
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          durationMs: Math.round(performance.now() - started),
+        },
         `${req.method} ${req.originalUrl.split('?')[0]} ${res.statusCode}`,
       ),
     );
@@ -272,7 +287,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   app.use((req, res) => sendProblem(res, 404, 'Not Found', `flowtwin serves no route ${req.method} ${req.path}`));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(res, status, 'Bad Request', (err as Error).message);
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return sendProblem(res, status, 'Bad Request', (err as Error).message);
     log.error({ err, method: req.method, path: req.path }, `${req.method} ${req.path} failed`);
     sendProblem(res, 500, 'Internal Server Error', 'flowtwin failed to handle this request');
   });
@@ -292,7 +308,8 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   };
   const checkStore = async ({ repair = false }: { repair?: boolean } = {}): Promise<StoreDifference[]> => {
     const out: StoreDifference[] = [];
-    for (const vendor of vendors) for (const d of (await vendor.catalog?.checkIndexes(repair)) ?? []) out.push({ vendor: vendor.name, ...d });
+    for (const vendor of vendors)
+      for (const d of (await vendor.catalog?.checkIndexes(repair)) ?? []) out.push({ vendor: vendor.name, ...d });
     return out;
   };
   return { app, handler, clock, clocks, control, store, journal, reset, checkStore, close };

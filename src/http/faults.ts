@@ -36,7 +36,18 @@ export interface FaultTarget {
   tenant?: string;
 }
 
-const KEYS = ['vendor', 'operation', 'path', 'times', 'probability', 'latencyMs', 'jitterMs', 'status', 'drop', 'truncate'];
+const KEYS = [
+  'vendor',
+  'operation',
+  'path',
+  'times',
+  'probability',
+  'latencyMs',
+  'jitterMs',
+  'status',
+  'drop',
+  'truncate',
+];
 
 export class FaultBook extends RuleList<FaultRule> {
   private random: () => number;
@@ -75,19 +86,24 @@ export class FaultBook extends RuleList<FaultRule> {
   }
 
   private check(raw: unknown): FaultInput {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError('a fault is a JSON object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new ControlInputError('a fault is a JSON object');
     const r = raw as Record<string, unknown>;
     const unknown = Object.keys(r).filter((k) => !KEYS.includes(k));
-    if (unknown.length > 0) throw new ControlInputError(`unknown field ${unknown.join(', ')}; a fault has ${KEYS.join(', ')}`);
+    if (unknown.length > 0)
+      throw new ControlInputError(`unknown field ${unknown.join(', ')}; a fault has ${KEYS.join(', ')}`);
     const out: FaultInput = {};
     if (r.vendor !== undefined) {
-      if (typeof r.vendor !== 'string' || !this.known.has(r.vendor)) throw new ControlInputError(`vendor must be one of ${[...this.known.keys()].join(', ')}`);
+      if (typeof r.vendor !== 'string' || !this.known.has(r.vendor))
+        throw new ControlInputError(`vendor must be one of ${[...this.known.keys()].join(', ')}`);
       out.vendor = r.vendor;
     }
     if (r.operation !== undefined) {
       const ops = out.vendor ? this.known.get(out.vendor)! : new Set([...this.known.values()].flatMap((s) => [...s]));
       if (typeof r.operation !== 'string' || !ops.has(r.operation))
-        throw new ControlInputError(`operation must be an operationId of ${out.vendor ?? 'a vendor'}'s spec, e.g. ${[...ops][0]}`);
+        throw new ControlInputError(
+          `operation must be an operationId of ${out.vendor ?? 'a vendor'}'s spec, e.g. ${[...ops][0]}`,
+        );
       out.operation = r.operation;
     }
     if (r.path !== undefined) {
@@ -97,7 +113,8 @@ export class FaultBook extends RuleList<FaultRule> {
     const int = (key: 'times' | 'latencyMs' | 'jitterMs' | 'status', min: number, max: number) => {
       const v = r[key];
       if (v === undefined) return;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ControlInputError(`${key} must be an integer from ${min} to ${max}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+        throw new ControlInputError(`${key} must be an integer from ${min} to ${max}`);
       out[key] = v;
     };
     int('times', 1, 1_000_000);

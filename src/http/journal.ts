@@ -86,7 +86,8 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
 /** A plain copy that keeps a `__proto__` key as data, never as the prototype. */
 function copyOf(object: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const k of Object.keys(object)) Object.defineProperty(copy, k, { value: object[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(object))
+    Object.defineProperty(copy, k, { value: object[k], enumerable: true, writable: true, configurable: true });
   return copy;
 }
 
@@ -98,7 +99,11 @@ export class Journal {
 
   /** The bodies must not change afterwards: the memory store keeps them by reference. One append, to the tenant's log. */
   async record(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
-    const masked = { ...entry, requestBody: maskSecrets(entry.requestBody), responseBody: maskSecrets(entry.responseBody) };
+    const masked = {
+      ...entry,
+      requestBody: maskSecrets(entry.requestBody),
+      responseBody: maskSecrets(entry.responseBody),
+    };
     await this.store.append(entry.tenant ?? NO_TENANT, LOG, masked, this.limit);
   }
 

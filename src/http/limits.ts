@@ -25,6 +25,11 @@ export function urlLimit(maxBytes: number, vendors: Vendor[], controlPrefix: str
       return writeReply(res, vendor.finalize ? vendor.finalize(reply) : reply);
     }
     const where = path.startsWith(controlPrefix) ? 'the control plane' : 'flowtwin';
-    sendProblem(res, 414, 'URI Too Long', `the URL is over ${maxBytes} bytes, the most ${where} accepts (--max-url-length)`);
+    sendProblem(
+      res,
+      414,
+      'URI Too Long',
+      `the URL is over ${maxBytes} bytes, the most ${where} accepts (--max-url-length)`,
+    );
   };
 }

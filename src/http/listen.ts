@@ -3,7 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Listens and answers the URL clients use (IPv6 addresses in brackets). */
-export async function listen(server: Server, port: number, host: string, scheme: 'http' | 'https' = 'http'): Promise<string> {
+export async function listen(
+  server: Server,
+  port: number,
+  host: string,
+  scheme: 'http' | 'https' = 'http',
+): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -79,11 +79,17 @@ export class RateLimiter {
 
   /** Counts a request against the first matching group; undefined when no rule covers it. */
   async hit(vendor: string, operationId: string, tenant: string, now: number): Promise<RateLimitState | undefined> {
-    const rule = this.rules.find((r) => r.vendor === vendor && (r.operations === undefined || r.operations.includes(operationId)));
+    const rule = this.rules.find(
+      (r) => r.vendor === vendor && (r.operations === undefined || r.operations.includes(operationId)),
+    );
     if (!rule) return undefined;
     const periodMs = rule.period * 1000;
     const window = Math.floor(now / periodMs);
-    const count = await this.store.increment(tenant, `rate\u0000${this.epoch}\u0000${vendor}\u0000${rule.name}\u0000${window}`, COUNTER_TTL_MS);
+    const count = await this.store.increment(
+      tenant,
+      `rate\u0000${this.epoch}\u0000${vendor}\u0000${rule.name}\u0000${window}`,
+      COUNTER_TTL_MS,
+    );
     const limited = count > rule.limit;
     return {
       name: rule.name,
@@ -97,7 +103,8 @@ export class RateLimiter {
 
   private parse(raw: unknown): RateLimitRule[] {
     const list = (raw as { rules?: unknown } | undefined)?.rules;
-    if (!Array.isArray(list)) throw new ControlInputError('body must be {"rules": [{"vendor", "name", "limit", "period", "operations"?}]}');
+    if (!Array.isArray(list))
+      throw new ControlInputError('body must be {"rules": [{"vendor", "name", "limit", "period", "operations"?}]}');
     const rules = list.map((r, i) => this.check(r, i));
     const names = rules.map((r) => `${r.vendor}/${r.name}`);
     if (new Set(names).size !== names.length) throw new ControlInputError('rule names must be unique per vendor');
@@ -106,7 +113,8 @@ export class RateLimiter {
 
   private check(raw: unknown, i: number): RateLimitRule {
     const at = `rules[${i}]`;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ControlInputError(`${at} must be an object`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new ControlInputError(`${at} must be an object`);
     const r = raw as Record<string, unknown>;
     const unknown = Object.keys(r).filter((k) => !['vendor', 'name', 'limit', 'period', 'operations'].includes(k));
     if (unknown.length > 0) throw new ControlInputError(`${at} has unknown field ${unknown.join(', ')}`);
@@ -118,10 +126,19 @@ export class RateLimiter {
       throw new ControlInputError(`${at}.limit must be an integer from 0 to 1000000`);
     if (!Number.isInteger(r.period) || (r.period as number) < 1 || (r.period as number) > 86_400)
       throw new ControlInputError(`${at}.period must be an integer number of seconds from 1 to 86400`);
-    const rule: RateLimitRule = { vendor: r.vendor, name: r.name, limit: r.limit as number, period: r.period as number };
+    const rule: RateLimitRule = {
+      vendor: r.vendor,
+      name: r.name,
+      limit: r.limit as number,
+      period: r.period as number,
+    };
     if (r.operations !== undefined) {
       const ops = this.known.get(r.vendor)!;
-      if (!Array.isArray(r.operations) || r.operations.length === 0 || !r.operations.every((o) => typeof o === 'string' && ops.has(o))) {
+      if (
+        !Array.isArray(r.operations) ||
+        r.operations.length === 0 ||
+        !r.operations.every((o) => typeof o === 'string' && ops.has(o))
+      ) {
         throw new ControlInputError(`${at}.operations must list operationIds of ${r.vendor}'s spec`);
       }
       rule.operations = r.operations as string[];

@@ -28,7 +28,14 @@ export function writeTruncated(res: ServerResponse, reply: Reply): void {
   res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
 }
 
-export function checkReply(op: OperationSpec, reply: Reply, listener: ViolationListener, method: string, path: string): void {
+export function checkReply(
+  op: OperationSpec,
+  reply: Reply,
+  listener: ViolationListener,
+  method: string,
+  path: string,
+): void {
   const contentType = reply.body === undefined ? undefined : (reply.contentType ?? 'application/json');
-  for (const violation of validateResponse(op, reply.status, contentType, reply.body)) listener({ ...violation, method, path });
+  for (const violation of validateResponse(op, reply.status, contentType, reply.body))
+    listener({ ...violation, method, path });
 }

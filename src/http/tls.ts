@@ -24,12 +24,15 @@ export function readTlsFiles(certPath: string, keyPath: string): TlsFiles {
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new Error(`cannot read the TLS ${what} ${path}: ${(err as Error).message}`);
+      throw new Error(`cannot read the TLS ${what} ${path}: ${(err as Error).message}`, { cause: err });
     }
     if (!marker.test(text)) throw new Error(`the TLS ${what} ${path} is not PEM (no "-----BEGIN ...-----" line)`);
     return text;
   };
-  return { cert: read(certPath, 'certificate', /-----BEGIN CERTIFICATE-----/), key: read(keyPath, 'key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/) };
+  return {
+    cert: read(certPath, 'certificate', /-----BEGIN CERTIFICATE-----/),
+    key: read(keyPath, 'key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+  };
 }
 
 /**
@@ -38,7 +41,11 @@ export function readTlsFiles(certPath: string, keyPath: string): TlsFiles {
  */
 export async function selfSignedIdentity(host: string): Promise<TlsIdentity> {
   const names = new Set(['localhost', host].filter((h) => h !== '0.0.0.0' && h !== '::' && !/^[\d.]+$|:/.test(h)));
-  const ips = new Set(['127.0.0.1', '::1', ...(/^[\d.]+$|:/.test(host) && host !== '0.0.0.0' && host !== '::' ? [host] : [])]);
+  const ips = new Set([
+    '127.0.0.1',
+    '::1',
+    ...(/^[\d.]+$|:/.test(host) && host !== '0.0.0.0' && host !== '::' ? [host] : []),
+  ]);
   const now = new Date();
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
@@ -49,7 +56,13 @@ export async function selfSignedIdentity(host: string): Promise<TlsIdentity> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...[...names].map((value) => ({ type: 2 as const, value })), ...[...ips].map((ip) => ({ type: 7 as const, ip }))] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...[...names].map((value) => ({ type: 2 as const, value })),
+          ...[...ips].map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
     ],
   });
   // One file per server: two in one process (tests) must not overwrite each other's.

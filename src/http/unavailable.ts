@@ -8,7 +8,8 @@ import type { Logger } from '../log/logger.js';
 /** One second: a lost compare-and-set race is over in milliseconds; a store outage is retried by the client anyway. */
 export const RETRY_AFTER_SECONDS = 1;
 
-export const isTemporary = (err: unknown): err is StoreUnavailable | WriteConflict => err instanceof StoreUnavailable || err instanceof WriteConflict;
+export const isTemporary = (err: unknown): err is StoreUnavailable | WriteConflict =>
+  err instanceof StoreUnavailable || err instanceof WriteConflict;
 
 /**
  * One line per contention, saying what conflicted: it means writers race on one record harder than
@@ -17,5 +18,7 @@ export const isTemporary = (err: unknown): err is StoreUnavailable | WriteConfli
  */
 export function logContention(log: Logger, where: string, err: unknown): void {
   if (err instanceof WriteConflict)
-    log.warn(`store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`);
+    log.warn(
+      `store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`,
+    );
 }

@@ -58,10 +58,21 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     // signature can only be checked over the bytes that came.
     const body = await readBody(req, res);
     trace.body = body;
-    const caller = await vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers, body });
+    const caller = await vendor.authenticate(op, {
+      method: req.method!,
+      path: trace.path,
+      query: trace.query,
+      headers: req.headers,
+      body,
+    });
     if (isReply(caller)) return caller;
     trace.tenant = caller.tenant;
-    const rate = await options.rateLimits.hit(vendor.name, op.operationId, caller.tenant, options.clock.now(caller.tenant));
+    const rate = await options.rateLimits.hit(
+      vendor.name,
+      op.operationId,
+      caller.tenant,
+      options.clock.now(caller.tenant),
+    );
     if (rate) {
       trace.rateHeaders = vendor.rateLimitHeaders?.(rate);
       if (rate.limited) return vendor.faultReply(op, 429, rate);
@@ -70,7 +81,12 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   }
 
   async function serve(op: OperationSpec, req: Request, caller: Caller<unknown>, trace: Trace): Promise<Reply> {
-    const check = validateRequest(op, { params: trace.params, query: trace.query, headers: req.headers, body: trace.body });
+    const check = validateRequest(op, {
+      params: trace.params,
+      query: trace.query,
+      headers: req.headers,
+      body: trace.body,
+    });
     if (!check.ok) return vendor.rejectRequest(op, check.violation);
     return vendor.handlers[op.operationId]!({ ...check.value, operation: op, caller, headers: req.headers });
   }
@@ -94,12 +110,23 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     }
     const reply = vendor.mapError(op, err);
     // A vendor's own 4xx (a missing instance, a conflict) is an answer; anything else is flowtwin failing.
-    if (reply.status >= 500) options.log.error({ err, vendor: vendor.name, operation: op.operationId }, `${vendor.name} ${op.operationId} failed`);
+    if (reply.status >= 500)
+      options.log.error(
+        { err, vendor: vendor.name, operation: op.operationId },
+        `${vendor.name} ${op.operationId} failed`,
+      );
     return reply;
   }
 
   /** Recorded before the reply goes out, so a client that has its answer finds it in the journal. */
-  async function journal(op: OperationSpec, req: Request, trace: Trace, startedAt: number, started: number, reply: Reply | undefined): Promise<void> {
+  async function journal(
+    op: OperationSpec,
+    req: Request,
+    trace: Trace,
+    startedAt: number,
+    started: number,
+    reply: Reply | undefined,
+  ): Promise<void> {
     const status = reply?.status ?? 0;
     options.log[status >= 500 || status === 0 ? 'warn' : 'info'](
       {
@@ -156,7 +183,9 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
       await journal(op, req, trace, startedAt, started, reply);
       return writeReply(res, reply);
     }
-    const raw = isReply(admitted) ? admitted : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err));
+    const raw = isReply(admitted)
+      ? admitted
+      : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err));
     const reply = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
     await journal(op, req, trace, startedAt, started, reply);
@@ -166,9 +195,9 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   /** A path parameter that does not decode (a malformed %-escape) is a bad parameter, in the vendor's words. */
   async function malformed(op: OperationSpec, req: Request, res: Response, trace: Trace, name: string): Promise<void> {
     // Credentials are still checked first, as on every other request.
-    const caller = await Promise.resolve(vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers })).catch(
-      (e: unknown) => vendor.mapError(op, e),
-    );
+    const caller = await Promise.resolve(
+      vendor.authenticate(op, { method: req.method!, path: trace.path, query: trace.query, headers: req.headers }),
+    ).catch((e: unknown) => vendor.mapError(op, e));
     const raw = isReply(caller)
       ? caller
       : vendor.rejectRequest(op, {
@@ -206,8 +235,14 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
       return true;
     }
     // As express's "simple" query parser reads it (express 5 parses again on every read of req.query).
-    const trace: Trace = { path, query: search === undefined ? {} : (parseQuery(search) as Record<string, string | string[]>), params: found.params ?? {} };
-    const work = found.params ? handle(found.op, req, res, trace) : malformed(found.op, req, res, trace, found.badParam);
+    const trace: Trace = {
+      path,
+      query: search === undefined ? {} : (parseQuery(search) as Record<string, string | string[]>),
+      params: found.params ?? {},
+    };
+    const work = found.params
+      ? handle(found.op, req, res, trace)
+      : malformed(found.op, req, res, trace, found.badParam);
     work.catch(answer(found.op, res));
     return true;
   };

@@ -24,11 +24,21 @@ export function createLogger({ level = 'info', format, destination = process.std
   const options = { level, base: { name: 'flowtwin' }, timestamp: pino.stdTimeFunctions.isoTime };
   if ((format ?? (tty ? 'pretty' : 'json')) === 'pretty') {
     // Synchronous, as the JSON form is: a line is out before the process exits on a signal.
-    const stream = pretty({ destination, sync: true, colorize: tty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true });
+    const stream = pretty({
+      destination,
+      sync: true,
+      colorize: tty,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,name',
+      singleLine: true,
+    });
     return pino(options, stream);
   }
   // Written synchronously: an async buffer would lose the last lines of a process killed by its supervisor.
-  return pino(options, destination === process.stderr ? pino.destination({ dest: 2, sync: true }) : (destination as DestinationStream));
+  return pino(
+    options,
+    destination === process.stderr ? pino.destination({ dest: 2, sync: true }) : (destination as DestinationStream),
+  );
 }
 
 /** A logger that writes nothing: for code that logs through an optional logger. */

@@ -19,12 +19,32 @@ export function judge(specs: VendorSpec[], exchange: Exchange): ExchangeVerdict 
   const body = parsedBody(decoded);
   if (!route) {
     const where =
-      specs.length === 1 ? `the ${specs[0]!.vendor} spec (${PROXY_VENDORS[specs[0]!.vendor]})` : `any spec (${specs.map((s) => s.vendor).join(', ')})`;
+      specs.length === 1
+        ? `the ${specs[0]!.vendor} spec (${PROXY_VENDORS[specs[0]!.vendor]})`
+        : `any spec (${specs.map((s) => s.vendor).join(', ')})`;
     return { body, lines: [`undocumented route ${method} ${path} ${status}: no operation of ${where} matches`] };
   }
   const prefix = `spec violation: ${route.op.operationId} ${method} ${path} ${status}`;
-  if (decoded === undefined) return { route, body, lines: [`${prefix}: the body could not be decoded (Content-Encoding), so it was not checked`] };
+  if (decoded === undefined)
+    return {
+      route,
+      body,
+      lines: [`${prefix}: the body could not be decoded (Content-Encoding), so it was not checked`],
+    };
   const contentType = responseContentType(exchange);
-  const { violations, undocumented } = checkResponse(route.spec, route.op, status, body === undefined ? undefined : contentType, body);
-  return { route, body, lines: [...violations.map((v) => `${prefix}: ${v.message}`), ...undocumented.map((f) => `${prefix}: undocumented field ${f}`)] };
+  const { violations, undocumented } = checkResponse(
+    route.spec,
+    route.op,
+    status,
+    body === undefined ? undefined : contentType,
+    body,
+  );
+  return {
+    route,
+    body,
+    lines: [
+      ...violations.map((v) => `${prefix}: ${v.message}`),
+      ...undocumented.map((f) => `${prefix}: undocumented field ${f}`),
+    ],
+  };
 }

@@ -28,9 +28,12 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   if (!values.upstream) throw new ProxyUsageError(`--upstream <vendor base URL> is required\n\n${PROXY_USAGE}`);
   upstreamUrl(values.upstream);
   if (values.vendor !== undefined && !isProxyVendor(values.vendor))
-    throw new ProxyUsageError(`--vendor must be one of ${Object.keys(PROXY_VENDORS).join(', ')}, got "${values.vendor}"`);
+    throw new ProxyUsageError(
+      `--vendor must be one of ${Object.keys(PROXY_VENDORS).join(', ')}, got "${values.vendor}"`,
+    );
   const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65535) throw new ProxyUsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (!/^\d+$/.test(values.port) || port > 65535)
+    throw new ProxyUsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
 
   const proxy = await startProxy({
     upstream: values.upstream,
@@ -42,7 +45,9 @@ export async function proxyCommand(argv: string[]): Promise<number> {
     access: (line) => console.log(line),
   });
   console.log(`flowtwin ${VERSION} proxy to ${proxy.upstream.origin} listening on ${proxy.url}`);
-  console.log(`checked against: ${proxy.vendor ?? 'the spec whose route each request matches'}${values.record ? `; recording to ${values.record}` : ''}`);
+  console.log(
+    `checked against: ${proxy.vendor ?? 'the spec whose route each request matches'}${values.record ? `; recording to ${values.record}` : ''}`,
+  );
   await new Promise<void>((resolve) => {
     const shutdown = () => void proxy.stop().then(resolve);
     process.once('SIGTERM', shutdown);

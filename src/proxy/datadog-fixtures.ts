@@ -64,12 +64,17 @@ export class DatadogFixtureBuilder {
         return;
       case 'CreateWorkflowInstance': {
         const id = asString(asObject(data)?.id);
-        if (id && params.workflow_id) this.instances.set(id, { ...this.seenInstance(id, params.workflow_id, at), startedAt: at });
+        if (id && params.workflow_id)
+          this.instances.set(id, { ...this.seenInstance(id, params.workflow_id, at), startedAt: at });
         return;
       }
       case 'CancelWorkflowInstance': {
-        const seen = params.instance_id && params.workflow_id ? this.seenInstance(params.instance_id, params.workflow_id, at) : undefined;
-        if (seen && (seen.status === undefined || seen.status === 'IN_PROGRESS')) this.instances.set(seen.id, { ...seen, status: 'CANCELED', endedAt: at });
+        const seen =
+          params.instance_id && params.workflow_id
+            ? this.seenInstance(params.instance_id, params.workflow_id, at)
+            : undefined;
+        if (seen && (seen.status === undefined || seen.status === 'IN_PROGRESS'))
+          this.instances.set(seen.id, { ...seen, status: 'CANCELED', endedAt: at });
         return;
       }
     }
@@ -86,7 +91,10 @@ export class DatadogFixtureBuilder {
       ...FIXTURE_KEYS,
       workflows: workflows.map((w) => ({
         id: w.id,
-        specVersionId: w.specVersionId && isUuid(w.specVersionId) ? w.specVersionId : uuidFrom(`flowtwin-proxy/spec-version/${w.id}`),
+        specVersionId:
+          w.specVersionId && isUuid(w.specVersionId)
+            ? w.specVersionId
+            : uuidFrom(`flowtwin-proxy/spec-version/${w.id}`),
         name: w.name,
         ...(w.description !== undefined ? { description: w.description.slice(0, 300) } : {}),
         tags: w.tags ?? [],
@@ -134,7 +142,11 @@ export class DatadogFixtureBuilder {
       if (resource?.type === 'spec_versions') {
         const spec = asObject(attrs?.spec) as WorkflowSpec | undefined;
         const id = asString(resource.id);
-        this.workflows.set(workflowId, { ...seen, ...(seen.spec || !spec ? {} : { spec }), ...(seen.specVersionId || !id ? {} : { specVersionId: id }) });
+        this.workflows.set(workflowId, {
+          ...seen,
+          ...(seen.spec || !spec ? {} : { spec }),
+          ...(seen.specVersionId || !id ? {} : { specVersionId: id }),
+        });
       } else if (resource?.type === 'workflows' && attrs) {
         const name = asString(attrs.name);
         const specVersionId = asString(attrs.specVersionId);
@@ -162,9 +174,14 @@ export class DatadogFixtureBuilder {
     const status = asString(asObject(attrs.instanceStatus)?.detailsKind);
     const startedAt = timestamp(attrs.startTimestamp);
     const endedAt = timestamp(attrs.endTimestamp);
-    const source = Object.keys(asObject(attrs.source) ?? {}).find((k): k is 'api' | 'manual' => k === 'api' || k === 'manual');
+    const source = Object.keys(asObject(attrs.source) ?? {}).find(
+      (k): k is 'api' | 'manual' => k === 'api' || k === 'manual',
+    );
     const steps = asArray(attrs.stepStateAssociations).map(asObject);
-    const stoppedAt = asString(steps.find((s) => s?.stepState === 'FAILED' || s?.stepState === 'IN_PROGRESS' || s?.stepState === 'CANCELED')?.stepName);
+    const stoppedAt = asString(
+      steps.find((s) => s?.stepState === 'FAILED' || s?.stepState === 'IN_PROGRESS' || s?.stepState === 'CANCELED')
+        ?.stepName,
+    );
     this.instances.set(id, {
       ...seen,
       ...(status ? { status } : {}),
@@ -189,7 +206,10 @@ function instanceFixture(i: SeenInstance, spec: WorkflowSpec, now: number): Data
   let outcome: Outcome | undefined;
   if (i.status === 'FAILED') outcome = { kind: 'fail', step };
   if (i.status === 'IN_PROGRESS' || i.status === 'CANCELED') outcome = { kind: 'hang', step };
-  const operations = i.status === 'CANCELED' ? [{ name: 'cancel', agoMs: Math.min(startedAgoMs, ago(now, i.endedAt ?? now)) }] : undefined;
+  const operations =
+    i.status === 'CANCELED'
+      ? [{ name: 'cancel', agoMs: Math.min(startedAgoMs, ago(now, i.endedAt ?? now)) }]
+      : undefined;
   return { ...base, ...(outcome ? { outcome } : {}), ...(operations ? { operations } : {}) };
 }
 

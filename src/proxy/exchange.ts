@@ -47,4 +47,5 @@ export function parsedBody(decoded: Buffer | undefined): unknown {
   }
 }
 
-export const responseContentType = (exchange: Exchange): string | undefined => rawHeader(exchange.responseHeaders, 'content-type');
+export const responseContentType = (exchange: Exchange): string | undefined =>
+  rawHeader(exchange.responseHeaders, 'content-type');

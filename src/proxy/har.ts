@@ -47,12 +47,18 @@ export function harEntry(exchange: Exchange, known: string[] = []): RecordedEntr
   const requestPairs = headerPairs(exchange.requestHeaders);
   const responsePairs = headerPairs(exchange.responseHeaders);
   // A key may come back in the answer (an error echoing it), so both sides' credentials are scrubbed everywhere.
-  const secrets = [...new Set([...secretValues([...requestPairs, ...responsePairs]), ...known])].sort((a, b) => b.length - a.length);
-  const mask = (pairs: NameValue[]) => pairs.map(({ name, value }) => ({ name, value: isSecretHeader(name) ? MASK : scrub(value, secrets) }));
+  const secrets = [...new Set([...secretValues([...requestPairs, ...responsePairs]), ...known])].sort(
+    (a, b) => b.length - a.length,
+  );
+  const mask = (pairs: NameValue[]) =>
+    pairs.map(({ name, value }) => ({ name, value: isSecretHeader(name) ? MASK : scrub(value, secrets) }));
   const requestType = rawHeader(exchange.requestHeaders, 'content-type') ?? '';
   const responseType = rawHeader(exchange.responseHeaders, 'content-type') ?? '';
   const decoded = decodedBody(exchange) ?? exchange.responseBody;
-  const postData = exchange.requestBody.length > 0 ? { mimeType: requestType, ...content(exchange.requestBody, requestType, secrets) } : undefined;
+  const postData =
+    exchange.requestBody.length > 0
+      ? { mimeType: requestType, ...content(exchange.requestBody, requestType, secrets) }
+      : undefined;
   return {
     startedDateTime: new Date(exchange.startedAt).toISOString(),
     time: exchange.durationMs,
@@ -62,7 +68,10 @@ export function harEntry(exchange: Exchange, known: string[] = []): RecordedEntr
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: mask(requestPairs),
-      queryString: [...maskQuery(exchange.url.searchParams)].map(([name, value]) => ({ name: scrub(name, secrets), value: scrub(value, secrets) })),
+      queryString: [...maskQuery(exchange.url.searchParams)].map(([name, value]) => ({
+        name: scrub(name, secrets),
+        value: scrub(value, secrets),
+      })),
       ...(postData ? { postData } : {}),
       headersSize: -1,
       bodySize: exchange.requestBody.length,
@@ -73,7 +82,11 @@ export function harEntry(exchange: Exchange, known: string[] = []): RecordedEntr
       httpVersion: `HTTP/${exchange.httpVersion}`,
       cookies: [],
       headers: mask(responsePairs),
-      content: { size: decoded.length, mimeType: responseType, ...(decoded.length > 0 ? content(decoded, responseType, secrets) : {}) },
+      content: {
+        size: decoded.length,
+        mimeType: responseType,
+        ...(decoded.length > 0 ? content(decoded, responseType, secrets) : {}),
+      },
       redirectURL: rawHeader(exchange.responseHeaders, 'location') ?? '',
       headersSize: -1,
       bodySize: exchange.responseBody.length,

@@ -36,10 +36,17 @@ export class Recorder {
   }
 
   add(exchange: Exchange, route: RouteMatch | undefined, body: unknown): void {
-    for (const s of secretValues(headerPairs([...exchange.requestHeaders, ...exchange.responseHeaders]))) this.secrets.add(s);
+    for (const s of secretValues(headerPairs([...exchange.requestHeaders, ...exchange.responseHeaders])))
+      this.secrets.add(s);
     this.entries.push(harEntry(exchange, [...this.secrets]));
     if (route) {
-      const observation = { operationId: route.op.operationId, params: route.params, status: exchange.status, body, at: exchange.startedAt };
+      const observation = {
+        operationId: route.op.operationId,
+        params: route.params,
+        status: exchange.status,
+        body,
+        at: exchange.startedAt,
+      };
       if (route.vendor === 'datadog') this.datadog.learn(observation);
       if (route.vendor === 'secmaster') this.secmaster.learn(observation);
     }
@@ -76,7 +83,10 @@ export class Recorder {
   }
 
   private async write(): Promise<void> {
-    const har = harDocument(this.entries, `Recorded by flowtwin proxy from ${this.upstream.origin}; secrets masked as ***.`);
+    const har = harDocument(
+      this.entries,
+      `Recorded by flowtwin proxy from ${this.upstream.origin}; secrets masked as ***.`,
+    );
     await replace(join(this.dir, HAR_FILE), JSON.stringify(har, null, 2), this.log);
     const fixtures = this.fixtures();
     try {

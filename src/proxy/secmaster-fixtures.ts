@@ -80,7 +80,12 @@ export class SecMasterFixtureBuilder {
 
   build(now: number, secrets: string[]): SecMasterFixtures | undefined {
     const usable = [...this.instances.values()].filter(
-      (i) => isUuid(i.id) && isUuid(i.playbook.id) && isUuid(i.playbook.versionId) && isHwId(i.projectId) && isHwId(i.workspaceId),
+      (i) =>
+        isUuid(i.id) &&
+        isUuid(i.playbook.id) &&
+        isUuid(i.playbook.versionId) &&
+        isHwId(i.projectId) &&
+        isHwId(i.workspaceId),
     );
     if (usable.length === 0) return undefined;
     const projects = new Map<string, Map<string, SeenInstance[]>>();
@@ -115,7 +120,10 @@ export class SecMasterFixtureBuilder {
     const { id, versionId, name, version } = latest.playbook;
     const seen = this.playbooks.get(id) ?? {};
     const seenVersion = this.versions.get(versionId) ?? {};
-    const trigger = [seenVersion.triggerType, latest.triggerType].find((t): t is 'EVENT' | 'TIMER' => t === 'EVENT' || t === 'TIMER') ?? 'EVENT';
+    const trigger =
+      [seenVersion.triggerType, latest.triggerType].find(
+        (t): t is 'EVENT' | 'TIMER' => t === 'EVENT' || t === 'TIMER',
+      ) ?? 'EVENT';
     const earliest = Math.min(...runs.map((r) => r.startedAt ?? r.firstSeen));
     return {
       id,
@@ -132,7 +140,12 @@ export class SecMasterFixtureBuilder {
     const o = asObject(item);
     const id = asString(o?.id);
     const ref = asObject(o?.playbook);
-    const playbook = { id: asString(ref?.id), versionId: asString(ref?.version_id), name: asString(ref?.name) ?? '', version: asString(ref?.version) ?? 'v1' };
+    const playbook = {
+      id: asString(ref?.id),
+      versionId: asString(ref?.version_id),
+      name: asString(ref?.name) ?? '',
+      version: asString(ref?.version) ?? 'v1',
+    };
     if (!o || !id || !playbook.id || !playbook.versionId || !params.project_id || !params.workspace_id) return;
     const seen = this.instances.get(id);
     const startedAt = typeof o.start_time === 'string' ? parseSmDate(o.start_time) : undefined;
@@ -167,7 +180,10 @@ export class SecMasterFixtureBuilder {
       versionId ??= asString(action?.playbook_version_id);
       const start = typeof log?.start_time === 'string' ? parseSmDate(log.start_time) : undefined;
       const end = typeof log?.end_time === 'string' ? parseSmDate(log.end_time) : undefined;
-      ran.push({ ...def, durationMs: start !== undefined && end !== undefined && end >= start ? end - start : DEFAULT_ACTION_MS });
+      ran.push({
+        ...def,
+        durationMs: start !== undefined && end !== undefined && end >= start ? end - start : DEFAULT_ACTION_MS,
+      });
       if (log?.status === 'FAILED') failed ??= def.id;
     }
     const instance = instanceId ? this.instances.get(instanceId) : undefined;
@@ -181,7 +197,10 @@ export class SecMasterFixtureBuilder {
     const id = asString(o?.id);
     if (!o || !id) return;
     const createdAt = typeof o.create_time === 'string' ? parseSmDate(o.create_time) : undefined;
-    const dataclass = typeof o.dataclass_id === 'string' && typeof o.dataclass_name === 'string' ? { id: o.dataclass_id, name: o.dataclass_name } : undefined;
+    const dataclass =
+      typeof o.dataclass_id === 'string' && typeof o.dataclass_name === 'string'
+        ? { id: o.dataclass_id, name: o.dataclass_name }
+        : undefined;
     this.playbooks.set(id, {
       ...this.playbooks.get(id),
       ...(typeof o.name === 'string' && o.name ? { name: o.name } : {}),
@@ -199,7 +218,10 @@ export class SecMasterFixtureBuilder {
     const actions = asArray(o.actions)
       .map((a) => actionDef(asObject(a)))
       .filter((a) => a !== undefined);
-    const dataclass = typeof o.dataclass_id === 'string' && typeof o.dataclass_name === 'string' ? { id: o.dataclass_id, name: o.dataclass_name } : undefined;
+    const dataclass =
+      typeof o.dataclass_id === 'string' && typeof o.dataclass_name === 'string'
+        ? { id: o.dataclass_id, name: o.dataclass_name }
+        : undefined;
     this.versions.set(id, {
       ...this.versions.get(id),
       ...(typeof o.trigger_type === 'string' ? { triggerType: o.trigger_type } : {}),
@@ -238,7 +260,8 @@ function instanceFixture(i: SeenInstance, actions: ActionDef[], now: number): In
   const failedAt = i.failedAction && actions.some((a) => a.id === i.failedAction) ? i.failedAction : last;
   let outcome: Outcome | undefined;
   if (i.status === 'FAILED') outcome = { kind: 'fail', step: failedAt };
-  if (i.status === 'RUNNING' || i.status === 'RETRYING' || i.status === 'TERMINATING' || i.status === 'TERMINATED') outcome = { kind: 'hang', step: last };
+  if (i.status === 'RUNNING' || i.status === 'RETRYING' || i.status === 'TERMINATING' || i.status === 'TERMINATED')
+    outcome = { kind: 'hang', step: last };
   const terminated = i.status === 'TERMINATING' || i.status === 'TERMINATED';
   return {
     id: i.id,
@@ -246,7 +269,9 @@ function instanceFixture(i: SeenInstance, actions: ActionDef[], now: number): In
     ...(i.dataobject ? { dataobject: i.dataobject } : {}),
     startedAgoMs,
     ...(outcome ? { outcome } : {}),
-    ...(terminated ? { operations: [{ name: 'TERMINATE', agoMs: Math.min(startedAgoMs, ago(now, i.endedAt ?? now)) }] } : {}),
+    ...(terminated
+      ? { operations: [{ name: 'TERMINATE', agoMs: Math.min(startedAgoMs, ago(now, i.endedAt ?? now)) }] }
+      : {}),
   };
 }
 

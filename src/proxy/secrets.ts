@@ -21,7 +21,8 @@ const SECRET_PARAMS = new Set(['application_key', 'dd-application-key', 'dd-api-
 /** Shorter values are not looked for elsewhere: replacing "1" in every text would mangle it, and keys are long. */
 const MIN_SCRUBBED_LENGTH = 6;
 
-export const isSecretHeader = (name: string): boolean => SECRET_HEADERS.has(name.toLowerCase()) || isSecretKey(name.replace(/-/g, '_'));
+export const isSecretHeader = (name: string): boolean =>
+  SECRET_HEADERS.has(name.toLowerCase()) || isSecretKey(name.replace(/-/g, '_'));
 
 export const isSecretParam = (name: string): boolean => SECRET_PARAMS.has(name.toLowerCase()) || isSecretKey(name);
 
@@ -56,7 +57,8 @@ export function maskValue(value: unknown, secrets: string[]): unknown {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return scrub(v, secrets);
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k, secrets), walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k, secrets), walk(x)]));
     return v;
   };
   return walk(maskSecrets(value));

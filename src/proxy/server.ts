@@ -45,9 +45,12 @@ export function upstreamUrl(raw: string): URL {
   } catch {
     throw new ProxyUsageError(`--upstream must be a URL such as https://api.datadoghq.com, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProxyUsageError(`--upstream must be http or https, got "${raw}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ProxyUsageError(`--upstream must be http or https, got "${raw}"`);
   if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    throw new ProxyUsageError(`--upstream must be an origin (scheme://host[:port]): the specs' paths start at the root, got "${raw}"`);
+    throw new ProxyUsageError(
+      `--upstream must be an origin (scheme://host[:port]): the specs' paths start at the root, got "${raw}"`,
+    );
   }
   return url;
 }
@@ -64,12 +67,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const finished = (exchange: Exchange): void => {
     const verdict = judge(specs, exchange);
     for (const line of verdict.lines) log(line);
-    access(`${exchange.method} ${exchange.url.pathname} ${exchange.status} ${verdict.route?.op.operationId ?? '-'} ${exchange.durationMs}ms`);
+    access(
+      `${exchange.method} ${exchange.url.pathname} ${exchange.status} ${verdict.route?.op.operationId ?? '-'} ${exchange.durationMs}ms`,
+    );
     recorder?.add(exchange, verdict.route, verdict.body);
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const done = exchange(req, res, upstream, log, finished).catch((err: unknown) => log(`proxy: ${req.method} ${req.url}: ${(err as Error).message}`));
+    const done = exchange(req, res, upstream, log, finished).catch((err: unknown) =>
+      log(`proxy: ${req.method} ${req.url}: ${(err as Error).message}`),
+    );
     pending.add(done);
     void done.finally(() => pending.delete(done));
   };
@@ -87,7 +94,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   return { url, upstream, ...(vendor ? { vendor } : {}), ...(recorder ? { recorder } : {}), settled, stop };
 }
 
-async function exchange(req: IncomingMessage, res: ServerResponse, upstream: URL, log: (line: string) => void, finished: (e: Exchange) => void): Promise<void> {
+async function exchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: URL,
+  log: (line: string) => void,
+  finished: (e: Exchange) => void,
+): Promise<void> {
   const startedAt = Date.now();
   const method = req.method ?? 'GET';
   const target = originForm(req.url ?? '/');

@@ -34,7 +34,8 @@ function describe(e: ErrorObject): string {
     const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
     return `${e.instancePath}/${key} is not a known key${known.length > 0 ? ` (known at ${at}: ${known.join(', ')})` : ''}`;
   }
-  if (e.keyword === 'enum') return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'enum')
+    return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   return `${at} ${e.message ?? 'is invalid'}`;
 }
 

@@ -32,7 +32,8 @@ export function checkFixtures(doc: unknown): Record<string, unknown> {
 export function loadFixturesValidator(dir: string): ValidateFunction {
   const prebuilt = resolve(dir, PREBUILT_VALIDATOR);
   try {
-    if (statSync(prebuilt).mtimeMs >= statSync(resolve(SPECS_DIR, SCHEMA)).mtimeMs) return require(prebuilt) as ValidateFunction;
+    if (statSync(prebuilt).mtimeMs >= statSync(resolve(SPECS_DIR, SCHEMA)).mtimeMs)
+      return require(prebuilt) as ValidateFunction;
   } catch {
     // Not built (running from src): compile below.
   }

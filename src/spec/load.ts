@@ -19,7 +19,9 @@ export const PARSED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..',
 
 export function loadSpec(file: string): OpenApiDocument {
   const path = file.includes('/') ? file : resolve(SPECS_DIR, file);
-  const parsed = file.includes('/') ? undefined : parsedCopy(path, resolve(PARSED_DIR, file.replace(/\.ya?ml$/, '.json')));
+  const parsed = file.includes('/')
+    ? undefined
+    : parsedCopy(path, resolve(PARSED_DIR, file.replace(/\.ya?ml$/, '.json')));
   const doc = (parsed ?? parseYaml(readFileSync(path, 'utf8'))) as OpenApiDocument;
   if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths) {
     throw new Error(`${path} is not an OpenAPI document`);

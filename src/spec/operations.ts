@@ -92,7 +92,9 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
         name: p.value.name as string,
         in: p.value.in as ParameterSpec['in'],
         required: p.value.required === true,
-        validate: lazily(() => coercingAjv().compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } })),
+        validate: lazily(() =>
+          coercingAjv().compile({ type: 'object', properties: { value: ref(`${p.pointer}/schema`) } }),
+        ),
       }));
       const { pattern, names } = pathMatcher(path);
       operations.push({
@@ -108,17 +110,30 @@ export function compileSpec(document: OpenApiDocument): CompiledSpec {
       });
     }
   }
-  const unservedPaths = (document as { 'x-flowtwin-unserved-paths'?: { paths?: string[] } })['x-flowtwin-unserved-paths']?.paths ?? [];
-  return { document, operations, byId: new Map(operations.map((o) => [o.operationId, o])), unserved: unservedPaths.map((p) => pathMatcher(p).pattern) };
+  const unservedPaths =
+    (document as { 'x-flowtwin-unserved-paths'?: { paths?: string[] } })['x-flowtwin-unserved-paths']?.paths ?? [];
+  return {
+    document,
+    operations,
+    byId: new Map(operations.map((o) => [o.operationId, o])),
+    unserved: unservedPaths.map((p) => pathMatcher(p).pattern),
+  };
 }
 
-function compileBody(doc: OpenApiDocument, op: JsonObject, opPointer: string, ajv: () => Ajv2020, ref: (p: string) => JsonObject): BodySpec | undefined {
+function compileBody(
+  doc: OpenApiDocument,
+  op: JsonObject,
+  opPointer: string,
+  ajv: () => Ajv2020,
+  ref: (p: string) => JsonObject,
+): BodySpec | undefined {
   if (!op.requestBody) return undefined;
   const body = resolve(doc, op.requestBody, `${opPointer}/requestBody`);
   const content = (body.value.content ?? {}) as Record<string, JsonObject>;
   const mediaTypes = Object.keys(content);
   const first = mediaTypes[0];
-  const schemaPointer = first && content[first]?.schema ? `${body.pointer}/content/${escapePointer(first)}/schema` : undefined;
+  const schemaPointer =
+    first && content[first]?.schema ? `${body.pointer}/content/${escapePointer(first)}/schema` : undefined;
   return {
     required: body.value.required === true,
     mediaTypes,
@@ -211,7 +226,14 @@ function newAjv(coerceTypes: false | 'array'): Ajv2020 {
   // meta-schema per instance at start-up; the specs are linted (npm run lint:spec) and tested instead.
   const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const formats = require('ajv-formats') as { default: (ajv: Ajv2020) => void };
-  const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes, useDefaults: false, validateFormats: true, validateSchema: false });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    coerceTypes,
+    useDefaults: false,
+    validateFormats: true,
+    validateSchema: false,
+  });
   formats.default(ajv);
   return ajv;
 }

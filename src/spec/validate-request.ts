@@ -34,10 +34,12 @@ export function validateRequest(op: OperationSpec, req: RawRequest): RequestChec
   const ordered = [...op.parameters].sort((a, b) => rank(op, a.in, a.name) - rank(op, b.in, b.name));
   for (const p of ordered) {
     if (p.in === 'cookie') continue;
-    const raw = p.in === 'path' ? req.params[p.name] : p.in === 'query' ? req.query[p.name] : req.headers[p.name.toLowerCase()];
+    const raw =
+      p.in === 'path' ? req.params[p.name] : p.in === 'query' ? req.query[p.name] : req.headers[p.name.toLowerCase()];
     const location = p.in;
     if (raw === undefined || raw === '') {
-      if (p.required) return fail(location, p.name, 'missing', 'is required', `${location} parameter ${p.name} is required`);
+      if (p.required)
+        return fail(location, p.name, 'missing', 'is required', `${location} parameter ${p.name} is required`);
       continue;
     }
     const holder: { value: unknown } = { value: raw };
@@ -64,17 +66,31 @@ function checkBody(op: OperationSpec, req: RawRequest, out: ValidRequest): Reque
     .toLowerCase();
   if (!spec.mediaTypes.some((m) => m.toLowerCase() === contentType)) {
     const expected = spec.mediaTypes.join(' or ');
-    const message = contentType ? `content type "${contentType}" is not supported; send ${expected}` : `the content type is missing; send ${expected}`;
+    const message = contentType
+      ? `content type "${contentType}" is not supported; send ${expected}`
+      : `the content type is missing; send ${expected}`;
     return fail('body', '', 'media-type', 'has an unsupported content type', message);
   }
   let body: unknown;
   try {
     body = JSON.parse(req.body!.toString('utf8'));
   } catch (err) {
-    return fail('body', '', 'not-json', 'is not valid JSON', `the request body is not valid JSON (${(err as Error).message})`);
+    return fail(
+      'body',
+      '',
+      'not-json',
+      'is not valid JSON',
+      `the request body is not valid JSON (${(err as Error).message})`,
+    );
   }
   if (depthOf(body) > MAX_BODY_DEPTH) {
-    return fail('body', '', 'invalid', `is nested deeper than ${MAX_BODY_DEPTH} levels`, `the request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    return fail(
+      'body',
+      '',
+      'invalid',
+      `is nested deeper than ${MAX_BODY_DEPTH} levels`,
+      `the request body is nested deeper than ${MAX_BODY_DEPTH} levels`,
+    );
   }
   if (!spec.validate(body)) {
     const first = spec.validate.errors?.[0];
@@ -108,12 +124,19 @@ function rank(op: OperationSpec, location: string, name: string): number {
   return order + (location === 'path' ? op.pathParams.indexOf(name) : 0);
 }
 
-function fail(location: RequestViolation['location'], name: string, problem: RequestViolation['problem'], reason: string, message: string): RequestCheck {
+function fail(
+  location: RequestViolation['location'],
+  name: string,
+  problem: RequestViolation['problem'],
+  reason: string,
+  message: string,
+): RequestCheck {
   return { ok: false, violation: { location, name, problem, reason, message } };
 }
 
 function pointerOf(error: ErrorObject): string {
-  const missing = error.keyword === 'required' ? `/${(error.params as { missingProperty: string }).missingProperty}` : '';
+  const missing =
+    error.keyword === 'required' ? `/${(error.params as { missingProperty: string }).missingProperty}` : '';
   return `${error.instancePath}${missing}`;
 }
 
@@ -124,6 +147,7 @@ export function describe(errors: ErrorObject[] | null | undefined): string {
   if (first.keyword === 'required') return 'is required';
   if (first.keyword === 'enum')
     return `must be one of ${(first.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (first.keyword === 'const') return `must be ${JSON.stringify((first.params as { allowedValue: unknown }).allowedValue)}`;
+  if (first.keyword === 'const')
+    return `must be ${JSON.stringify((first.params as { allowedValue: unknown }).allowedValue)}`;
   return first.message ?? 'is invalid';
 }

@@ -10,12 +10,22 @@ export interface ResponseViolation {
   message: string;
 }
 
-export function validateResponse(op: OperationSpec, status: number, contentType: string | undefined, body: unknown): ResponseViolation[] {
-  const declared = op.responses.get(String(status)) ?? op.responses.get(`${String(status)[0]}XX`) ?? op.responses.get('default');
-  const violation = (kind: ResponseViolation['kind'], message: string): ResponseViolation[] => [{ operationId: op.operationId, status, kind, message }];
+export function validateResponse(
+  op: OperationSpec,
+  status: number,
+  contentType: string | undefined,
+  body: unknown,
+): ResponseViolation[] {
+  const declared =
+    op.responses.get(String(status)) ?? op.responses.get(`${String(status)[0]}XX`) ?? op.responses.get('default');
+  const violation = (kind: ResponseViolation['kind'], message: string): ResponseViolation[] => [
+    { operationId: op.operationId, status, kind, message },
+  ];
   if (!declared) return violation('status', `status ${status} is not declared for ${op.operationId}`);
   if (declared.mediaTypes.length === 0) {
-    return body === undefined ? [] : violation('schema', `status ${status} of ${op.operationId} declares no body, but one was sent`);
+    return body === undefined
+      ? []
+      : violation('schema', `status ${status} of ${op.operationId} declares no body, but one was sent`);
   }
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const validate = declared.validators.get(mediaType) ?? (declared.mediaTypes.includes(mediaType) ? undefined : null);
@@ -26,7 +36,9 @@ export function validateResponse(op: OperationSpec, status: number, contentType:
     );
   }
   if (validate && !validate(body)) {
-    const details = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+    const details = (validate.errors ?? [])
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      .join('; ');
     return violation('schema', `body of ${status} from ${op.operationId} does not match its schema: ${details}`);
   }
   return [];

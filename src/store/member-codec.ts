@@ -72,9 +72,14 @@ export class MemberCodec {
     if (header === RAW_LONG) return bytes.toString('utf8', at + 5, at + 5 + bytes.readUInt32LE(at + 1));
     const prefix = bytes[at + 1]!;
     let id = '';
-    for (let i = 0; i < 16; i++) id += DASH_AFTER.has(i) ? `${HEX[bytes[at + 2 + prefix + i]!]}-` : HEX[bytes[at + 2 + prefix + i]!];
+    for (let i = 0; i < 16; i++)
+      id += DASH_AFTER.has(i) ? `${HEX[bytes[at + 2 + prefix + i]!]}-` : HEX[bytes[at + 2 + prefix + i]!];
     const suffixAt = at + 2 + prefix + 16;
-    return bytes.toString('utf8', at + 2, at + 2 + prefix) + id + bytes.toString('utf8', suffixAt + 1, suffixAt + 1 + bytes[suffixAt]!);
+    return (
+      bytes.toString('utf8', at + 2, at + 2 + prefix) +
+      id +
+      bytes.toString('utf8', suffixAt + 1, suffixAt + 1 + bytes[suffixAt]!)
+    );
   }
 
   /** The order of the members' UTF-8 bytes. */
@@ -84,7 +89,14 @@ export class MemberCodec {
     if (aHeader !== PACKED && bHeader !== PACKED) {
       const aStart = aHeader <= RAW_SHORT_MAX ? aAt + 1 : aAt + 5;
       const bStart = bHeader <= RAW_SHORT_MAX ? bAt + 1 : bAt + 5;
-      return compareBytes(a, aStart, MemberCodec.size(a, aAt) - (aStart - aAt), b, bStart, MemberCodec.size(b, bAt) - (bStart - bAt));
+      return compareBytes(
+        a,
+        aStart,
+        MemberCodec.size(a, aAt) - (aStart - aAt),
+        b,
+        bStart,
+        MemberCodec.size(b, bAt) - (bStart - bAt),
+      );
     }
     if (aHeader === PACKED && bHeader === PACKED) {
       const aPrefix = a[aAt + 1]!;

@@ -39,7 +39,11 @@ export class MemberTable {
 
   /** What the table holds in memory: arena bytes allocated, those of removed members, hash table entries. */
   get footprint(): { arenaBytes: number; deadBytes: number; tableEntries: number } {
-    return { arenaBytes: this.chunks.reduce((n, c) => n + c.length, 0), deadBytes: this.dead, tableEntries: this.table.length };
+    return {
+      arenaBytes: this.chunks.reduce((n, c) => n + c.length, 0),
+      deadBytes: this.dead,
+      tableEntries: this.table.length,
+    };
   }
 
   /** The member's slot, or -1. */
@@ -55,7 +59,8 @@ export class MemberTable {
 
   /** A slot for a member not in the table (find it first). */
   add(member: string): number {
-    if ((this.filled + 1) * 4 > this.table.length * 3) this.rehash(this.live * 2 > this.table.length ? this.table.length * 2 : this.table.length);
+    if ((this.filled + 1) * 4 > this.table.length * 3)
+      this.rehash(this.live * 2 > this.table.length ? this.table.length * 2 : this.table.length);
     const { bytes, length } = this.codec.encode(member);
     const slot = this.free.pop() ?? this.slots++;
     if (slot >= this.offsets.length) {
@@ -94,7 +99,12 @@ export class MemberTable {
 
   /** The members' order: their UTF-8 bytes compared, as Redis and SQLite order equal scores. */
   compare(a: number, b: number): number {
-    return this.codec.compare(this.chunkOf(a), this.offsets[a]! & CHUNK_MASK, this.chunkOf(b), this.offsets[b]! & CHUNK_MASK);
+    return this.codec.compare(
+      this.chunkOf(a),
+      this.offsets[a]! & CHUNK_MASK,
+      this.chunkOf(b),
+      this.offsets[b]! & CHUNK_MASK,
+    );
   }
 
   private chunkOf(slot: number): Buffer {
@@ -113,7 +123,8 @@ export class MemberTable {
   private store(from: Buffer, start: number, length: number): number {
     let chunk = this.chunks[this.chunks.length - 1]!;
     if (this.fill + length > chunk.length || this.fill > CHUNK_MASK) {
-      if (this.chunks.length >= 1 << (31 - CHUNK_BITS)) throw new RangeError('a memory index holds at most 2 GB of members');
+      if (this.chunks.length >= 1 << (31 - CHUNK_BITS))
+        throw new RangeError('a memory index holds at most 2 GB of members');
       chunk = Buffer.allocUnsafeSlow(Math.max(length, Math.min(1 << CHUNK_BITS, chunk.length * 2)));
       this.chunks.push(chunk);
       this.fill = 0;

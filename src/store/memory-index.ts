@@ -120,7 +120,8 @@ export class SortedIndex {
     let i = 0;
     let j = 0;
     let k = 0;
-    while (i < this.size && j < incoming.length) merged[k++] = this.compare(this.order[i]!, incoming[j]!) < 0 ? this.order[i++]! : incoming[j++]!;
+    while (i < this.size && j < incoming.length)
+      merged[k++] = this.compare(this.order[i]!, incoming[j]!) < 0 ? this.order[i++]! : incoming[j++]!;
     while (i < this.size) merged[k++] = this.order[i++]!;
     while (j < incoming.length) merged[k++] = incoming[j++]!;
     this.order = merged;

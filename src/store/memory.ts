@@ -75,7 +75,14 @@ export class MemoryStore implements Store {
     if (bucket.has(record.id)) throw new DuplicateRecordError(record.kind, record.id);
     const id = flat(record.id);
     const seq = ++this.seq;
-    bucket.set(id, { id, seq, parentId: record.parentId, createdAt: record.createdAt, version: 1, json: this.json.encode(record.data, record.tenant) });
+    bucket.set(id, {
+      id,
+      seq,
+      parentId: record.parentId,
+      createdAt: record.createdAt,
+      version: 1,
+      json: this.json.encode(record.data, record.tenant),
+    });
     if (record.parentId !== undefined) {
       const ckey = childKey(record.kind, record.tenant, record.parentId);
       const ids = this.children.get(ckey);
@@ -86,7 +93,11 @@ export class MemoryStore implements Store {
     return seq;
   }
 
-  async update<T>(record: StoredRecord<T>, expectedVersion: number, index: readonly IndexChange[] = []): Promise<boolean> {
+  async update<T>(
+    record: StoredRecord<T>,
+    expectedVersion: number,
+    index: readonly IndexChange[] = [],
+  ): Promise<boolean> {
     const bucket = this.buckets.get(bucketKey(record.kind, record.tenant));
     const current = bucket?.get(record.id);
     if (!bucket || !current || current.version !== expectedVersion) return false;
@@ -146,7 +157,8 @@ export class MemoryStore implements Store {
     const k = `counter\u0000${tenant}\u0000${key}`;
     const current = this.counters.get(k);
     if (current && current.expires > now) return ++current.count;
-    if (this.counters.size > 10_000) for (const [ck, c] of this.counters) if (c.expires <= now) this.counters.delete(ck);
+    if (this.counters.size > 10_000)
+      for (const [ck, c] of this.counters) if (c.expires <= now) this.counters.delete(ck);
     this.counters.set(k, { count: 1, expires: now + ttlMs });
     return 1;
   }
@@ -248,8 +260,18 @@ export class MemoryStore implements Store {
   /** `hot`: a single read, worth keeping decoded; a page or scan would push the hot records out. */
   private toRecord<T>(kind: string, tenant: string, row: Row, hot = false): StoredRecord<T> {
     const key = recordCacheKey(kind, tenant, row.id);
-    const data = (hot ? this.decoded.decode(key, row.json, this.parse) : this.decoded.read(key, row.json, this.parse)) as T;
-    const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data, seq: row.seq };
+    const data = (
+      hot ? this.decoded.decode(key, row.json, this.parse) : this.decoded.read(key, row.json, this.parse)
+    ) as T;
+    const record: StoredRecord<T> = {
+      kind,
+      tenant,
+      id: row.id,
+      createdAt: row.createdAt,
+      version: row.version,
+      data,
+      seq: row.seq,
+    };
     if (row.parentId !== undefined) record.parentId = row.parentId;
     return record;
   }

@@ -8,9 +8,11 @@ export class StoreOpenError extends Error {
   override readonly name = 'StoreOpenError';
 }
 
-export const STORE_FORMS = 'memory, sqlite:<path> (e.g. sqlite:./flowtwin.db), redis://host:port/db or rediss://host:port/db';
+export const STORE_FORMS =
+  'memory, sqlite:<path> (e.g. sqlite:./flowtwin.db), redis://host:port/db or rediss://host:port/db';
 
-export type StoreSpec = { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix?: string };
+export type StoreSpec =
+  { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix?: string };
 
 export function parseStoreSpec(spec: string): StoreSpec {
   if (spec === 'memory') return { kind: 'memory' };
@@ -55,7 +57,9 @@ export async function openStore(spec: string, options: { wallClock?: () => numbe
 
 /** The same refusal for every backend, so a downgrade reads the same whatever the store. */
 export function newerSchemaError(location: string, found: number, reads: number): StoreOpenError {
-  return new StoreOpenError(`${location}: this store was written by a newer flowtwin (schema ${found}); this flowtwin reads schema ${reads}`);
+  return new StoreOpenError(
+    `${location}: this store was written by a newer flowtwin (schema ${found}); this flowtwin reads schema ${reads}`,
+  );
 }
 
 /** Specs end up in messages and logs; a password in one must not. */

@@ -128,7 +128,11 @@ export class RedisStore implements Store {
       throw new StoreOpenError(`cannot reach Redis at ${location}: ${(cause ?? (err as Error)).message}`);
     }
     try {
-      const fresh = await withDeadline(checkSchema(redis, `${prefix}schema`, location), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      const fresh = await withDeadline(
+        checkSchema(redis, `${prefix}schema`, location),
+        timeoutMs,
+        () => new Error(`no answer within ${timeoutMs} ms`),
+      );
       for (const [name, lua] of Object.entries({
         ftCreate: CREATE,
         ftUpdate: UPDATE,
@@ -148,7 +152,8 @@ export class RedisStore implements Store {
       redis.on('close', () => {
         if (down || store.closed) return;
         down = true;
-        for (const l of store.connectionListeners) l({ state: 'lost', ...(lastError ? { cause: lastError.message } : {}) });
+        for (const l of store.connectionListeners)
+          l({ state: 'lost', ...(lastError ? { cause: lastError.message } : {}) });
       });
       redis.on('ready', () => {
         if (!down) return;
@@ -164,7 +169,8 @@ export class RedisStore implements Store {
         options.wallClock ?? Date.now,
       );
       // The best of three: a connection still warming up answers its first calls slower.
-      for (let i = 0; i < 3; i++) await withDeadline(store.syncTime(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      for (let i = 0; i < 3; i++)
+        await withDeadline(store.syncTime(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
       store.syncTimer = setInterval(() => void store.syncTime().catch(() => undefined), TIME_SYNC_MS).unref();
       return store;
     } catch (err) {
@@ -175,7 +181,12 @@ export class RedisStore implements Store {
   }
 
   async get<T>(kind: string, tenant: string, id: string): Promise<StoredRecord<T> | undefined> {
-    return this.fromFields<T>(kind, tenant, id, await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), ...FIELDS)));
+    return this.fromFields<T>(
+      kind,
+      tenant,
+      id,
+      await this.io(this.redis.hmget(this.recordKey(kind, tenant, id), ...FIELDS)),
+    );
   }
 
   async getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]> {
@@ -183,33 +194,69 @@ export class RedisStore implements Store {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hmget(this.recordKey(kind, tenant, id), ...FIELDS);
     const replies = await this.io(pipeline.exec().then(firstError));
-    return Promise.all(replies.map(([, fields], i) => this.fromFields<T>(kind, tenant, ids[i]!, fields as (string | null)[])));
+    return Promise.all(
+      replies.map(([, fields], i) => this.fromFields<T>(kind, tenant, ids[i]!, fields as (string | null)[])),
+    );
   }
 
   /** A record from its hash's fields (FIELDS, in order); undefined when there is no such hash. */
-  private async fromFields<T>(kind: string, tenant: string, id: string, [v, c, d, p, s]: (string | null)[]): Promise<StoredRecord<T> | undefined> {
+  private async fromFields<T>(
+    kind: string,
+    tenant: string,
+    id: string,
+    [v, c, d, p, s]: (string | null)[],
+  ): Promise<StoredRecord<T> | undefined> {
     if (v === null || v === undefined) return undefined;
     // A record written before the hash kept its seq: the kind index scores ids by it.
     const seq = s ?? (await this.io(this.redis.zscore(this.kindIndex(kind, tenant), id))) ?? '0';
-    return toRecord<T>(kind, tenant, id, v, c!, this.decoded.decode(recordCacheKey(kind, tenant, id), d!, JSON.parse), p ?? null, seq);
+    return toRecord<T>(
+      kind,
+      tenant,
+      id,
+      v,
+      c!,
+      this.decoded.decode(recordCacheKey(kind, tenant, id), d!, JSON.parse),
+      p ?? null,
+      seq,
+    );
   }
 
   async create<T>(record: StoredRecord<T>, index: readonly IndexChange[] = []): Promise<number> {
     const { kind, tenant, id, parentId } = record;
-    const keys = [this.recordKey(kind, tenant, id), this.kindIndex(kind, tenant), this.registry(tenant), `${this.prefix}seq`, `${this.prefix}tenants`];
+    const keys = [
+      this.recordKey(kind, tenant, id),
+      this.kindIndex(kind, tenant),
+      this.registry(tenant),
+      `${this.prefix}seq`,
+      `${this.prefix}tenants`,
+    ];
     if (parentId !== undefined) keys.push(this.childIndexPrefix(kind, tenant) + parentId);
     const args: Arg[] = [id, record.createdAt, toJson(record.data), tenant, parentId ?? '', keys.length];
     const changes = this.indexArgs(tenant, index);
-    const seq = await this.io(this.redis.ftCreate(keys.length + changes.keys.length, ...keys, ...changes.keys, ...args, ...changes.args));
+    const seq = await this.io(
+      this.redis.ftCreate(keys.length + changes.keys.length, ...keys, ...changes.keys, ...args, ...changes.args),
+    );
     if (seq === 0) throw new DuplicateRecordError(kind, id);
     return seq;
   }
 
-  async update<T>(record: StoredRecord<T>, expectedVersion: number, index: readonly IndexChange[] = []): Promise<boolean> {
-    const keys = [this.recordKey(record.kind, record.tenant, record.id), this.registry(record.tenant), `${this.prefix}tenants`];
+  async update<T>(
+    record: StoredRecord<T>,
+    expectedVersion: number,
+    index: readonly IndexChange[] = [],
+  ): Promise<boolean> {
+    const keys = [
+      this.recordKey(record.kind, record.tenant, record.id),
+      this.registry(record.tenant),
+      `${this.prefix}tenants`,
+    ];
     const changes = this.indexArgs(record.tenant, index);
     const args: Arg[] = [expectedVersion, record.createdAt, toJson(record.data), record.tenant];
-    return (await this.io(this.redis.ftUpdate(keys.length + changes.keys.length, ...keys, ...changes.keys, ...args, ...changes.args))) === 1;
+    return (
+      (await this.io(
+        this.redis.ftUpdate(keys.length + changes.keys.length, ...keys, ...changes.keys, ...args, ...changes.args),
+      )) === 1
+    );
   }
 
   /** Index changes as the INDEX snippet of the create and update scripts reads them. */
@@ -218,7 +265,8 @@ export class RedisStore implements Store {
     const args: Arg[] = [];
     for (const { index, member, score, seqPrefix } of changes) {
       // Redis does not undo a script's earlier writes when a later command fails: refuse before sending.
-      if (score !== null && Number.isNaN(score)) throw new TypeError(`index ${index}: a score must be a number, not NaN`);
+      if (score !== null && Number.isNaN(score))
+        throw new TypeError(`index ${index}: a score must be a number, not NaN`);
       keys.push(this.indexKey(tenant, index));
       args.push(member, score === null ? '' : bound(score), seqPrefix ? '1' : '0');
     }
@@ -232,7 +280,8 @@ export class RedisStore implements Store {
 
   async list<T>(query: ListQuery): Promise<ListPage<T>> {
     const { kind, tenant, parentId, offset, limit } = query;
-    const index = parentId === undefined ? this.kindIndex(kind, tenant) : this.childIndexPrefix(kind, tenant) + parentId;
+    const index =
+      parentId === undefined ? this.kindIndex(kind, tenant) : this.childIndexPrefix(kind, tenant) + parentId;
     if (limit === 0) return { items: [], total: await this.io(this.redis.zcard(index)) };
     // A negative limit means "to the end", which is how scan asks for everything.
     const stop = limit < 0 ? -1 : offset + limit - 1;
@@ -241,7 +290,18 @@ export class RedisStore implements Store {
     for (let i = 0; i < flat.length; i += 6) {
       const id = String(flat[i]);
       const data = this.decoded.read(recordCacheKey(kind, tenant, id), String(flat[i + 3]), JSON.parse);
-      items.push(toRecord<T>(kind, tenant, id, String(flat[i + 1]), String(flat[i + 2]), data, (flat[i + 4] as string | null) ?? null, String(flat[i + 5])));
+      items.push(
+        toRecord<T>(
+          kind,
+          tenant,
+          id,
+          String(flat[i + 1]),
+          String(flat[i + 2]),
+          data,
+          (flat[i + 4] as string | null) ?? null,
+          String(flat[i + 5]),
+        ),
+      );
     }
     return { items, total: Number(total) };
   }
@@ -252,7 +312,15 @@ export class RedisStore implements Store {
 
   async increment(tenant: string, key: string, ttlMs: number): Promise<number> {
     const counter = `${this.tenantPrefix(tenant)}n:${key}`;
-    return this.io(this.redis.ftIncrement(counter, this.registry(tenant), `${this.prefix}tenants`, Math.max(1, Math.ceil(ttlMs)), tenant));
+    return this.io(
+      this.redis.ftIncrement(
+        counter,
+        this.registry(tenant),
+        `${this.prefix}tenants`,
+        Math.max(1, Math.ceil(ttlMs)),
+        tenant,
+      ),
+    );
   }
 
   async writeIndex(tenant: string, changes: IndexChange[]): Promise<void> {
@@ -298,7 +366,16 @@ export class RedisStore implements Store {
     const sequence = `${this.tenantPrefix('')}ls:${log}`;
     const list = `${this.tenantPrefix(tenant)}l:${log}`;
     return this.io(
-      this.redis.ftAppend(sequence, list, this.registry(tenant), `${this.prefix}tenants`, this.registry(''), toJson(entry), Math.max(1, keep), tenant),
+      this.redis.ftAppend(
+        sequence,
+        list,
+        this.registry(tenant),
+        `${this.prefix}tenants`,
+        this.registry(''),
+        toJson(entry),
+        Math.max(1, keep),
+        tenant,
+      ),
     );
   }
 
@@ -341,10 +418,10 @@ export class RedisStore implements Store {
     const name = this.channelName(channel);
     const own = (message: string) => listener(message);
     await this.serially(async () => {
-      let set = this.listeners.get(name);
+      const set = this.listeners.get(name);
       if (set) return void set.add(own);
       // Listed before SUBSCRIBE is sent: a message can arrive in the same read as the acknowledgement.
-      this.listeners.set(name, (set = new Set([own])));
+      this.listeners.set(name, new Set([own]));
       try {
         await this.io((await this.subscriberConnection()).subscribe(name));
       } catch (err) {
@@ -384,11 +461,17 @@ export class RedisStore implements Store {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.syncTimer);
-    await Promise.all([this.redis, this.subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())));
+    await Promise.all(
+      [this.redis, this.subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())),
+    );
   }
 
   private async resetTenant(tenant: string): Promise<void> {
-    while ((await this.io(this.redis.ftResetBatch(this.registry(tenant), `${this.prefix}tenants`, RESET_BATCH_SIZE, tenant))) > 0);
+    while (
+      (await this.io(
+        this.redis.ftResetBatch(this.registry(tenant), `${this.prefix}tenants`, RESET_BATCH_SIZE, tenant),
+      )) > 0
+    );
   }
 
   private async subscriberConnection(): Promise<Redis> {
@@ -445,7 +528,13 @@ export class RedisStore implements Store {
 }
 
 /** Keys each script takes; create's and update's counts vary (a child index, the indexes written), so they pass their own. */
-const KEY_COUNTS: Record<string, number | undefined> = { ftDelete: 3, ftPage: 1, ftIncrement: 3, ftResetBatch: 2, ftAppend: 5 };
+const KEY_COUNTS: Record<string, number | undefined> = {
+  ftDelete: 3,
+  ftPage: 1,
+  ftIncrement: 3,
+  ftResetBatch: 2,
+  ftAppend: 5,
+};
 
 /** Redis answered with an error (a script's, a wrong type) is a fault of the call; anything else is the connection's. */
 function unavailable(location: string) {
@@ -472,15 +561,33 @@ function withDeadline<T>(work: Promise<T>, ms: number, error: () => Error): Prom
 
 /** Redis spells infinite scores "+inf" and "-inf", in a bound and in a reply alike. */
 const bound = (score: number): string => (score === Infinity ? '+inf' : score === -Infinity ? '-inf' : String(score));
-const parseScore = (text: string): number => (text === 'inf' || text === '+inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
+const parseScore = (text: string): number =>
+  text === 'inf' || text === '+inf' ? Infinity : text === '-inf' ? -Infinity : Number(text);
 
 /** base64url has no ":" and no glob characters, so an encoded tenant or kind can neither collide nor match a pattern. */
 const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
 
-function toRecord<T>(kind: string, tenant: string, id: string, v: string, c: string, data: unknown, p: string | null, seq: string): StoredRecord<T> {
-  const record: StoredRecord<T> = { kind, tenant, id, createdAt: Number(c), version: Number(v), data: data as T, seq: Number(seq) };
+function toRecord<T>(
+  kind: string,
+  tenant: string,
+  id: string,
+  v: string,
+  c: string,
+  data: unknown,
+  p: string | null,
+  seq: string,
+): StoredRecord<T> {
+  const record: StoredRecord<T> = {
+    kind,
+    tenant,
+    id,
+    createdAt: Number(c),
+    version: Number(v),
+    data: data as T,
+    seq: Number(seq),
+  };
   if (p !== null) record.parentId = p;
   return record;
 }
@@ -490,7 +597,9 @@ async function checkSchema(redis: Redis, key: string, location: string): Promise
   const raw = await redis.get(key);
   const version = Number(raw);
   if (!Number.isInteger(version) || version < 1) {
-    throw new StoreOpenError(`${location}: key ${key} holds ${JSON.stringify(raw)}, not a flowtwin schema version; is another program using the prefix?`);
+    throw new StoreOpenError(
+      `${location}: key ${key} holds ${JSON.stringify(raw)}, not a flowtwin schema version; is another program using the prefix?`,
+    );
   }
   if (version > SCHEMA_VERSION) throw newerSchemaError(location, version, SCHEMA_VERSION);
   return false;
@@ -505,7 +614,8 @@ export function redisLocation(url: string): string {
     throw new StoreOpenError(`"${redactUrl(url)}" is not a valid Redis URL; use redis://host:port/db`);
   }
   const db = parsed.pathname.replace(/^\//, '') || '0';
-  if (!/^\d+$/.test(db)) throw new StoreOpenError(`${redactUrl(url)}: the database must be a number, as in redis://host:port/0`);
+  if (!/^\d+$/.test(db))
+    throw new StoreOpenError(`${redactUrl(url)}: the database must be a number, as in redis://host:port/0`);
   const user = parsed.username ? `${parsed.username}@` : '';
   return `${parsed.protocol}//${user}${parsed.hostname || 'localhost'}:${parsed.port || 6379}/${db}`;
 }

@@ -58,7 +58,10 @@ export function openSchema(db: Database.Database, location: string): boolean {
   return db
     .transaction(() => {
       const applicationId = db.pragma('application_id', { simple: true }) as number;
-      const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      const tables = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .pluck()
+        .all() as string[];
       if (applicationId === APPLICATION_ID) {
         checkVersion(db, location, tables);
         return false;
@@ -78,10 +81,14 @@ export function openSchema(db: Database.Database, location: string): boolean {
 }
 
 function checkVersion(db: Database.Database, location: string, tables: string[]): void {
-  const raw = tables.includes('meta') ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined) : undefined;
+  const raw = tables.includes('meta')
+    ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined)
+    : undefined;
   const version = Number(raw);
   if (!Number.isInteger(version) || version < 1) {
-    throw new StoreOpenError(`${location} is marked as a flowtwin store but has no valid schema version (${raw ?? 'none'}); it may be damaged`);
+    throw new StoreOpenError(
+      `${location} is marked as a flowtwin store but has no valid schema version (${raw ?? 'none'}); it may be damaged`,
+    );
   }
   if (version > SCHEMA_VERSION) throw newerSchemaError(location, version, SCHEMA_VERSION);
   // Older files are upgraded in place: each version only adds tables, so nothing stored is touched.

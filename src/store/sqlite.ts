@@ -128,7 +128,9 @@ export class SqliteStore implements Store {
   private readonly writeIndexIn: (tenant: string, changes: readonly IndexChange[]) => void;
   /** A record and its index changes in one transaction: both commit, or neither. */
   private readonly createIn: (params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => number;
-  private readonly updateIn: Database.Transaction<(params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => boolean>;
+  private readonly updateIn: Database.Transaction<
+    (params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => boolean
+  >;
   private readonly appendIn: Database.Transaction<(batch: PendingAppend[]) => number[]>;
   /**
    * Appends not yet written, in call order. Every request appends to the journal, and a commit
@@ -150,8 +152,17 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       const open = db;
-      this.sql = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, open.prepare(text)])) as Statements;
-      for (const single of [this.sql.countOfKind, this.sql.countOfParent, this.sql.increment, this.sql.indexCount, this.sql.logNext]) single.pluck();
+      this.sql = Object.fromEntries(
+        Object.entries(SQL).map(([name, text]) => [name, open.prepare(text)]),
+      ) as Statements;
+      for (const single of [
+        this.sql.countOfKind,
+        this.sql.countOfParent,
+        this.sql.increment,
+        this.sql.indexCount,
+        this.sql.logNext,
+      ])
+        single.pluck();
       this.db = db;
       this.readPage = db.transaction((byParent: boolean, params: Record<string, unknown>) => ({
         rows: (byParent ? this.sql.pageOfParent : this.sql.pageOfKind).all(params) as Row[],
@@ -162,10 +173,17 @@ export class SqliteStore implements Store {
       );
       this.resetIn = db.transaction((tenant: string | undefined) => {
         if (tenant === undefined) {
-          for (const all of [this.sql.resetAllRecords, this.sql.resetAllCounters, this.sql.resetAllIndexes, this.sql.resetAllLogs, this.sql.resetAllLogSeqs])
+          for (const all of [
+            this.sql.resetAllRecords,
+            this.sql.resetAllCounters,
+            this.sql.resetAllIndexes,
+            this.sql.resetAllLogs,
+            this.sql.resetAllLogSeqs,
+          ])
             all.run();
         } else {
-          for (const one of [this.sql.resetRecords, this.sql.resetCounters, this.sql.resetIndexes, this.sql.resetLogs]) one.run({ tenant });
+          for (const one of [this.sql.resetRecords, this.sql.resetCounters, this.sql.resetIndexes, this.sql.resetLogs])
+            one.run({ tenant });
         }
       });
       // One transaction each: a request's index changes, or an append and its trim, are one commit.
@@ -176,18 +194,24 @@ export class SqliteStore implements Store {
         }
       };
       this.writeIndexIn = db.transaction(writeIndex);
-      this.createIn = db.transaction((params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
-        const seq = Number(this.sql.insert.run(params).lastInsertRowid);
-        writeIndex(tenant, withSeq(index, seq));
-        return seq;
-      });
-      this.updateIn = db.transaction((params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
-        if (this.sql.update.run(params).changes !== 1) return false;
-        // The row's seq is read only when a member needs it: an instance's updates never do.
-        const seq = index.some((c) => c.seqPrefix) ? (this.sql.get.get({ kind: params.kind, tenant, id: params.id }) as Row).seq : 0;
-        writeIndex(tenant, withSeq(index, seq));
-        return true;
-      });
+      this.createIn = db.transaction(
+        (params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
+          const seq = Number(this.sql.insert.run(params).lastInsertRowid);
+          writeIndex(tenant, withSeq(index, seq));
+          return seq;
+        },
+      );
+      this.updateIn = db.transaction(
+        (params: Record<string, unknown>, tenant: string, index: readonly IndexChange[]) => {
+          if (this.sql.update.run(params).changes !== 1) return false;
+          // The row's seq is read only when a member needs it: an instance's updates never do.
+          const seq = index.some((c) => c.seqPrefix)
+            ? (this.sql.get.get({ kind: params.kind, tenant, id: params.id }) as Row).seq
+            : 0;
+          writeIndex(tenant, withSeq(index, seq));
+          return true;
+        },
+      );
       // A batch numbers its entries in call order; each name's sequence is read and written once,
       // each tenant's log trimmed once. An append with `keep` k leaves the newest k, and each later
       // one adds one more: the batch leaves min(k + appends after it), what one by one would have.
@@ -224,29 +248,56 @@ export class SqliteStore implements Store {
 
   async getMany<T>(kind: string, tenant: string, ids: readonly string[]): Promise<(StoredRecord<T> | undefined)[]> {
     // One transaction: in WAL mode starting a read is most of a lookup's cost, and it is paid once.
-    const rows = ids.length > 1 ? this.readMany(kind, tenant, ids) : ids.map((id) => this.sql.get.get({ kind, tenant, id }) as Row | undefined);
+    const rows =
+      ids.length > 1
+        ? this.readMany(kind, tenant, ids)
+        : ids.map((id) => this.sql.get.get({ kind, tenant, id }) as Row | undefined);
     return rows.map((row) => row && this.decodedRecord<T>(kind, tenant, row));
   }
 
   /** A row read singly (get, getMany), its data kept decoded for the next reader. */
   private decodedRecord<T>(kind: string, tenant: string, row: Row): StoredRecord<T> {
-    return toRecord<T>(kind, tenant, row, this.decoded.decode(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse));
+    return toRecord<T>(
+      kind,
+      tenant,
+      row,
+      this.decoded.decode(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse),
+    );
   }
 
   async create<T>(record: StoredRecord<T>, index: readonly IndexChange[] = []): Promise<number> {
-    const params = { ...keyOf(record), parentId: record.parentId ?? null, createdAt: record.createdAt, data: toJson(record.data) };
+    const params = {
+      ...keyOf(record),
+      parentId: record.parentId ?? null,
+      createdAt: record.createdAt,
+      data: toJson(record.data),
+    };
     try {
-      return index.length > 0 ? this.createIn(params, record.tenant, index) : Number(this.sql.insert.run(params).lastInsertRowid);
+      return index.length > 0
+        ? this.createIn(params, record.tenant, index)
+        : Number(this.sql.insert.run(params).lastInsertRowid);
     } catch (err) {
-      if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateRecordError(record.kind, record.id);
+      if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new DuplicateRecordError(record.kind, record.id);
       throw err;
     }
   }
 
-  async update<T>(record: StoredRecord<T>, expectedVersion: number, index: readonly IndexChange[] = []): Promise<boolean> {
-    const params = { ...keyOf(record), createdAt: record.createdAt, data: toJson(record.data), expected: expectedVersion };
+  async update<T>(
+    record: StoredRecord<T>,
+    expectedVersion: number,
+    index: readonly IndexChange[] = [],
+  ): Promise<boolean> {
+    const params = {
+      ...keyOf(record),
+      createdAt: record.createdAt,
+      data: toJson(record.data),
+      expected: expectedVersion,
+    };
     // IMMEDIATE: the version check and the index changes see no other process's write in between.
-    return index.length > 0 ? this.updateIn.immediate(params, record.tenant, index) : this.sql.update.run(params).changes === 1;
+    return index.length > 0
+      ? this.updateIn.immediate(params, record.tenant, index)
+      : this.sql.update.run(params).changes === 1;
   }
 
   async delete(kind: string, tenant: string, id: string): Promise<boolean> {
@@ -258,7 +309,12 @@ export class SqliteStore implements Store {
     const byParent = parentId !== undefined;
     const params = byParent ? { kind, tenant, parentId, offset, limit } : { kind, tenant, offset, limit };
     const { rows, total } = this.readPage(byParent, params);
-    return { items: rows.map((row) => toRecord<T>(kind, tenant, row, this.decoded.read(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse))), total };
+    return {
+      items: rows.map((row) =>
+        toRecord<T>(kind, tenant, row, this.decoded.read(recordCacheKey(kind, tenant, row.id), row.data, JSON.parse)),
+      ),
+      total,
+    };
   }
 
   async scan<T>(kind: string, tenant: string, parentId?: string): Promise<StoredRecord<T>[]> {
@@ -282,7 +338,14 @@ export class SqliteStore implements Store {
   async rangeIndex(tenant: string, index: string, range: IndexRange): Promise<IndexMember[]> {
     if (range.limit <= 0) return [];
     const { offset, limit, min = -Infinity, max = Infinity } = range;
-    return (range.reverse ? this.sql.indexRangeReverse : this.sql.indexRange).all({ tenant, name: index, min, max, limit, offset }) as IndexMember[];
+    return (range.reverse ? this.sql.indexRangeReverse : this.sql.indexRange).all({
+      tenant,
+      name: index,
+      min,
+      max,
+      limit,
+      offset,
+    }) as IndexMember[];
   }
 
   /** Resolves with the entry's seq once the batch it joined is committed (see `pending`). */
@@ -357,12 +420,24 @@ export class SqliteStore implements Store {
   }
 }
 
-const keyOf = (record: StoredRecord): { kind: string; tenant: string; id: string } => ({ kind: record.kind, tenant: record.tenant, id: record.id });
+const keyOf = (record: StoredRecord): { kind: string; tenant: string; id: string } => ({
+  kind: record.kind,
+  tenant: record.tenant,
+  id: record.id,
+});
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
 
 function toRecord<T>(kind: string, tenant: string, row: Row, data: unknown): StoredRecord<T> {
-  const record: StoredRecord<T> = { kind, tenant, id: row.id, createdAt: row.createdAt, version: row.version, data: data as T, seq: row.seq };
+  const record: StoredRecord<T> = {
+    kind,
+    tenant,
+    id: row.id,
+    createdAt: row.createdAt,
+    version: row.version,
+    data: data as T,
+    seq: row.seq,
+  };
   if (row.parentId !== null) record.parentId = row.parentId;
   return record;
 }
@@ -374,7 +449,10 @@ function refuseNonSqlite(location: string): void {
   let size: number;
   try {
     const stat = statSync(location);
-    if (stat.isDirectory()) throw new StoreOpenError(`${location} is a directory, not a SQLite file; give a file path such as ${location}/flowtwin.db`);
+    if (stat.isDirectory())
+      throw new StoreOpenError(
+        `${location} is a directory, not a SQLite file; give a file path such as ${location}/flowtwin.db`,
+      );
     size = stat.size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;

@@ -101,7 +101,9 @@ export interface ControlClient {
 
 const query = (params: Record<string, string | number | undefined>): string => {
   const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined);
-  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
+  return entries.length
+    ? `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+    : '';
 };
 
 function parseProblem(text: string): Problem | undefined {
@@ -124,7 +126,9 @@ export function controlClient(base: string | Fetcher, options: ControlClientOpti
   const send: Fetcher = typeof base === 'string' ? (target, init) => fetch(new URL(target, base), init) : base;
   const token = options.controlToken;
   const fetcher: Fetcher =
-    token === undefined ? send : (target, init) => send(target, { ...init, headers: { ...init.headers, 'x-flowtwin-control-token': token } });
+    token === undefined
+      ? send
+      : (target, init) => send(target, { ...init, headers: { ...init.headers, 'x-flowtwin-control-token': token } });
   return makeClient(fetcher, options.credentials, new Set());
 }
 
@@ -132,7 +136,11 @@ function makeClient(fetcher: Fetcher, credentials: Credentials | undefined, stre
   const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const headers: Credentials = { ...credentials };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetcher(`${PREFIX}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return fetcher(`${PREFIX}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   };
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -145,8 +153,13 @@ function makeClient(fetcher: Fetcher, credentials: Credentials | undefined, stre
   const open = async (filter: EventFilter = {}): Promise<EventStream> => {
     const path = `/events${query({ vendor: filter.vendor, instance: filter.instance })}`;
     const abort = new AbortController();
-    const res = await fetcher(`${PREFIX}${path}`, { method: 'GET', headers: { ...credentials, accept: 'text/event-stream' }, signal: abort.signal });
-    if (!res.ok || !res.body) throw new FlowtwinControlError(`GET ${PREFIX}${path}`, res.status, parseProblem(await res.text()));
+    const res = await fetcher(`${PREFIX}${path}`, {
+      method: 'GET',
+      headers: { ...credentials, accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    if (!res.ok || !res.body)
+      throw new FlowtwinControlError(`GET ${PREFIX}${path}`, res.status, parseProblem(await res.text()));
     const stream = new EventStream(
       res.body,
       () => abort.abort(),
@@ -156,7 +169,11 @@ function makeClient(fetcher: Fetcher, credentials: Credentials | undefined, stre
     return stream;
   };
 
-  const once = async (filter: EventFilter, predicate: (e: TransitionEvent) => boolean, options: NextOptions): Promise<TransitionEvent> => {
+  const once = async (
+    filter: EventFilter,
+    predicate: (e: TransitionEvent) => boolean,
+    options: NextOptions,
+  ): Promise<TransitionEvent> => {
     const stream = await open(filter);
     try {
       return await stream.next(predicate, options);
@@ -192,16 +209,23 @@ function makeClient(fetcher: Fetcher, credentials: Credentials | undefined, stre
       get: async () => (await call<{ rules: RateLimitRule[] }>('GET', '/rate-limits')).rules,
     },
     journal: {
-      query: async (filter = {}) => (await call<{ entries: JournalEntry[] }>('GET', `/journal${query(filter)}`)).entries,
+      query: async (filter = {}) =>
+        (await call<{ entries: JournalEntry[] }>('GET', `/journal${query(filter)}`)).entries,
       verify: async (expectation) => {
         const res = await send('POST', '/journal/verify', expectation);
         const text = await res.text();
         if (res.ok) return JSON.parse(text) as Verified;
         const problem = parseProblem(text);
-        if (res.status !== 409 || !problem) throw new FlowtwinControlError(`POST ${PREFIX}/journal/verify`, res.status, problem);
+        if (res.status !== 409 || !problem)
+          throw new FlowtwinControlError(`POST ${PREFIX}/journal/verify`, res.status, problem);
         const { count: _count, ...filter } = expectation;
         const recent = (await call<{ entries: JournalEntry[] }>('GET', '/journal')).entries.slice(-10);
-        throw new JournalVerificationError(`POST ${PREFIX}/journal/verify`, filter, problem as VerificationFailure, recent);
+        throw new JournalVerificationError(
+          `POST ${PREFIX}/journal/verify`,
+          filter,
+          problem as VerificationFailure,
+          recent,
+        );
       },
     },
     events: {

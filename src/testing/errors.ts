@@ -33,10 +33,17 @@ export class JournalVerificationError extends FlowtwinControlError {
   readonly entries: JournalEntry[];
 
   constructor(call: string, filter: object, failure: VerificationFailure, recent: JournalEntry[]) {
-    const lines = [`journal verify: expected ${failure.expected} request(s) matching ${JSON.stringify(filter)}, saw ${failure.seen}`];
-    if (failure.entries.length > 0) lines.push(`matching (last ${failure.entries.length}):`, ...failure.entries.map(describeEntry));
+    const lines = [
+      `journal verify: expected ${failure.expected} request(s) matching ${JSON.stringify(filter)}, saw ${failure.seen}`,
+    ];
+    if (failure.entries.length > 0)
+      lines.push(`matching (last ${failure.entries.length}):`, ...failure.entries.map(describeEntry));
     // Nothing matched: what did arrive is usually the quickest way to the mistake.
-    else lines.push(recent.length > 0 ? `latest requests (${recent.length}):` : 'the journal is empty', ...recent.map(describeEntry));
+    else
+      lines.push(
+        recent.length > 0 ? `latest requests (${recent.length}):` : 'the journal is empty',
+        ...recent.map(describeEntry),
+      );
     super(call, 409, failure, lines.join('\n'));
     this.expected = failure.expected;
     this.seen = failure.seen;

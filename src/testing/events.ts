@@ -18,7 +18,8 @@ export interface NextOptions {
 const MAX_QUEUED = 10_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-const describe = (e: TransitionEvent) => `${e.vendor} ${e.instanceId} ${e.from ?? '(new)'} -> ${e.to} (${e.cause}) at ${e.at}`;
+const describe = (e: TransitionEvent) =>
+  `${e.vendor} ${e.instanceId} ${e.from ?? '(new)'} -> ${e.to} (${e.cause}) at ${e.at}`;
 
 export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposable {
   private readonly queue: TransitionEvent[] = [];
@@ -62,7 +63,11 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
           this.take(block);
         }
       }
-      this.finish(new Error(`the event stream ended${this.endedBecause !== undefined ? ` by the server: ${this.endedBecause}` : ''}`));
+      this.finish(
+        new Error(
+          `the event stream ended${this.endedBecause !== undefined ? ` by the server: ${this.endedBecause}` : ''}`,
+        ),
+      );
     } catch (err) {
       this.finish(new Error(`the event stream failed: ${(err as Error).message}`));
     }
@@ -79,7 +84,8 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
       if (field === 'data') data.push(value);
     }
     // The server ended the stream (the client fell too far behind): say so when it closes.
-    if (event === 'end' && data.length > 0) return void (this.endedBecause = (JSON.parse(data.join('\n')) as { detail?: string }).detail);
+    if (event === 'end' && data.length > 0)
+      return void (this.endedBecause = (JSON.parse(data.join('\n')) as { detail?: string }).detail);
     if (event !== 'transition' || data.length === 0) return;
     this.queue.push(JSON.parse(data.join('\n')) as TransitionEvent);
     if (this.queue.length > MAX_QUEUED) this.queue.shift();
@@ -95,7 +101,10 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
    * The next transition that satisfies `predicate` (any when absent); transitions before it are
    * consumed. Rejects after `timeoutMs`, naming the transitions it saw instead.
    */
-  async next(predicate: (event: TransitionEvent) => boolean = () => true, { timeoutMs = DEFAULT_TIMEOUT_MS }: NextOptions = {}): Promise<TransitionEvent> {
+  async next(
+    predicate: (event: TransitionEvent) => boolean = () => true,
+    { timeoutMs = DEFAULT_TIMEOUT_MS }: NextOptions = {},
+  ): Promise<TransitionEvent> {
     const skipped: TransitionEvent[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -126,7 +135,11 @@ export class EventStream implements AsyncIterable<TransitionEvent>, AsyncDisposa
   }
 
   /** The next transition of `instanceId` to `to` (or one of several statuses). */
-  waitFor({ instanceId, to, ...options }: { instanceId: string; to: string | string[] } & NextOptions): Promise<TransitionEvent> {
+  waitFor({
+    instanceId,
+    to,
+    ...options
+  }: { instanceId: string; to: string | string[] } & NextOptions): Promise<TransitionEvent> {
     const targets = Array.isArray(to) ? to : [to];
     return this.next((e) => e.instanceId === instanceId && targets.includes(e.to), options);
   }

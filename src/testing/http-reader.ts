@@ -83,7 +83,8 @@ async function* sizedBody(reader: ByteReader, length: number): AsyncGenerator<Bu
   let left = length;
   while (left > 0) {
     const piece = await reader.some(left);
-    if (!piece) throw new ConnectionClosedError(`flowtwin closed the connection ${left} bytes short of its Content-Length`);
+    if (!piece)
+      throw new ConnectionClosedError(`flowtwin closed the connection ${left} bytes short of its Content-Length`);
     left -= piece.length;
     yield piece;
   }
@@ -98,7 +99,9 @@ async function* noBody(): AsyncGenerator<Buffer> {}
 export async function readResponse(connection: Duplex, method: string): Promise<ParsedResponse> {
   const reader = new ByteReader(connection[Symbol.asyncIterator]());
   const statusLine = await reader.line('status line').catch((err: unknown) => {
-    throw err instanceof ConnectionClosedError ? new ConnectionClosedError('flowtwin closed the connection without answering') : err;
+    throw err instanceof ConnectionClosedError
+      ? new ConnectionClosedError('flowtwin closed the connection without answering')
+      : err;
   });
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
   if (!status) throw new ConnectionClosedError(`flowtwin sent a malformed status line: ${statusLine}`);

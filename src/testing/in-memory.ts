@@ -28,12 +28,24 @@ export interface MemoryResponse extends ResponseHead {
 }
 
 /** Framing flowtwin's in-memory connection used, which the caller's own framing replaces. */
-export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expect', 'upgrade', 'te', 'trailer']);
+export const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'expect',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 export interface MemoryHttp {
   request(request: MemoryRequest): Promise<MemoryResponse>;
   /** A fetch-like call of the app, for clients written against fetch. */
-  fetch(target: string, init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined }): Promise<Response>;
+  fetch(
+    target: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal | undefined },
+  ): Promise<Response>;
 }
 
 function requestHead({ method, target, headers }: MemoryRequest, length: number): string {
@@ -76,8 +88,14 @@ export function memoryHttp(listener: RequestListener): MemoryHttp {
   const fetchLike: MemoryHttp['fetch'] = async (target, init = {}) => {
     const method = (init.method ?? 'GET').toUpperCase();
     const headers: [string, string][] = [['host', 'flowtwin.invalid'], ...Object.entries(init.headers ?? {})];
-    if (init.body !== undefined && !headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['content-type', 'application/json']);
-    const res = await request({ method, target, headers, ...(init.body !== undefined ? { body: Buffer.from(init.body) } : {}) });
+    if (init.body !== undefined && !headers.some(([n]) => n.toLowerCase() === 'content-type'))
+      headers.push(['content-type', 'application/json']);
+    const res = await request({
+      method,
+      target,
+      headers,
+      ...(init.body !== undefined ? { body: Buffer.from(init.body) } : {}),
+    });
     init.signal?.addEventListener('abort', res.close, { once: true });
     const chunks = res.body;
     const stream = new ReadableStream<Uint8Array>({

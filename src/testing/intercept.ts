@@ -59,7 +59,9 @@ async function bodyOf(nock: Nock, request: Request): Promise<Buffer> {
 /** One intercepted request (a fetch Request, as nock 15 hands it over) answered by flowtwin. */
 async function answer(http: MemoryHttp, nock: Nock, request: Request): Promise<ReplyResult> {
   const url = new URL(request.url);
-  const headers = [...request.headers].filter(([name, value]) => !(name === 'content-encoding' && DECODED.test(value.trim())));
+  const headers = [...request.headers].filter(
+    ([name, value]) => !(name === 'content-encoding' && DECODED.test(value.trim())),
+  );
   if (!headers.some(([name]) => name === 'host')) headers.unshift(['host', url.host]);
   const raw = await bodyOf(nock, request);
   const res = await http.request({
@@ -69,7 +71,9 @@ async function answer(http: MemoryHttp, nock: Nock, request: Request): Promise<R
     https: url.protocol === 'https:',
     ...(raw.length ? { body: raw } : {}),
   });
-  const replyHeaders = res.headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) || name.toLowerCase() === 'content-length').flat();
+  const replyHeaders = res.headers
+    .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()) || name.toLowerCase() === 'content-length')
+    .flat();
   // A body flowtwin cut (a truncate fault) fails the whole request: nock cannot hand a client part
   // of a body and then a broken connection, and a short body with its full Content-Length hangs it.
   const chunks: Buffer[] = [];
@@ -77,14 +81,19 @@ async function answer(http: MemoryHttp, nock: Nock, request: Request): Promise<R
   return [res.status, Buffer.concat(chunks), replyHeaders];
 }
 
-function netConnect(nock: Nock, { unmatched = 'error', allow = [], warn = (m: string) => console.warn(m) }: InterceptOptions): void {
+function netConnect(
+  nock: Nock,
+  { unmatched = 'error', allow = [], warn = (m: string) => console.warn(m) }: InterceptOptions,
+): void {
   if (unmatched === 'bypass') return nock.enableNetConnect();
   if (unmatched === 'warn') {
     const warned = new Set<string>();
     return nock.enableNetConnect((host: string) => {
       if (!warned.has(host)) {
         warned.add(host);
-        warn(`flowtwin interceptVendors: ${host} is not a vendor host flowtwin fakes; letting the request through (unmatched: 'warn')`);
+        warn(
+          `flowtwin interceptVendors: ${host} is not a vendor host flowtwin fakes; letting the request through (unmatched: 'warn')`,
+        );
       }
       return true;
     });
@@ -123,7 +132,10 @@ export async function interceptVendors(options: InterceptOptions = {}): Promise<
   }
   netConnect(nock, options);
 
-  const control = controlClient(http.fetch, options.controlToken !== undefined ? { controlToken: options.controlToken } : {});
+  const control = controlClient(
+    http.fetch,
+    options.controlToken !== undefined ? { controlToken: options.controlToken } : {},
+  );
   let restoring: Promise<void> | undefined;
   const interception: Interception = {
     flowtwin,

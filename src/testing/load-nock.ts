@@ -15,7 +15,10 @@ export async function loadNock(load: () => Promise<{ default: Nock }> = () => im
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
-      throw new Error('interceptVendors() needs nock, which intercepts the requests: add it with `npm install --save-dev nock` (15 or later)', { cause: err });
+      throw new Error(
+        'interceptVendors() needs nock, which intercepts the requests: add it with `npm install --save-dev nock` (15 or later)',
+        { cause: err },
+      );
     throw err;
   }
 }

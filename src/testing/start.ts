@@ -39,13 +39,21 @@ const running = new Set<StartedFlowtwin>();
 export async function startFlowtwin(options: StartOptions = {}): Promise<StartedFlowtwin> {
   const { host = '127.0.0.1', controlToken, ...rest } = options;
   const prepared = prepare(rest);
-  const flowtwin = await serve({ ...prepared.options, host, port: 0, ...(controlToken !== undefined ? { controlToken } : {}) });
+  const flowtwin = await serve({
+    ...prepared.options,
+    host,
+    port: 0,
+    ...(controlToken !== undefined ? { controlToken } : {}),
+  });
   await prepared.started(flowtwin);
   // A forgotten server must not hold the process open: neither it nor its connections keep the loop alive.
   flowtwin.server.unref();
   flowtwin.server.on('connection', (socket) => socket.unref());
 
-  const control = controlClient(flowtwin.url, flowtwin.controlToken !== undefined ? { controlToken: flowtwin.controlToken } : {});
+  const control = controlClient(
+    flowtwin.url,
+    flowtwin.controlToken !== undefined ? { controlToken: flowtwin.controlToken } : {},
+  );
   let closing: Promise<void> | undefined;
   const started: StartedFlowtwin = {
     url: flowtwin.url,

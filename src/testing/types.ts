@@ -6,7 +6,10 @@ type Operations = Control.operations;
 type OperationId = keyof Operations;
 
 /** The JSON body an operation answers with at `status`. */
-export type ResponseOf<Op extends OperationId, Status extends keyof Operations[Op]['responses']> = Operations[Op]['responses'][Status] extends {
+export type ResponseOf<
+  Op extends OperationId,
+  Status extends keyof Operations[Op]['responses'],
+> = Operations[Op]['responses'][Status] extends {
   content: { 'application/json': infer Body };
 }
   ? Body

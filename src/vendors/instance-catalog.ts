@@ -87,7 +87,13 @@ function detail<A>(shape: CatalogShape<A>, view: InstanceView<A>, now: number): 
     const s = seen.get(planned.name);
     const plannedMs = Math.max(0, Math.round(planned.durationMs));
     if (!s) return { name: label(planned.name), phase: 'pending', plannedMs };
-    return { name: label(s.name), phase: s.phase, startedAt: iso(s.startedAt), ...(s.endedAt !== undefined ? { endedAt: iso(s.endedAt) } : {}), plannedMs };
+    return {
+      name: label(s.name),
+      phase: s.phase,
+      startedAt: iso(s.startedAt),
+      ...(s.endedAt !== undefined ? { endedAt: iso(s.endedAt) } : {}),
+      plannedMs,
+    };
   });
   const operations = Object.entries(machine.operations)
     .filter(([, rule]) => rule.from.includes(projection.state))

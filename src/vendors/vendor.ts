@@ -79,7 +79,13 @@ export interface Vendor<P = unknown> {
   uriTooLong(limitBytes: number): Reply;
   routeNotFound(path: string): Reply;
   /** Headers a rate-limited vendor sends on every response (Datadog's X-RateLimit-*). */
-  rateLimitHeaders?(state: { name: string; limit: number; period: number; remaining: number; reset: number }): Record<string, string>;
+  rateLimitHeaders?(state: {
+    name: string;
+    limit: number;
+    period: number;
+    remaining: number;
+    reset: number;
+  }): Record<string, string>;
   /** The vendor's own body (and headers, e.g. rate-limit ones) for an injected error status, or a rate-limit rule's 429. */
   faultReply(operation: OperationSpec, status: number, rule?: { limit: number; period: number }): Reply;
   methodNotAllowed(allowed: string[]): Reply;

@@ -11,12 +11,15 @@ interface InstanceItem {
 
 const START_STATES = ['IN_PROGRESS'];
 const TERMINAL_STATES = ['SUCCEEDED', 'FAILED', 'CANCELED'];
-const kindOf = (x: Exchange): string | undefined => (x.body as { data?: InstanceItem })?.data?.attributes?.instanceStatus?.detailsKind;
+const kindOf = (x: Exchange): string | undefined =>
+  (x.body as { data?: InstanceItem })?.data?.attributes?.instanceStatus?.detailsKind;
 const is4xx = (x: Exchange): boolean => x.status >= 400 && x.status < 500;
 
 /** The error code execute must answer with for this GetWorkflow answer, or undefined when it may run. */
 function executeRefusal(workflow: Exchange): string | undefined {
-  const attributes = (workflow.body as { data?: { attributes?: { published?: boolean; spec?: { triggers?: object[] } } } })?.data?.attributes;
+  const attributes = (
+    workflow.body as { data?: { attributes?: { published?: boolean; spec?: { triggers?: object[] } } } }
+  )?.data?.attributes;
   if (workflow.status !== 200 || !attributes) return undefined;
   if (attributes.published === false) return 'WORKFLOW_NOT_PUBLISHED';
   const triggers = attributes.spec?.triggers;
@@ -54,7 +57,9 @@ export const datadogCases: ContractCase[] = [
       const totals = new Set<number>();
       let duplicates = 0;
       for (let page = 0; page < 3; page++) {
-        const x = await ctx.http.call('ListWorkflows', { query: { limit: '1', page: String(page), 'filter[includeUnpublished]': 'true' } });
+        const x = await ctx.http.call('ListWorkflows', {
+          query: { limit: '1', page: String(page), 'filter[includeUnpublished]': 'true' },
+        });
         const body = x.body as { data?: { id: string }[]; meta?: { page?: { totalCount?: number } } };
         ctx.check('pagination.page-size-respected', (body.data?.length ?? 0) <= 1, {
           message: 'limit=1 gives at most one workflow',
@@ -62,11 +67,20 @@ export const datadogCases: ContractCase[] = [
           seen: String(body.data?.length),
           exchange: x,
         });
-        for (const item of body.data ?? []) seen.has(item.id) ? duplicates++ : seen.add(item.id);
+        for (const item of body.data ?? []) {
+          if (seen.has(item.id)) duplicates++;
+          else seen.add(item.id);
+        }
         if (typeof body.meta?.page?.totalCount === 'number') totals.add(body.meta.page.totalCount);
       }
-      ctx.check('pagination.no-duplicates', duplicates === 0, { message: 'no workflow appears on two pages', seen: `${duplicates} duplicate(s)` });
-      ctx.check('pagination.total-stable', totals.size <= 1, { message: 'totalCount is the same on every page', seen: [...totals].join(', ') });
+      ctx.check('pagination.no-duplicates', duplicates === 0, {
+        message: 'no workflow appears on two pages',
+        seen: `${duplicates} duplicate(s)`,
+      });
+      ctx.check('pagination.total-stable', totals.size <= 1, {
+        message: 'totalCount is the same on every page',
+        seen: [...totals].join(', '),
+      });
       const over = await ctx.http.call('ListWorkflows', { query: { limit: '101' } });
       ctx.check('pagination.limit-refused-over-max', over.status === 400, {
         message: 'limit=101 is refused with 400',
@@ -82,7 +96,12 @@ export const datadogCases: ContractCase[] = [
     writes: false,
     async run(ctx) {
       const expectStatus = (check: string, x: Exchange, status: number, message: string) =>
-        ctx.check(check, x.status === status, { message, expected: String(status), seen: String(x.status), exchange: x });
+        ctx.check(check, x.status === status, {
+          message,
+          expected: String(status),
+          seen: String(x.status),
+          exchange: x,
+        });
       expectStatus(
         'errors.malformed-workflow-id',
         await ctx.http.call('GetWorkflow', { params: { workflow_id: 'bad-format' } }),
@@ -101,8 +120,15 @@ export const datadogCases: ContractCase[] = [
         400,
         'malformed ids on an instance path are a 400',
       );
-      expectStatus('errors.missing-credentials', await ctx.http.call('ListWorkflows', { auth: 'none' }), 403, 'no DD-API-KEY / DD-APPLICATION-KEY is a 403');
-      const blank = await ctx.http.call('ListWorkflows', { auth: () => ({ 'DD-API-KEY': ' ', 'DD-APPLICATION-KEY': ' ' }) });
+      expectStatus(
+        'errors.missing-credentials',
+        await ctx.http.call('ListWorkflows', { auth: 'none' }),
+        403,
+        'no DD-API-KEY / DD-APPLICATION-KEY is a 403',
+      );
+      const blank = await ctx.http.call('ListWorkflows', {
+        auth: () => ({ 'DD-API-KEY': ' ', 'DD-APPLICATION-KEY': ' ' }),
+      });
       expectStatus('errors.blank-credentials', blank, 403, 'blank keys are a 403');
     },
   },
@@ -141,14 +167,22 @@ export const datadogCases: ContractCase[] = [
         seen: `${upper.status} ${upperId ?? ''}`.trim(),
         exchange: upper,
       });
-      const x = await ctx.http.call('ListWorkflowInstances', { params: { workflow_id: workflowId }, query: { 'page[size]': '100' } });
+      const x = await ctx.http.call('ListWorkflowInstances', {
+        params: { workflow_id: workflowId },
+        query: { 'page[size]': '100' },
+      });
       if (x.status !== 200)
-        return void ctx.check('laws.list-instances-ok', false, { message: 'ListWorkflowInstances answers 200', seen: String(x.status), exchange: x });
+        return void ctx.check('laws.list-instances-ok', false, {
+          message: 'ListWorkflowInstances answers 200',
+          seen: String(x.status),
+          exchange: x,
+        });
       const body = x.body as {
         data: InstanceItem[];
         meta: { canceledCount: number; failedCount: number; succeededCount: number; page: { totalCount: number } };
       };
-      const counted = (kind: string) => body.data.filter((i) => i.attributes?.instanceStatus?.detailsKind === kind).length;
+      const counted = (kind: string) =>
+        body.data.filter((i) => i.attributes?.instanceStatus?.detailsKind === kind).length;
       const complete = body.meta.page.totalCount <= 100;
       if (complete) {
         for (const [kind, counter] of [
@@ -169,7 +203,9 @@ export const datadogCases: ContractCase[] = [
         const listed = item.attributes?.instanceStatus?.detailsKind;
         const got = kindOf(get);
         // A running instance may finish between the two reads; a terminal one may not change.
-        const agree = listed === got || (listed !== undefined && START_STATES.includes(listed) && got !== undefined && TERMINAL_STATES.includes(got));
+        const agree =
+          listed === got ||
+          (listed !== undefined && START_STATES.includes(listed) && got !== undefined && TERMINAL_STATES.includes(got));
         ctx.check('laws.list-and-get-agree', agree, {
           message: `instance ${item.id}: list and get report the same status`,
           expected: listed,
@@ -184,10 +220,19 @@ export const datadogCases: ContractCase[] = [
           params: { workflow_id: workflowId },
           query: { 'page[size]': '1', 'page[number]': String(page) },
         });
-        for (const item of (p.body as { data?: InstanceItem[] })?.data ?? []) seen.has(item.id) ? duplicates++ : seen.add(item.id);
+        for (const item of (p.body as { data?: InstanceItem[] })?.data ?? []) {
+          if (seen.has(item.id)) duplicates++;
+          else seen.add(item.id);
+        }
       }
-      ctx.check('pagination.no-duplicates', duplicates === 0, { message: 'no instance appears on two pages', seen: `${duplicates} duplicate(s)` });
-      const over = await ctx.http.call('ListWorkflowInstances', { params: { workflow_id: workflowId }, query: { 'page[size]': '101' } });
+      ctx.check('pagination.no-duplicates', duplicates === 0, {
+        message: 'no instance appears on two pages',
+        seen: `${duplicates} duplicate(s)`,
+      });
+      const over = await ctx.http.call('ListWorkflowInstances', {
+        params: { workflow_id: workflowId },
+        query: { 'page[size]': '101' },
+      });
       ctx.check('errors.bad-query-value', over.status === 400, {
         message: 'page[size]=101 is refused with 400',
         expected: '400',
@@ -202,7 +247,12 @@ export const datadogCases: ContractCase[] = [
     writes: true,
     async run(ctx) {
       const x = await ctx.http.call('CreateWorkflow', {
-        body: { data: { type: 'workflows', attributes: { name: 'flowtwin contract probe', description: 'x'.repeat(301), spec: {} } } },
+        body: {
+          data: {
+            type: 'workflows',
+            attributes: { name: 'flowtwin contract probe', description: 'x'.repeat(301), spec: {} },
+          },
+        },
       });
       ctx.check('errors.bad-body', x.status === 400, {
         message: 'an over-long description and an empty spec are refused with 400',
@@ -220,7 +270,10 @@ export const datadogCases: ContractCase[] = [
     async run(ctx) {
       const workflowId = ctx.resources.workflowId!;
       const workflow = await ctx.http.call('GetWorkflow', { params: { workflow_id: workflowId } });
-      const run = await ctx.http.call('CreateWorkflowInstance', { params: { workflow_id: workflowId }, body: { meta: { payload: {} } } });
+      const run = await ctx.http.call('CreateWorkflowInstance', {
+        params: { workflow_id: workflowId },
+        body: { meta: { payload: {} } },
+      });
       const id = (run.body as { data?: { id?: string } })?.data?.id;
       // Documented (DD-ASSUME-29): only a published workflow with an apiTrigger runs from a POST.
       const refusal = executeRefusal(workflow);
@@ -252,7 +305,9 @@ export const datadogCases: ContractCase[] = [
         seen: kindOf(first),
         exchange: first,
       });
-      const cancel = await ctx.http.call('CancelWorkflowInstance', { params: { workflow_id: workflowId, instance_id: id } });
+      const cancel = await ctx.http.call('CancelWorkflowInstance', {
+        params: { workflow_id: workflowId, instance_id: id },
+      });
       ctx.check('laws.legal-operation-accepted', cancel.status === 200, {
         message: 'cancel of a running instance answers 200',
         expected: '200',
@@ -269,7 +324,9 @@ export const datadogCases: ContractCase[] = [
         seen: kindOf(after),
         exchange: after,
       });
-      const again = await ctx.http.call('CancelWorkflowInstance', { params: { workflow_id: workflowId, instance_id: id } });
+      const again = await ctx.http.call('CancelWorkflowInstance', {
+        params: { workflow_id: workflowId, instance_id: id },
+      });
       ctx.check('laws.illegal-operation-refused', is4xx(again), {
         message: 'cancel of a canceled instance is refused with a 4xx',
         expected: '4xx',

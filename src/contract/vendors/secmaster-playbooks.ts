@@ -20,7 +20,10 @@ interface Version {
   rules?: Record<string, unknown>;
 }
 
-const scope = (ctx: CaseContext) => ({ project_id: ctx.resources.projectId!, workspace_id: ctx.resources.workspaceId! });
+const scope = (ctx: CaseContext) => ({
+  project_id: ctx.resources.projectId!,
+  workspace_id: ctx.resources.workspaceId!,
+});
 
 /** Each filter ListPlaybookVersions takes, and what every listed version must then satisfy. */
 const VERSION_FILTERS: { query: Record<string, string>; holds: (v: Version) => boolean }[] = [
@@ -65,7 +68,10 @@ export const secmasterPlaybookCases: ContractCase[] = [
           }
         }
         for (const filter of VERSION_FILTERS) {
-          const f = await ctx.http.call('ListPlaybookVersions', { params, query: { limit: '50', offset: '0', ...filter.query } });
+          const f = await ctx.http.call('ListPlaybookVersions', {
+            params,
+            query: { limit: '50', offset: '0', ...filter.query },
+          });
           const wrong = ((f.body as { data?: Version[] } | undefined)?.data ?? []).filter((v) => !filter.holds(v));
           ctx.check('laws.version-filter-respected', f.status === 200 && wrong.length === 0, {
             message: `ListPlaybookVersions ${new URLSearchParams(filter.query)} lists only matching versions`,
@@ -74,7 +80,9 @@ export const secmasterPlaybookCases: ContractCase[] = [
           });
         }
         if (!playbook.version_id) continue;
-        const shown = await ctx.http.call('ShowPlaybookVersion', { params: { ...scope(ctx), version_id: playbook.version_id } });
+        const shown = await ctx.http.call('ShowPlaybookVersion', {
+          params: { ...scope(ctx), version_id: playbook.version_id },
+        });
         const version = (shown.body as { data?: Version } | undefined)?.data;
         if (!version) continue;
         const hasRule = Object.keys(version.rules ?? {}).length > 0;

@@ -10,7 +10,10 @@ interface Instance {
 
 const is4xx = (x: Exchange): boolean => x.status >= 400 && x.status < 500;
 const statusOf = (x: Exchange): string | undefined => (x.body as Instance | undefined)?.status;
-const scope = (ctx: CaseContext) => ({ project_id: ctx.resources.projectId!, workspace_id: ctx.resources.workspaceId! });
+const scope = (ctx: CaseContext) => ({
+  project_id: ctx.resources.projectId!,
+  workspace_id: ctx.resources.workspaceId!,
+});
 
 function list(ctx: CaseContext, query: Record<string, string>) {
   return ctx.http.call('ListPlaybookInstances', { params: scope(ctx), query });
@@ -57,7 +60,11 @@ export const secmasterCases: ContractCase[] = [
         return;
       for (const item of (body.instances ?? []).slice(0, 3)) {
         const one = await show(ctx, item.id);
-        const same = statusOf(one) === item.status || item.status === 'RUNNING' || item.status === 'RETRYING' || item.status === 'TERMINATING';
+        const same =
+          statusOf(one) === item.status ||
+          item.status === 'RUNNING' ||
+          item.status === 'RETRYING' ||
+          item.status === 'TERMINATING';
         ctx.check('laws.list-and-get-agree', same, {
           message: `instance ${item.id}: list and show report the same status`,
           expected: item.status,
@@ -66,7 +73,9 @@ export const secmasterCases: ContractCase[] = [
         });
       }
       const failed = await list(ctx, { limit: '50', offset: '0', status: 'FAILED' });
-      const others = ((failed.body as { instances?: Instance[] })?.instances ?? []).filter((i) => i.status !== 'FAILED');
+      const others = ((failed.body as { instances?: Instance[] })?.instances ?? []).filter(
+        (i) => i.status !== 'FAILED',
+      );
       ctx.check('laws.filter-respected', failed.status === 200 && others.length === 0, {
         message: 'status=FAILED lists only FAILED instances',
         seen: others.map((i) => i.status).join(', ') || String(failed.status),
@@ -91,11 +100,20 @@ export const secmasterCases: ContractCase[] = [
           seen: String(body.instances?.length),
           exchange: x,
         });
-        for (const i of body.instances ?? []) seen.has(i.id) ? duplicates++ : seen.add(i.id);
+        for (const i of body.instances ?? []) {
+          if (seen.has(i.id)) duplicates++;
+          else seen.add(i.id);
+        }
         if (typeof body.count === 'number') counts.add(body.count);
       }
-      ctx.check('pagination.no-duplicates', duplicates === 0, { message: 'no instance appears on two pages', seen: `${duplicates} duplicate(s)` });
-      ctx.check('pagination.total-stable', counts.size <= 1, { message: 'count is the same on every page', seen: [...counts].join(', ') });
+      ctx.check('pagination.no-duplicates', duplicates === 0, {
+        message: 'no instance appears on two pages',
+        seen: `${duplicates} duplicate(s)`,
+      });
+      ctx.check('pagination.total-stable', counts.size <= 1, {
+        message: 'count is the same on every page',
+        seen: [...counts].join(', '),
+      });
       const over = await list(ctx, { limit: '5000', offset: '5000' });
       ctx.check('pagination.limit-refused-over-max', over.status === 400, {
         message: 'limit + offset = 10000 is refused with 400',
@@ -115,9 +133,17 @@ export const secmasterCases: ContractCase[] = [
         ctx.check(check, is4xx(x), { message, expected: '4xx', seen: String(x.status), exchange: x });
       expect4xx('errors.unknown-instance', await show(ctx, absentUuid()), 'an unknown instance is refused');
       expect4xx('errors.malformed-instance-id', await show(ctx, 'not-a-uuid'), 'a malformed instance id is refused');
-      expect4xx('errors.bad-query-value', await list(ctx, { limit: '10', offset: '0', status: 'Failed' }), 'a Title-case status filter is refused');
+      expect4xx(
+        'errors.bad-query-value',
+        await list(ctx, { limit: '10', offset: '0', status: 'Failed' }),
+        'a Title-case status filter is refused',
+      );
       expect4xx('errors.missing-query', await list(ctx, { offset: '0' }), 'a list without limit is refused');
-      const anonymous = await ctx.http.call('ListPlaybookInstances', { params: scope(ctx), query: { limit: '1', offset: '0' }, auth: 'none' });
+      const anonymous = await ctx.http.call('ListPlaybookInstances', {
+        params: scope(ctx),
+        query: { limit: '1', offset: '0' },
+        auth: 'none',
+      });
       ctx.check('errors.missing-credentials', anonymous.status === 401, {
         message: 'no token and no signature is a 401',
         expected: '401',
@@ -133,7 +159,8 @@ export const secmasterCases: ContractCase[] = [
     needs: ['projectId', 'workspaceId', 'instanceId'],
     async run(ctx) {
       const id = ctx.resources.instanceId!;
-      const operate = (operation: unknown) => ctx.http.call('ChangePlaybookInstance', { params: { ...scope(ctx), instance_id: id }, body: { operation } });
+      const operate = (operation: unknown) =>
+        ctx.http.call('ChangePlaybookInstance', { params: { ...scope(ctx), instance_id: id }, body: { operation } });
       const unknown = await operate('PAUSE');
       ctx.check('errors.unknown-operation', unknown.status === 400, {
         message: 'an unknown operation is refused with 400',
@@ -143,7 +170,12 @@ export const secmasterCases: ContractCase[] = [
       });
       const before = statusOf(await show(ctx, id)) ?? '';
       const plan = NEXT[before];
-      if (!ctx.check('laws.named-instance-operable', plan !== undefined, { message: 'the named instance is FAILED, RUNNING or RETRYING', seen: before }))
+      if (
+        !ctx.check('laws.named-instance-operable', plan !== undefined, {
+          message: 'the named instance is FAILED, RUNNING or RETRYING',
+          seen: before,
+        })
+      )
         return;
       const done = await operate(plan!.legal);
       ctx.check('laws.legal-operation-accepted', done.status === 200, {
@@ -168,7 +200,10 @@ export const secmasterCases: ContractCase[] = [
         exchange: refused,
       });
       const after = statusOf(await show(ctx, id));
-      const unchanged = after === moved || (moved === 'TERMINATING' && after === 'TERMINATED') || (moved === 'RETRYING' && after === 'RUNNING');
+      const unchanged =
+        after === moved ||
+        (moved === 'TERMINATING' && after === 'TERMINATED') ||
+        (moved === 'RETRYING' && after === 'RUNNING');
       ctx.check('laws.refused-changes-nothing', unchanged, {
         message: 'a refused operation leaves the instance where the table leads it',
         expected: moved,

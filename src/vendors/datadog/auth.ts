@@ -42,7 +42,9 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
   config.keys?.forEach((k, i) => {
     // An org sharing a reserved tenant's storage would read and reset the journal or IAM's tokens.
     if (k.org !== undefined && RESERVED_ORGS.has(k.org))
-      throw new Error(`datadog.auth.keys[${i}].org ${JSON.stringify(k.org)} is reserved by flowtwin; choose another org name`);
+      throw new Error(
+        `datadog.auth.keys[${i}].org ${JSON.stringify(k.org)} is reserved by flowtwin; choose another org name`,
+      );
   });
   const configured = config.keys && new Map(config.keys.map((k) => [pairKey(k.apiKey, k.appKey), k]));
   const callers = new Map<string, Caller<DatadogPrincipal>>();
@@ -65,7 +67,10 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
     return apiKey && appKey ? callerFor(apiKey, appKey) : undefined;
   };
 
-  const authenticate = function authenticate(op: OperationSpec, { headers }: IncomingRequest): Caller<DatadogPrincipal> | Reply {
+  const authenticate = function authenticate(
+    op: OperationSpec,
+    { headers }: IncomingRequest,
+  ): Caller<DatadogPrincipal> | Reply {
     const caller = callerOf(headers);
     if (!caller) return ddErrors.forbidden();
     const needed = requiredPermissions(op);
@@ -109,6 +114,7 @@ function requiredPermissions(op: OperationSpec): string[] {
   return Array.isArray(ext?.permissions) ? ext.permissions.filter((p): p is string => typeof p === 'string') : [];
 }
 
-const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+const single = (v: string | string[] | undefined): string | undefined =>
+  (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 const pairKey = (apiKey: string, appKey: string): string => `${apiKey}\u0000${appKey}`;
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -9,6 +9,9 @@ export function datadogCatalog(ctx: DatadogContext): InstanceCatalog {
     engine: ctx.instances,
     clock: ctx.clock,
     name: (view) => view.record.data.attrs.workflowName,
-    call: (view) => ({ method: 'PUT', path: `/api/v2/workflows/${view.record.parentId}/instances/${view.record.id}/cancel` }),
+    call: (view) => ({
+      method: 'PUT',
+      path: `/api/v2/workflows/${view.record.parentId}/instances/${view.record.id}/cancel`,
+    }),
   });
 }

@@ -39,7 +39,15 @@ export interface DatadogContext {
 }
 
 export function createDatadogContext(
-  deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number },
+  deps: {
+    store: Store;
+    clock: Clock;
+    ids: () => string;
+    scenarios: ScenarioBook;
+    events: EventHub;
+    tenants?: TenantIndex;
+    maxInstancesPerTenant?: number;
+  },
   options: DatadogOptions,
 ): DatadogContext {
   const instances = new InstanceEngine<DatadogInstanceAttrs>({

@@ -19,7 +19,10 @@ export function stringError(status: number, message: string): Reply {
 export const ddErrors = {
   forbidden: (): Reply => stringError(403, 'Forbidden'),
   routeNotFound: (): Reply => stringError(404, 'Not found'),
-  methodNotAllowed: (allowed: string[]): Reply => ({ ...stringError(405, 'Method Not Allowed'), headers: { allow: allowed.join(', ') } }),
+  methodNotAllowed: (allowed: string[]): Reply => ({
+    ...stringError(405, 'Method Not Allowed'),
+    headers: { allow: allowed.join(', ') },
+  }),
   internal: (): Reply => stringError(500, 'Internal Server Error'),
   /** An injected fault: Datadog's gateway answers with string errors; a 429 carries its limits. */
   fault: (status: number): Reply => {
@@ -37,17 +40,28 @@ export const ddErrors = {
   },
 
   // Recorded: the literal "<no value>" (a Go template miss) and no echo of the bad value.
-  invalidField: (field: string): Reply => instanceError(400, 'INVALID_FIELD_VALUE', `value <no value> is invalid for field ${field}`),
+  invalidField: (field: string): Reply =>
+    instanceError(400, 'INVALID_FIELD_VALUE', `value <no value> is invalid for field ${field}`),
   invalidInstanceBody: (detail: string): Reply => instanceError(400, 'INVALID_REQUEST_BODY', detail),
   instanceWorkflowNotFound: (): Reply => instanceError(404, 'WORKFLOW_NOT_FOUND', 'workflow not found'),
   instanceNotFound: (id: string): Reply => instanceError(404, 'INSTANCE_NOT_FOUND', `instance ${id} not found`),
   /** DD-ASSUME-29: documented refusals, assumed status and codes. */
   notPublished: (id: string): Reply =>
-    instanceError(400, 'WORKFLOW_NOT_PUBLISHED', `workflow ${id} is not published; publish it before triggering it with a POST request`),
-  noApiTrigger: (id: string): Reply => instanceError(400, 'NO_API_TRIGGER', `workflow ${id} has no apiTrigger; add one to execute it through the API`),
-  instanceNotRunning: (id: string, status: string): Reply => instanceError(400, 'INVALID_INSTANCE_STATE', `instance ${id} is not running (status ${status})`),
+    instanceError(
+      400,
+      'WORKFLOW_NOT_PUBLISHED',
+      `workflow ${id} is not published; publish it before triggering it with a POST request`,
+    ),
+  noApiTrigger: (id: string): Reply =>
+    instanceError(400, 'NO_API_TRIGGER', `workflow ${id} has no apiTrigger; add one to execute it through the API`),
+  instanceNotRunning: (id: string, status: string): Reply =>
+    instanceError(400, 'INVALID_INSTANCE_STATE', `instance ${id} is not running (status ${status})`),
 
-  workflowNotFound: (): Reply => ({ status: 404, contentType: JSONAPI_TYPE, body: { errors: [{ detail: 'workflow not found' }] } }),
+  workflowNotFound: (): Reply => ({
+    status: 404,
+    contentType: JSONAPI_TYPE,
+    body: { errors: [{ detail: 'workflow not found' }] },
+  }),
   workflowValidation: (details: string[]): Reply => ({
     status: 400,
     contentType: JSONAPI_TYPE,
@@ -57,19 +71,29 @@ export const ddErrors = {
   invalidPathParameter: (name: string): Reply => ({
     status: 400,
     contentType: JSONAPI_TYPE,
-    body: { errors: [{ status: '400', title: 'Invalid Parameter', detail: `invalid parameter "${camel(name)}" in "path"; expected type "uuid"` }] },
+    body: {
+      errors: [
+        {
+          status: '400',
+          title: 'Invalid Parameter',
+          detail: `invalid parameter "${camel(name)}" in "path"; expected type "uuid"`,
+        },
+      ],
+    },
   }),
   invalidWorkflowBody: (detail: string): Reply => ({
     status: 400,
     contentType: JSONAPI_TYPE,
     body: { errors: [{ status: '400', title: 'Bad Request', detail: `request body has an error: ${detail}` }] },
   }),
-  invalidListQuery: (name: string, reason: string): Reply => stringError(400, `invalid parameter "${name}" in "query"; ${LIST_QUERY_EXPECTED[name] ?? reason}`),
+  invalidListQuery: (name: string, reason: string): Reply =>
+    stringError(400, `invalid parameter "${name}" in "query"; ${LIST_QUERY_EXPECTED[name] ?? reason}`),
 
   /** DD-ASSUME-26: the gateway's string dialect. */
   uriTooLong: (limit: number): Reply => stringError(414, `Request-URI Too Large: the URL is over ${limit} bytes`),
   /** DD-ASSUME-27: a count, so 400 (a 429 would be retried in vain). */
-  instanceLimit: (limit: number): Reply => instanceError(400, 'INSTANCE_LIMIT_EXCEEDED', `limit of ${limit} workflow instances per org reached`),
+  instanceLimit: (limit: number): Reply =>
+    instanceError(400, 'INSTANCE_LIMIT_EXCEEDED', `limit of ${limit} workflow instances per org reached`),
   instancePayloadTooLarge: (limit: number): Reply => instanceError(413, 'PAYLOAD_TOO_LARGE', tooLarge(limit)),
   workflowPayloadTooLarge: (limit: number): Reply => ({
     status: 413,

@@ -6,7 +6,14 @@ import { buildCaller, type DatadogKey } from './auth.js';
 import type { DatadogContext, DatadogInstanceAttrs } from './context.js';
 import { INSTANCE_KIND } from './context.js';
 import { buildPlan } from './plan.js';
-import { normalizeSpec, normalizeTags, SPEC_VERSION_KIND, WORKFLOW_KIND, type StoredWorkflow, type WorkflowSpec } from './workflow-model.js';
+import {
+  normalizeSpec,
+  normalizeTags,
+  SPEC_VERSION_KIND,
+  WORKFLOW_KIND,
+  type StoredWorkflow,
+  type WorkflowSpec,
+} from './workflow-model.js';
 
 export interface DatadogFixtures {
   tenants: DatadogTenantFixture[];
@@ -70,9 +77,20 @@ export async function loadDatadogFixtures(ctx: DatadogContext, fixtures: Datadog
     // Oldest first, so that insertion order is creation order (the store lists newest first).
     for (const i of [...tenantFixture.instances].sort((a, b) => b.startedAgoMs - a.startedAgoMs)) {
       const wf = workflows.get(i.workflowId);
-      if (!wf) throw new FixtureError(`datadog instance ${i.id} names workflow ${i.workflowId}, which the fixtures do not define`);
-      const attrs: DatadogInstanceAttrs = { specVersionId: wf.specVersionId, workflowName: wf.name, source: i.source ?? 'api', actor: user };
-      const plan = buildPlan(wf.spec, { defaultStepMs: ctx.options.defaultStepMs, ...(i.outcome ? { outcome: i.outcome } : {}) });
+      if (!wf)
+        throw new FixtureError(
+          `datadog instance ${i.id} names workflow ${i.workflowId}, which the fixtures do not define`,
+        );
+      const attrs: DatadogInstanceAttrs = {
+        specVersionId: wf.specVersionId,
+        workflowName: wf.name,
+        source: i.source ?? 'api',
+        actor: user,
+      };
+      const plan = buildPlan(wf.spec, {
+        defaultStepMs: ctx.options.defaultStepMs,
+        ...(i.outcome ? { outcome: i.outcome } : {}),
+      });
       const operations = (i.operations ?? []).map((op) => ({ name: op.name, at: now - op.agoMs }));
       await ctx.instances.restore({
         kind: INSTANCE_KIND,

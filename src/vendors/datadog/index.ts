@@ -21,10 +21,23 @@ export interface DatadogConfig extends Partial<DatadogOptions> {
   auth?: DatadogAuthConfig;
 }
 
-const INSTANCE_OPERATIONS = new Set(['ListWorkflowInstances', 'CreateWorkflowInstance', 'GetWorkflowInstance', 'CancelWorkflowInstance']);
+const INSTANCE_OPERATIONS = new Set([
+  'ListWorkflowInstances',
+  'CreateWorkflowInstance',
+  'GetWorkflowInstance',
+  'CancelWorkflowInstance',
+]);
 
 export function createDatadogVendor(
-  deps: { store: Store; clock: Clock; ids: () => string; scenarios: ScenarioBook; events: EventHub; tenants?: TenantIndex; maxInstancesPerTenant?: number },
+  deps: {
+    store: Store;
+    clock: Clock;
+    ids: () => string;
+    scenarios: ScenarioBook;
+    events: EventHub;
+    tenants?: TenantIndex;
+    maxInstancesPerTenant?: number;
+  },
   config: DatadogConfig = {},
 ): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, {
@@ -42,7 +55,9 @@ export function createDatadogVendor(
     tenantOf: auth.tenantOf,
     rejectRequest,
     payloadTooLarge: (op, limit) =>
-      INSTANCE_OPERATIONS.has(op.operationId) ? ddErrors.instancePayloadTooLarge(limit) : ddErrors.workflowPayloadTooLarge(limit),
+      INSTANCE_OPERATIONS.has(op.operationId)
+        ? ddErrors.instancePayloadTooLarge(limit)
+        : ddErrors.workflowPayloadTooLarge(limit),
     uriTooLong: (limit) => ddErrors.uriTooLong(limit),
     routeNotFound: () => ddErrors.routeNotFound(),
     faultReply: (_op, status) => ddErrors.fault(status),
@@ -90,6 +105,10 @@ function rejectRequest(op: OperationSpec, v: RequestViolation): Reply {
 function lowerCaseIds(handlers: Record<string, Handler<DatadogPrincipal>>): Record<string, Handler<DatadogPrincipal>> {
   const ID_PARAMS = new Set(['workflow_id', 'instance_id']);
   const lower = (params: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(params).map(([k, v]) => [k, ID_PARAMS.has(k) && typeof v === 'string' ? v.toLowerCase() : v]));
-  return Object.fromEntries(Object.entries(handlers).map(([name, handle]) => [name, (req) => handle({ ...req, params: lower(req.params) })]));
+    Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, ID_PARAMS.has(k) && typeof v === 'string' ? v.toLowerCase() : v]),
+    );
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handle]) => [name, (req) => handle({ ...req, params: lower(req.params) })]),
+  );
 }

@@ -18,18 +18,30 @@ function timing(view: View): { endTimestamp?: string } {
   return endedAt === undefined ? {} : { endTimestamp: ddTimestamp(endedAt) };
 }
 
-const status = (view: View) => ({ detailsKind: view.projection.state, displayName: DISPLAY_NAMES[view.projection.state] ?? view.projection.state });
+const status = (view: View) => ({
+  detailsKind: view.projection.state,
+  displayName: DISPLAY_NAMES[view.projection.state] ?? view.projection.state,
+});
 
 export function instanceListItem(view: View) {
   const attrs = view.record.data.attrs;
   return {
-    attributes: { ...timing(view), instanceStatus: status(view), source: source(attrs), startTimestamp: ddTimestamp(view.record.createdAt) },
+    attributes: {
+      ...timing(view),
+      instanceStatus: status(view),
+      source: source(attrs),
+      startTimestamp: ddTimestamp(view.record.createdAt),
+    },
     id: view.record.id,
     type: 'instances',
   };
 }
 
-export function instanceDocument(view: View, workflow: { id: string; data: StoredWorkflow }, specVersion: { id: string; data: StoredSpecVersion } | undefined) {
+export function instanceDocument(
+  view: View,
+  workflow: { id: string; data: StoredWorkflow },
+  specVersion: { id: string; data: StoredSpecVersion } | undefined,
+) {
   const { record, projection } = view;
   const attrs = record.data.attrs;
   const workflowId = record.parentId!;

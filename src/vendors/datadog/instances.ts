@@ -58,7 +58,8 @@ export function instanceHandlers(ctx: DatadogContext): Record<string, Handler<Da
       const workflow = await workflowOf(req);
       // Documented (DD-ASSUME-29): only a published workflow with an API trigger runs from a POST.
       if (!workflow.data.published) return fail(ddErrors.notPublished(workflow.id));
-      if (!(workflow.data.spec.triggers ?? []).some((t) => t.apiTrigger !== undefined)) return fail(ddErrors.noApiTrigger(workflow.id));
+      if (!(workflow.data.spec.triggers ?? []).some((t) => t.apiTrigger !== undefined))
+        return fail(ddErrors.noApiTrigger(workflow.id));
       // The spec requires a body (an object), so only meta may be absent.
       const payload = (req.body as { meta?: { payload?: Record<string, unknown> } }).meta?.payload;
       await instances.admit(req.caller.tenant);

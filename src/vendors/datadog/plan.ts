@@ -35,7 +35,11 @@ export function buildPlan(spec: WorkflowSpec, options: PlanOptions): Plan {
       }
     }
   }
-  const steps: PlannedStep[] = order.map((s) => ({ name: s.name, durationMs: stepDuration(s, options.defaultStepMs), after: preds.get(s.name) ?? [] }));
+  const steps: PlannedStep[] = order.map((s) => ({
+    name: s.name,
+    durationMs: stepDuration(s, options.defaultStepMs),
+    after: preds.get(s.name) ?? [],
+  }));
   return { steps, outcome: options.outcome ?? { kind: 'succeed' } };
 }
 

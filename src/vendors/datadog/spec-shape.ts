@@ -39,18 +39,33 @@ export const TRIGGER_KINDS: readonly string[] = [
 const TRIGGER: Shape = { keys: ['startStepNames', ...TRIGGER_KINDS] };
 
 const STEP: Shape = {
-  keys: ['name', 'actionId', 'connectionLabel', 'parameters', 'outboundEdges', 'display', 'errorHandlers', 'readinessGate', 'completionGate'],
+  keys: [
+    'name',
+    'actionId',
+    'connectionLabel',
+    'parameters',
+    'outboundEdges',
+    'display',
+    'errorHandlers',
+    'readinessGate',
+    'completionGate',
+  ],
   items: { parameters: { keys: ['name', 'value'] }, outboundEdges: { keys: ['nextStepName', 'branchName'] } },
 };
 
 const CONNECTION_ENV: Shape = {
   keys: ['env', 'connections', 'connectionGroups'],
-  items: { connections: { keys: ['connectionId', 'label'] }, connectionGroups: { keys: ['connectionGroupId', 'label', 'tags'] } },
+  items: {
+    connections: { keys: ['connectionId', 'label'] },
+    connectionGroups: { keys: ['connectionGroupId', 'label', 'tags'] },
+  },
 };
 
 const INPUT_SCHEMA: Shape = {
   keys: ['parameters'],
-  items: { parameters: { keys: ['name', 'type', 'defaultValue', 'label', 'description', 'allowedValues', 'allowExtraValues'] } },
+  items: {
+    parameters: { keys: ['name', 'type', 'defaultValue', 'label', 'description', 'allowedValues', 'allowExtraValues'] },
+  },
 };
 
 const OUTPUT_SCHEMA: Shape = {
@@ -101,12 +116,14 @@ function check(value: Record<string, unknown>, shape: Shape, path: string, probl
   if (unknown.length > 0) problems.push(`${path} has keys outside the model: ${unknown.join(', ')}`);
   const known = keys.filter((k) => shape.keys.includes(k));
   const ordered = shape.keys.filter((k) => known.includes(k));
-  if (known.join() !== ordered.join()) problems.push(`${path} keys come as ${known.join(', ')}, expected ${ordered.join(', ')}`);
+  if (known.join() !== ordered.join())
+    problems.push(`${path} keys come as ${known.join(', ')}, expected ${ordered.join(', ')}`);
   for (const key of known) {
     const v = value[key];
     const itemShape = shape.items?.[key];
     const fieldShape = shape.fields?.[key];
-    if (itemShape && Array.isArray(v)) v.forEach((item, i) => isObject(item) && check(item, itemShape, `${path}.${key}[${i}]`, problems));
+    if (itemShape && Array.isArray(v))
+      v.forEach((item, i) => isObject(item) && check(item, itemShape, `${path}.${key}[${i}]`, problems));
     else if (fieldShape && isObject(v)) check(v, fieldShape, `${path}.${key}`, problems);
   }
 }

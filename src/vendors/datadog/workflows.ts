@@ -28,7 +28,15 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
 
   async function saveSpecVersion(tenant: string, workflowId: string, wf: StoredWorkflow): Promise<void> {
     const data: StoredSpecVersion = { workflowId, spec: wf.spec, createdAt: wf.updatedAt };
-    await store.create({ kind: SPEC_VERSION_KIND, tenant, id: wf.specVersionId, parentId: workflowId, createdAt: wf.updatedAt, version: 1, data });
+    await store.create({
+      kind: SPEC_VERSION_KIND,
+      tenant,
+      id: wf.specVersionId,
+      parentId: workflowId,
+      createdAt: wf.updatedAt,
+      version: 1,
+      data,
+    });
   }
 
   async function load(req: Req): Promise<StoredRecord<StoredWorkflow>> {
@@ -110,7 +118,12 @@ export function workflowHandlers(ctx: DatadogContext): Record<string, Handler<Da
   };
 }
 
-function applyUpdate(current: StoredWorkflow, attrs: WorkflowAttributesInput, now: number, ids: () => string): StoredWorkflow {
+function applyUpdate(
+  current: StoredWorkflow,
+  attrs: WorkflowAttributesInput,
+  now: number,
+  ids: () => string,
+): StoredWorkflow {
   const next: StoredWorkflow = { ...current, updatedAt: Math.max(now, current.updatedAt) };
   if (attrs.name !== undefined) next.name = attrs.name;
   if (attrs.description !== undefined) next.description = attrs.description;

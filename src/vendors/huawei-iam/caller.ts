@@ -24,11 +24,13 @@ export function iamCaller(
     const token = firstHeader(request.headers, 'x-auth-token');
     if (token) {
       const known = await findToken(deps.store, token);
-      if (!known || known.expiresAt <= deps.clock.now()) return unauthorized('The request you have made requires authentication.');
+      if (!known || known.expiresAt <= deps.clock.now())
+        return unauthorized('The request you have made requires authentication.');
       return caller({ project: { id: known.projectId, name: known.projectName, domainName: known.domainName } });
     }
     const authorization = firstHeader(request.headers, 'authorization');
-    if (!authorization) return unauthorized('The request you have made requires authentication: send X-Auth-Token or sign with AK/SK.');
+    if (!authorization)
+      return unauthorized('The request you have made requires authentication: send X-Auth-Token or sign with AK/SK.');
     const auth = parseAuthorization(authorization);
     if (!auth) return unauthorized('The Authorization header is not an SDK-HMAC-SHA256 signature.');
     const stale = stampFault(request, auth, deps.wallClock.now());
@@ -36,7 +38,8 @@ export function iamCaller(
     if (!keys) return caller({});
     const credential = keys.get(auth.accessKey);
     if (!credential) return unauthorized(`The access key ${auth.accessKey} does not exist.`);
-    if (!signedWith(request, auth, credential.sk)) return unauthorized('The signature does not match: verify aksk signature fail.');
+    if (!signedWith(request, auth, credential.sk))
+      return unauthorized('The signature does not match: verify aksk signature fail.');
     return caller({ project: { id: credential.project_id } });
   };
 }

@@ -13,7 +13,8 @@ interface StoredProject {
 }
 
 /** A project id for a project known only by name (region), stable across runs. */
-export const projectIdForName = (name: string): string => createHash('sha256').update(`project/${name}`).digest('hex').slice(0, 32);
+export const projectIdForName = (name: string): string =>
+  createHash('sha256').update(`project/${name}`).digest('hex').slice(0, 32);
 
 /** Names a region's project (fixtures); a later call for the same region replaces it. */
 export async function registerRegionProject(store: Store, region: string, id: string, at: number): Promise<void> {
@@ -24,7 +25,14 @@ export async function registerRegionProject(store: Store, region: string, id: st
     if (existing && (await store.update({ ...existing, data: { id } }, existing.version))) return;
     if (!existing) {
       try {
-        await store.create({ kind: PROJECT_KIND, tenant: IAM_TENANT, id: region, createdAt: at, version: 1, data: { id } });
+        await store.create({
+          kind: PROJECT_KIND,
+          tenant: IAM_TENANT,
+          id: region,
+          createdAt: at,
+          version: 1,
+          data: { id },
+        });
         return;
       } catch (error) {
         if (!(error instanceof DuplicateRecordError)) throw error;

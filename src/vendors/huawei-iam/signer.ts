@@ -56,7 +56,14 @@ export function canonicalRequest(req: SignableRequest, signedHeaders: string[]):
   const hasBody = req.body !== undefined && req.body.length > 0;
   const payloadHash = contentSha || (hasBody ? createHash('sha256').update(req.body!).digest('hex') : EMPTY_SHA256);
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${headerValue(req.headers, name)}\n`).join('');
-  return [req.method.toUpperCase(), canonicalUri(req.path), canonicalQuery(req.query), canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
+  return [
+    req.method.toUpperCase(),
+    canonicalUri(req.path),
+    canonicalQuery(req.query),
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    payloadHash,
+  ].join('\n');
 }
 
 export function sign(req: SignableRequest, signedHeaders: string[], secretKey: string): string {
@@ -68,7 +75,9 @@ export function sign(req: SignableRequest, signedHeaders: string[], secretKey: s
 
 /** `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b>, Signature=<hex>`, or undefined if malformed. */
 export function parseAuthorization(value: string): AuthorizationHeader | undefined {
-  const m = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(value.trim());
+  const m = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(
+    value.trim(),
+  );
   if (!m) return undefined;
   return { accessKey: m[1]!, signedHeaders: m[2]!.split(';'), signature: m[3]! };
 }

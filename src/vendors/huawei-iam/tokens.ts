@@ -28,7 +28,14 @@ export async function issueToken(
   const token = `MIIFT${randomBytes(48).toString('base64url')}`;
   const issuedAt = clock.now();
   const record: StoredToken = { ...subject, issuedAt, expiresAt: issuedAt + TOKEN_TTL_MS };
-  await store.create({ kind: TOKEN_KIND, tenant: IAM_TENANT, id: tokenKey(token), createdAt: issuedAt, version: 1, data: record });
+  await store.create({
+    kind: TOKEN_KIND,
+    tenant: IAM_TENANT,
+    id: tokenKey(token),
+    createdAt: issuedAt,
+    version: 1,
+    data: record,
+  });
   return { token, record };
 }
 

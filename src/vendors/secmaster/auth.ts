@@ -2,7 +2,13 @@
 // or an AK/SK SDK-HMAC-SHA256 signature. Either is bound to one project; the project is the tenant.
 // With no credentials configured (local development) any well-formed token or signature passes.
 import { findToken } from '../huawei-iam/tokens.js';
-import { parseAuthorization, parseSdkDate, sign, signatureMatches, type AuthorizationHeader } from '../huawei-iam/signer.js';
+import {
+  parseAuthorization,
+  parseSdkDate,
+  sign,
+  signatureMatches,
+  type AuthorizationHeader,
+} from '../huawei-iam/signer.js';
 import type { OperationSpec } from '../../spec/operations.js';
 import { isoTime } from '../../engine/clock.js';
 import type { Caller, IncomingRequest, Reply } from '../vendor.js';
@@ -37,7 +43,8 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
     if (token.length > MAX_TOKEN_LENGTH) return deny('decrypt token fail');
     const known = await findToken(ctx.store, token);
     if (!known) return credentials ? deny('decrypt token fail') : caller(projectId, 'token');
-    if (known.expiresAt <= ctx.clock.now(projectId)) return deny(`token expires, expires_at: ${isoTime(known.expiresAt)}`);
+    if (known.expiresAt <= ctx.clock.now(projectId))
+      return deny(`token expires, expires_at: ${isoTime(known.expiresAt)}`);
     if (known.projectId !== projectId) return deny(`the token is scoped to another project than ${projectId}`);
     return caller(projectId, 'token');
   }
@@ -48,16 +55,21 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
     const stale = stampFault(request, auth, ctx.wallClock.now());
     if (stale) return deny(stale);
     const claimed = header(request, 'x-project-id');
-    if (claimed !== undefined && claimed !== projectId) return deny(`x-project-id ${claimed} does not match the project in the path`);
+    if (claimed !== undefined && claimed !== projectId)
+      return deny(`x-project-id ${claimed} does not match the project in the path`);
     if (!credentials) return caller(projectId, 'aksk');
     const credential = credentials.get(auth.accessKey);
     if (!credential) return deny(`Get secretKey failed,ak:${auth.accessKey},err:ak not exist`);
     if (!signedWith(request, auth, credential.sk)) return deny('verify aksk signature fail');
-    if (credential.project_id !== projectId) return deny(`the access key is bound to another project than ${projectId}`);
+    if (credential.project_id !== projectId)
+      return deny(`the access key is bound to another project than ${projectId}`);
     return caller(projectId, 'aksk');
   }
 
-  return async function authenticate(_op: OperationSpec, request: IncomingRequest): Promise<Caller<SecMasterPrincipal> | Reply> {
+  return async function authenticate(
+    _op: OperationSpec,
+    request: IncomingRequest,
+  ): Promise<Caller<SecMasterPrincipal> | Reply> {
     const projectId = /^\/v1\/([^/]+)\//.exec(request.path)?.[1] ?? '';
     const token = header(request, 'x-auth-token');
     if (token) return byToken(token, projectId);
@@ -67,7 +79,10 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
   };
 }
 
-const caller = (projectId: string, via: SecMasterPrincipal['via']): Caller<SecMasterPrincipal> => ({ tenant: projectId, principal: { projectId, via } });
+const caller = (projectId: string, via: SecMasterPrincipal['via']): Caller<SecMasterPrincipal> => ({
+  tenant: projectId,
+  principal: { projectId, via },
+});
 
 /**
  * What the gateway finds wrong with a signature's date and signed headers before it looks at the key
@@ -76,15 +91,23 @@ const caller = (projectId: string, via: SecMasterPrincipal['via']): Caller<SecMa
 export function stampFault(request: IncomingRequest, auth: AuthorizationHeader, wallNow: number): string | undefined {
   const date = parseSdkDate(header(request, 'x-sdk-date') ?? '');
   if (date === undefined) return 'x-sdk-date is missing or malformed';
-  if (Math.abs(date - wallNow) > MAX_DATE_SKEW_MS) return 'the signature has expired: x-sdk-date is more than 15 minutes away';
-  if (!auth.signedHeaders.includes('host') || !auth.signedHeaders.includes('x-sdk-date')) return 'verify aksk signature fail';
+  if (Math.abs(date - wallNow) > MAX_DATE_SKEW_MS)
+    return 'the signature has expired: x-sdk-date is more than 15 minutes away';
+  if (!auth.signedHeaders.includes('host') || !auth.signedHeaders.includes('x-sdk-date'))
+    return 'verify aksk signature fail';
   return undefined;
 }
 
 /** Whether the signature is the request's, made with this secret key (compared in constant time). */
 export function signedWith(request: IncomingRequest, auth: AuthorizationHeader, sk: string): boolean {
   const expected = sign(
-    { method: request.method, path: request.path, query: request.query, headers: request.headers, ...(request.body ? { body: request.body } : {}) },
+    {
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: request.headers,
+      ...(request.body ? { body: request.body } : {}),
+    },
     auth.signedHeaders,
     sk,
   );

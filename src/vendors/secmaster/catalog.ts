@@ -19,7 +19,8 @@ export function secmasterCatalog(ctx: SecMasterContext): InstanceCatalog {
     // The listing shows what ListPlaybookInstances would: TIMER runs due by now exist first.
     async prepare(tenant) {
       const playbooks = await ctx.store.scan<StoredPlaybook>(PLAYBOOK_KIND, tenant);
-      for (const workspaceId of new Set(playbooks.map((p) => p.data.workspaceId))) await materializeTimers(ctx, tenant, workspaceId);
+      for (const workspaceId of new Set(playbooks.map((p) => p.data.workspaceId)))
+        await materializeTimers(ctx, tenant, workspaceId);
     },
   });
 }

@@ -82,18 +82,31 @@ export async function startInstance(
 ): Promise<InstanceView<SecMasterInstanceAttrs>> {
   const at = options.at ?? ctx.clock.now(tenant);
   const v = version.data;
-  const steps = v.actions.map((a, i) => ({ name: a.id, durationMs: a.durationMs, after: i > 0 ? [v.actions[i - 1]!.id] : [] }));
+  const steps = v.actions.map((a, i) => ({
+    name: a.id,
+    durationMs: a.durationMs,
+    after: i > 0 ? [v.actions[i - 1]!.id] : [],
+  }));
   const attrs: SecMasterInstanceAttrs = {
     workspaceId: playbook.data.workspaceId,
     name: `${playbook.data.name}-${smTimestamp(at).replace(/\D/g, '').slice(0, 14)}`,
     playbook: { id: playbook.id, version_id: version.id, name: playbook.data.name, version: v.version },
     dataclass: v.dataclass,
-    dataobject: options.dataobject ?? { id: uuidFrom(`dataobject/${playbook.id}/${at}`), name: `${v.dataclass.name} object` },
+    dataobject: options.dataobject ?? {
+      id: uuidFrom(`dataobject/${playbook.id}/${at}`),
+      name: `${v.dataclass.name} object`,
+    },
     triggerType: v.triggerType,
     actions: v.actions,
   };
-  const change = options.decided ? options.decided.change : options.outcome ? undefined : await ctx.scenarios.take('secmaster', tenant, playbook.id);
-  const plan = options.outcome ? { steps, outcome: options.outcome } : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, change));
+  const change = options.decided
+    ? options.decided.change
+    : options.outcome
+      ? undefined
+      : await ctx.scenarios.take('secmaster', tenant, playbook.id);
+  const plan = options.outcome
+    ? { steps, outcome: options.outcome }
+    : changePlan({ steps, outcome: { kind: 'succeed' } }, byActionIds(v.actions, change));
   if (options.id) {
     const record = {
       kind: INSTANCE_KIND,
@@ -112,14 +125,26 @@ export async function startInstance(
 
 /** Scenarios name actions; plans know them by id. */
 export function byActionIds<C extends PlanChange>(actions: StoredVersion['actions'], change: C): C;
-export function byActionIds<C extends PlanChange>(actions: StoredVersion['actions'], change: C | undefined): C | undefined;
-export function byActionIds<C extends PlanChange>(actions: StoredVersion['actions'], change: C | undefined): C | undefined {
+export function byActionIds<C extends PlanChange>(
+  actions: StoredVersion['actions'],
+  change: C | undefined,
+): C | undefined;
+export function byActionIds<C extends PlanChange>(
+  actions: StoredVersion['actions'],
+  change: C | undefined,
+): C | undefined {
   if (!change) return undefined;
   const idOf = (name: string) => actions.find((a) => a.name === name)?.id ?? name;
-  const byId = <V>(map: Record<string, V> | undefined) => map && Object.fromEntries(Object.entries(map).map(([name, v]) => [idOf(name), v]));
+  const byId = <V>(map: Record<string, V> | undefined) =>
+    map && Object.fromEntries(Object.entries(map).map(([name, v]) => [idOf(name), v]));
   const durationsMs = byId(change.durationsMs);
   const outputs = byId(change.outputs);
-  return { ...change, ...(change.step ? { step: idOf(change.step) } : {}), ...(durationsMs ? { durationsMs } : {}), ...(outputs ? { outputs } : {}) };
+  return {
+    ...change,
+    ...(change.step ? { step: idOf(change.step) } : {}),
+    ...(durationsMs ? { durationsMs } : {}),
+    ...(outputs ? { outputs } : {}),
+  };
 }
 
 /**
@@ -161,20 +186,31 @@ export async function materializeTimers(ctx: SecMasterContext, tenant: string, w
         const at = timer.firstAt + run.tick * timer.intervalMs;
         const id = runId(run.tick);
         try {
-          await startInstance(ctx, tenant, playbook, version, { at, id, decided: run.change ? { change: run.change } : {} });
+          await startInstance(ctx, tenant, playbook, version, {
+            at,
+            id,
+            decided: run.change ? { change: run.change } : {},
+          });
         } catch (err) {
           if (!(err instanceof DuplicateRecordError)) throw err;
         }
       }
       budget -= runs.length;
       const to = runs[runs.length - 1]!.tick;
-      if (ctx.timers.undone(tenant, version.id, to)) await ctx.timers.commit(() => ctx.timers.done(tenant, version.id, to));
+      if (ctx.timers.undone(tenant, version.id, to))
+        await ctx.timers.commit(() => ctx.timers.done(tenant, version.id, to));
     }
   }
 }
 
 /** Which of the ticks a first claim could take already have their run. */
-async function existingTicks(ctx: SecMasterContext, tenant: string, due: number, budget: number, runId: (tick: number) => string): Promise<Set<number>> {
+async function existingTicks(
+  ctx: SecMasterContext,
+  tenant: string,
+  due: number,
+  budget: number,
+  runId: (tick: number) => string,
+): Promise<Set<number>> {
   const ticks = Array.from({ length: Math.min(budget, due + 1) }, (_, i) => due - i);
   const records = await ctx.store.getMany(INSTANCE_KIND, tenant, ticks.map(runId));
   return new Set(ticks.filter((_, i) => records[i] !== undefined));

@@ -28,12 +28,15 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
       return undefined;
     }
     if (claimed !== undefined && !PROJECT_ID.test(claimed))
-      refuse(`X-Project-Id ${JSON.stringify(claimed.slice(0, 64))} is not a project id (32 to 36 letters, digits or dashes)`);
+      refuse(
+        `X-Project-Id ${JSON.stringify(claimed.slice(0, 64))} is not a project id (32 to 36 letters, digits or dashes)`,
+      );
     if (token) {
       const known = await findToken(ctx.store, token);
       if (known) {
         if (known.expiresAt <= ctx.clock.now(known.projectId)) refuse('the X-Auth-Token has expired');
-        if (claimed !== undefined && claimed !== known.projectId) refuse(`the X-Auth-Token is scoped to another project than X-Project-Id ${claimed}`);
+        if (claimed !== undefined && claimed !== known.projectId)
+          refuse(`the X-Auth-Token is scoped to another project than X-Project-Id ${claimed}`);
         return known.projectId;
       }
       if (credentials) refuse("the X-Auth-Token was not issued by flowtwin's IAM");
@@ -47,7 +50,9 @@ export function secmasterTenantOf(ctx: SecMasterContext, config: SecMasterAuthCo
     const stale = stampFault(request, auth, ctx.wallClock.now());
     if (stale) refuse(`the AK/SK signature does not verify (${stale})`);
     if (!signedWith(request, auth, credential.sk))
-      refuse("the AK/SK signature does not verify: it is not this request's, signed with the secret key of that access key");
+      refuse(
+        "the AK/SK signature does not verify: it is not this request's, signed with the secret key of that access key",
+      );
     if (claimed !== undefined && claimed !== credential.project_id)
       refuse(`access key ${auth.accessKey} is bound to another project than X-Project-Id ${claimed}`);
     return credential.project_id;

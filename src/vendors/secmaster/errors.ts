@@ -20,12 +20,20 @@ export const smErrors = {
   }),
   // No not-found code is documented; SecMaster answers bad ids with 400 "Invalid parameters".
   notFound: (what: string, id: string): Reply => secmasterError('SecMaster.20030001', `${what} ${id} does not exist`),
-  unknown: (): Reply => ({ status: 500, contentType: JSON_TYPE, body: { code: 'SecMaster.20039999', message: 'Unknown errors' } }),
+  unknown: (): Reply => ({
+    status: 500,
+    contentType: JSON_TYPE,
+    body: { code: 'SecMaster.20039999', message: 'Unknown errors' },
+  }),
   /**
    * An injected fault: the gateway's throttling body for 429 (naming the rule that throttled, or the
    * gateway's common default for a fault without one), SecMaster's unknown error otherwise.
    */
-  fault: (status: number, requestId: string, rule: { limit: number; period: number } = { limit: 100, period: 60 }): Reply =>
+  fault: (
+    status: number,
+    requestId: string,
+    rule: { limit: number; period: number } = { limit: 100, period: 60 },
+  ): Reply =>
     status === 429
       ? {
           status,
@@ -47,13 +55,21 @@ export const smErrors = {
   noSuchApi: (requestId: string): Reply => ({
     status: 404,
     contentType: JSON_TYPE,
-    body: { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101', request_id: requestId },
+    body: {
+      error_msg: 'The API does not exist or has not been published in the environment',
+      error_code: 'APIGW.0101',
+      request_id: requestId,
+    },
   }),
   /** The gateway's IAM failure, read by the SDK as error_code / error_msg. */
   unauthorized: (reason: string, requestId: string): Reply => ({
     status: 401,
     contentType: JSON_TYPE,
-    body: { error_msg: `Incorrect IAM authentication information: ${reason}`, error_code: 'APIGW.0301', request_id: requestId },
+    body: {
+      error_msg: `Incorrect IAM authentication information: ${reason}`,
+      error_code: 'APIGW.0301',
+      request_id: requestId,
+    },
   }),
 };
 

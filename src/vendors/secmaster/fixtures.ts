@@ -5,7 +5,15 @@ import { FixtureError } from '../../spec/fixtures.js';
 import { registerRegionProject } from '../huawei-iam/projects.js';
 import { registerWorkspace } from './workspaces.js';
 import { startInstance, type SecMasterContext } from './context.js';
-import { PLAYBOOK_KIND, VERSION_KIND, type ActionDef, type Ref, type StoredPlaybook, type StoredVersion, type TriggerRule } from './model.js';
+import {
+  PLAYBOOK_KIND,
+  VERSION_KIND,
+  type ActionDef,
+  type Ref,
+  type StoredPlaybook,
+  type StoredVersion,
+  type TriggerRule,
+} from './model.js';
 
 type VersionStatus = StoredVersion['status'];
 
@@ -52,7 +60,12 @@ export interface SecMasterFixtures {
           actions: ActionDef[];
         };
         /** Versions that do not run (drafts, in review, rejected, superseded): the running version's trigger and actions. */
-        otherVersions?: (VersionDetails & { id: string; version: string; status: VersionStatus; createdAgoMs?: number })[];
+        otherVersions?: (VersionDetails & {
+          id: string;
+          version: string;
+          status: VersionStatus;
+          createdAgoMs?: number;
+        })[];
       }[];
       instances: {
         id: string;
@@ -73,7 +86,10 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
     if (project.region) await registerRegionProject(ctx.store, project.region, tenant, now);
     for (const ws of project.workspaces) {
       await registerWorkspace(ctx.store, tenant, ws.id, now);
-      const playbooks = new Map<string, { playbook: Parameters<typeof startInstance>[2]; version: Parameters<typeof startInstance>[3] }>();
+      const playbooks = new Map<
+        string,
+        { playbook: Parameters<typeof startInstance>[2]; version: Parameters<typeof startInstance>[3] }
+      >();
       // Oldest first: the store lists in insertion order.
       for (const p of [...ws.playbooks].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {
         const at = now - p.createdAgoMs;
@@ -97,7 +113,14 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
           createdAt: at,
           updatedAt: at,
         };
-        const versionOf = (id: string, d: VersionDetails, version: string, status: VersionStatus, isEnabled: boolean, createdAt: number) => ({
+        const versionOf = (
+          id: string,
+          d: VersionDetails,
+          version: string,
+          status: VersionStatus,
+          isEnabled: boolean,
+          createdAt: number,
+        ) => ({
           kind: VERSION_KIND,
           tenant,
           id,
@@ -114,7 +137,9 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
             // Formal once published, a draft before (HW-ASSUME-25).
             versionType: status === 'PUBLISHED' ? 1 : 0,
             triggerType: v.trigger_type,
-            ...(v.timer ? { timer: { intervalMs: v.timer.intervalMs, firstAt: now + (v.timer.firstInMs ?? v.timer.intervalMs) } } : {}),
+            ...(v.timer
+              ? { timer: { intervalMs: v.timer.intervalMs, firstAt: now + (v.timer.firstInMs ?? v.timer.intervalMs) } }
+              : {}),
             dataclass: p.dataclass,
             actions: v.actions,
             creatorId: d.creator_id ?? 'flowtwin',
@@ -122,27 +147,58 @@ export async function loadSecMasterFixtures(ctx: SecMasterContext, fixtures: Sec
             ...optional('actionStrategy', d.action_strategy),
             ...optional('rule', v.rule),
             ...optional('approveName', d.approve_name),
-            ...(d.dataobject_create !== undefined || d.dataobject_update !== undefined || d.dataobject_delete !== undefined
-              ? { dataobjectEvents: { create: d.dataobject_create ?? false, update: d.dataobject_update ?? false, delete: d.dataobject_delete ?? false } }
+            ...(d.dataobject_create !== undefined ||
+            d.dataobject_update !== undefined ||
+            d.dataobject_delete !== undefined
+              ? {
+                  dataobjectEvents: {
+                    create: d.dataobject_create ?? false,
+                    update: d.dataobject_update ?? false,
+                    delete: d.dataobject_delete ?? false,
+                  },
+                }
               : {}),
             createdAt,
             updatedAt: createdAt,
           } satisfies StoredVersion,
         });
-        const playbook = { kind: PLAYBOOK_KIND, tenant, id: p.id, parentId: ws.id, createdAt: at, version: 1, data: pb };
-        const version = versionOf(v.id, v, v.version ?? 'v1', 'PUBLISHED', enabled, now - (v.createdAgoMs ?? p.createdAgoMs));
+        const playbook = {
+          kind: PLAYBOOK_KIND,
+          tenant,
+          id: p.id,
+          parentId: ws.id,
+          createdAt: at,
+          version: 1,
+          data: pb,
+        };
+        const version = versionOf(
+          v.id,
+          v,
+          v.version ?? 'v1',
+          'PUBLISHED',
+          enabled,
+          now - (v.createdAgoMs ?? p.createdAgoMs),
+        );
         await ctx.store.create(playbook);
         // Oldest first, as the version list reads them in insertion order.
         // Another version shares the trigger and actions of the one that runs, not its author, reviewer or text.
         const { action_strategy, dataobject_create, dataobject_update, dataobject_delete } = v;
         const shared = { action_strategy, dataobject_create, dataobject_update, dataobject_delete };
-        const all = [version, ...others.map((o) => versionOf(o.id, { ...shared, ...o }, o.version, o.status, false, now - (o.createdAgoMs ?? p.createdAgoMs)))];
+        const all = [
+          version,
+          ...others.map((o) =>
+            versionOf(o.id, { ...shared, ...o }, o.version, o.status, false, now - (o.createdAgoMs ?? p.createdAgoMs)),
+          ),
+        ];
         for (const record of all.sort((a, b) => a.createdAt - b.createdAt)) await ctx.store.create(record);
         playbooks.set(p.id, { playbook, version });
       }
       for (const i of [...ws.instances].sort((a, b) => b.startedAgoMs - a.startedAgoMs)) {
         const source = playbooks.get(i.playbook_id);
-        if (!source) throw new FixtureError(`secmaster instance ${i.id} names playbook ${i.playbook_id}, which the fixtures do not define`);
+        if (!source)
+          throw new FixtureError(
+            `secmaster instance ${i.id} names playbook ${i.playbook_id}, which the fixtures do not define`,
+          );
         await startInstance(ctx, tenant, source.playbook, source.version, {
           id: i.id,
           at: now - i.startedAgoMs,

@@ -48,8 +48,10 @@ export function createSecMasterVendor(
     handlers: inKnownWorkspaces(ctx, { ...instanceHandlers(ctx), ...auditHandlers(ctx), ...playbookHandlers(ctx) }),
     authenticate: createSecMasterAuth(ctx, config.auth ?? {}, requestId),
     rejectRequest: (op, v) => {
-      if (v.location === 'path' && v.name === 'project_id') return smErrors.invalidProject(`invalid project ID: ${v.reason}`);
-      if (v.location === 'path' && v.name === 'workspace_id') return smErrors.invalidWorkspace(`invalid workspace ID: ${v.reason}`);
+      if (v.location === 'path' && v.name === 'project_id')
+        return smErrors.invalidProject(`invalid project ID: ${v.reason}`);
+      if (v.location === 'path' && v.name === 'workspace_id')
+        return smErrors.invalidWorkspace(`invalid workspace ID: ${v.reason}`);
       return smErrors.invalidParameters(v.location === 'body' ? v.message : `${v.name} ${v.reason}`);
     },
     payloadTooLarge: (_op, limit) => smErrors.invalidParameters(`request body exceeds the limit of ${limit} bytes`),
@@ -83,18 +85,23 @@ export function createSecMasterVendor(
         stepFields: { fail: 'failAction', hang: 'hangAction' },
         durationsField: 'actionDurationsMs',
       }),
-    steer: (tenant, spec) => steerInstance(ctx.instances, tenant, spec, (view, change) => byActionIds(view.record.data.attrs.actions, change)),
+    steer: (tenant, spec) =>
+      steerInstance(ctx.instances, tenant, spec, (view, change) => byActionIds(view.record.data.attrs.actions, change)),
   };
 }
 
 /** Every operation is under a workspace: one the project does not have is refused before the handler runs. */
-function inKnownWorkspaces(ctx: SecMasterContext, handlers: Record<string, Handler<SecMasterPrincipal>>): Record<string, Handler<SecMasterPrincipal>> {
+function inKnownWorkspaces(
+  ctx: SecMasterContext,
+  handlers: Record<string, Handler<SecMasterPrincipal>>,
+): Record<string, Handler<SecMasterPrincipal>> {
   return Object.fromEntries(
     Object.entries(handlers).map(([operationId, handler]) => [
       operationId,
       async (req: VendorRequest<SecMasterPrincipal>) => {
         const workspaceId = String(req.params.workspace_id);
-        if (!(await workspaceKnown(ctx.store, req.caller.tenant, workspaceId))) return smErrors.unknownWorkspace(workspaceId);
+        if (!(await workspaceKnown(ctx.store, req.caller.tenant, workspaceId)))
+          return smErrors.unknownWorkspace(workspaceId);
         return handler(req);
       },
     ]),

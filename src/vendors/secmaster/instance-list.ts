@@ -36,15 +36,25 @@ const MIN_CHUNK = 16;
  */
 const SCAN_DISCOUNT = 2;
 
-export async function listInstances(scope: ListScope, q: InstanceQuery, offset: number, limit: number): Promise<{ count: number; instances: Info[] }> {
+export async function listInstances(
+  scope: ListScope,
+  q: InstanceQuery,
+  offset: number,
+  limit: number,
+): Promise<{ count: number; instances: Info[] }> {
   const { engine, tenant, workspaceId, at } = scope;
   // Start dates bound the index itself; end dates and text filters are known only by looking.
   const byStart = q.date_type === 'END' ? {} : { min: q.from ?? -Infinity, max: q.to ?? Infinity };
-  const looking = q.date_type === 'END' || [q.trigger_type, q.name, q.playbook_name, q.dataclass_name, q.dataobject_name].some((v) => v !== undefined);
+  const looking =
+    q.date_type === 'END' ||
+    [q.trigger_type, q.name, q.playbook_name, q.dataclass_name, q.dataobject_name].some((v) => v !== undefined);
 
   if (q.status === undefined && !looking) {
     const count = await engine.countStarted(tenant, workspaceId, byStart.min, byStart.max);
-    const instances = await take(engine.newestFirst(tenant, workspaceId, { ...byStart, offset, at, chunk: limit }), limit);
+    const instances = await take(
+      engine.newestFirst(tenant, workspaceId, { ...byStart, offset, at, chunk: limit }),
+      limit,
+    );
     return { count, instances };
   }
 
@@ -57,11 +67,14 @@ export async function listInstances(scope: ListScope, q: InstanceQuery, offset: 
   if (known === 0) return { count: 0, instances: [] };
   const [total, inRange, cost] = await Promise.all([
     engine.countStarted(tenant, workspaceId),
-    byStart.min === undefined || (q.from === undefined && q.to === undefined) ? undefined : engine.countStarted(tenant, workspaceId, byStart.min, byStart.max),
+    byStart.min === undefined || (q.from === undefined && q.to === undefined)
+      ? undefined
+      : engine.countStarted(tenant, workspaceId, byStart.min, byStart.max),
     q.status === undefined ? Infinity : engine.inStateCost(tenant, workspaceId, q.status, at),
   ]);
   const range = inRange ?? total;
-  const walkCost = known !== undefined && known >= offset + limit ? Math.ceil(((offset + limit) * range) / known) : range;
+  const walkCost =
+    known !== undefined && known >= offset + limit ? Math.ceil(((offset + limit) * range) / known) : range;
   const scanCost = total / SCAN_DISCOUNT;
   if (cost <= Math.min(walkCost, scanCost)) {
     const all = (await engine.inState(tenant, workspaceId, q.status!, at)).map(instanceInfo).filter(filterOf(q));
@@ -72,7 +85,12 @@ export async function listInstances(scope: ListScope, q: InstanceQuery, offset: 
 }
 
 /** Every instance projected, filtered and sorted newest start first (a stable sort of the scan, newest written first, keeps ties so). */
-async function scan(scope: ListScope, q: InstanceQuery, offset: number, limit: number): Promise<{ count: number; instances: Info[] }> {
+async function scan(
+  scope: ListScope,
+  q: InstanceQuery,
+  offset: number,
+  limit: number,
+): Promise<{ count: number; instances: Info[] }> {
   const all = (await scope.engine.all(scope.tenant, scope.workspaceId, scope.at)).map(instanceInfo).filter(filterOf(q));
   all.sort((a, b) => (a.start_time < b.start_time ? 1 : a.start_time > b.start_time ? -1 : 0));
   return { count: all.length, instances: all.slice(offset, offset + limit) };
@@ -96,7 +114,11 @@ async function walk(
   const wanted = known === undefined ? Infinity : Math.min(known, offset + limit);
   const instances: Info[] = [];
   let seen = 0;
-  for await (const view of engine.newestFirst(tenant, workspaceId, { ...byStart, at, chunk: Math.max(MIN_CHUNK, expected) })) {
+  for await (const view of engine.newestFirst(tenant, workspaceId, {
+    ...byStart,
+    at,
+    chunk: Math.max(MIN_CHUNK, expected),
+  })) {
     const info = instanceInfo(view);
     if (!matches(info)) continue;
     if (seen >= offset && seen < offset + limit) instances.push(info);
@@ -117,7 +139,8 @@ async function take(views: AsyncIterable<Parameters<typeof instanceInfo>[0]>, li
 }
 
 export function filterOf(q: InstanceQuery): (i: Info) => boolean {
-  const contains = (value: string, wanted: string | undefined) => wanted === undefined || value.toLowerCase().includes(wanted.toLowerCase());
+  const contains = (value: string, wanted: string | undefined) =>
+    wanted === undefined || value.toLowerCase().includes(wanted.toLowerCase());
   const field = q.date_type === 'END' ? 'end_time' : 'start_time';
   return (i) =>
     (q.status === undefined || i.status === q.status) &&

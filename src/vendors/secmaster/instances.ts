@@ -17,7 +17,8 @@ const json = (body: unknown): Reply => ({ status: 200, contentType: 'application
 export function pageOf(req: Req): { limit: number; offset: number } {
   const limit = Number(req.query.limit);
   const offset = Number(req.query.offset);
-  if (limit + offset >= PAGE_WINDOW) fail(smErrors.invalidParameters(`limit + offset must be less than ${PAGE_WINDOW}, got ${limit + offset}`));
+  if (limit + offset >= PAGE_WINDOW)
+    fail(smErrors.invalidParameters(`limit + offset must be less than ${PAGE_WINDOW}, got ${limit + offset}`));
   return { limit, offset };
 }
 
@@ -26,7 +27,8 @@ export async function instanceOf(ctx: SecMasterContext, req: Req) {
   const id = String(req.params.instance_id);
   await materializeTimers(ctx, req.caller.tenant, String(req.params.workspace_id));
   const view = await ctx.instances.get(req.caller.tenant, id);
-  if (!view || view.record.data.attrs.workspaceId !== req.params.workspace_id) return fail(smErrors.notFound('playbook instance', id));
+  if (!view || view.record.data.attrs.workspaceId !== req.params.workspace_id)
+    return fail(smErrors.notFound('playbook instance', id));
   return view;
 }
 
@@ -46,7 +48,14 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
       const workspaceId = String(req.params.workspace_id);
       await materializeTimers(ctx, tenant, workspaceId);
       // Newest start first (timer runs are written after later runs), ties the last written first.
-      return json(await listInstances({ engine: ctx.instances, tenant, workspaceId, at: ctx.clock.now(tenant) }, query, offset, limit));
+      return json(
+        await listInstances(
+          { engine: ctx.instances, tenant, workspaceId, at: ctx.clock.now(tenant) },
+          query,
+          offset,
+          limit,
+        ),
+      );
     },
 
     async ShowPlaybookInstance(req) {
@@ -57,12 +66,15 @@ export function instanceHandlers(ctx: SecMasterContext): Record<string, Handler<
       const view = await instanceOf(ctx, req);
       const operation = (req.body as { operation?: unknown }).operation;
       // The spec's enum refuses any other value before a handler runs: only a missing one gets here.
-      if (operation !== 'RETRY' && operation !== 'TERMINATE') return smErrors.invalidParameters('operation is required: RETRY or TERMINATE');
+      if (operation !== 'RETRY' && operation !== 'TERMINATE')
+        return smErrors.invalidParameters('operation is required: RETRY or TERMINATE');
       try {
         return json(instanceInfo(await ctx.instances.operate(req.caller.tenant, view.record.id, operation)));
       } catch (err) {
         if (err instanceof IllegalOperation) {
-          return smErrors.invalidParameters(`operation ${operation} is not allowed for playbook instance ${view.record.id} in status ${err.state}`);
+          return smErrors.invalidParameters(
+            `operation ${operation} is not allowed for playbook instance ${view.record.id} in status ${err.state}`,
+          );
         }
         throw err;
       }

@@ -121,7 +121,11 @@ export function actionInfo(projectId: string, playbookId: string, versionId: str
 }
 
 export function versionEntity(projectId: string, id: string, v: StoredVersion) {
-  const events = v.dataobjectEvents ?? { create: v.triggerType === 'EVENT', update: v.triggerType === 'EVENT', delete: false };
+  const events = v.dataobjectEvents ?? {
+    create: v.triggerType === 'EVENT',
+    update: v.triggerType === 'EVENT',
+    delete: false,
+  };
   return {
     id,
     description: v.description,
@@ -150,7 +154,11 @@ export function versionEntity(projectId: string, id: string, v: StoredVersion) {
 
 export function versionInfo(projectId: string, id: string, v: StoredVersion) {
   const rules = v.rule ? { id: v.rule.id, project_id: projectId, rule: JSON.stringify(ruleText(v.rule)) } : {};
-  return { ...versionEntity(projectId, id, v), actions: v.actions.map((a) => actionInfo(projectId, v.playbookId, id, a)), rules };
+  return {
+    ...versionEntity(projectId, id, v),
+    actions: v.actions.map((a) => actionInfo(projectId, v.playbookId, id, a)),
+    rules,
+  };
 }
 
 /** The rule's JSON text holds the expression, not its id (HW-TF playbook_rule: `rule` is built without it). */
@@ -179,7 +187,8 @@ export function instanceInfo(view: View) {
 }
 
 /** Audit log entries of one instance: one per run of an action; a RETRY keeps the attempts it replaced (HW-ASSUME-14). */
-export const auditLogs = (view: View) => logsOf(view, [...(view.projection.superseded ?? []), ...view.projection.steps]);
+export const auditLogs = (view: View) =>
+  logsOf(view, [...(view.projection.superseded ?? []), ...view.projection.steps]);
 
 /** Each action's latest attempt only: the topology is a graph of actions. */
 export const latestAuditLogs = (view: View) => logsOf(view, view.projection.steps);

@@ -5,17 +5,34 @@ import type { SecMasterPrincipal } from './auth.js';
 import type { SecMasterContext } from './context.js';
 import { fail, smErrors } from './errors.js';
 import { pageOf } from './instances.js';
-import { PLAYBOOK_KIND, playbookInfo, VERSION_KIND, versionEntity, versionInfo, type StoredPlaybook, type StoredVersion } from './model.js';
+import {
+  PLAYBOOK_KIND,
+  playbookInfo,
+  VERSION_KIND,
+  versionEntity,
+  versionInfo,
+  type StoredPlaybook,
+  type StoredVersion,
+} from './model.js';
 
 type Req = VendorRequest<SecMasterPrincipal>;
 // The success code and message are not documented; see docs/fidelity.md.
-const envelope = (rest: Record<string, unknown>): Reply => ({ status: 200, contentType: 'application/json', body: { code: '00000000', message: '', ...rest } });
-const contains = (value: string, wanted: unknown) => typeof wanted !== 'string' || value.toLowerCase().includes(wanted.toLowerCase());
+const envelope = (rest: Record<string, unknown>): Reply => ({
+  status: 200,
+  contentType: 'application/json',
+  body: { code: '00000000', message: '', ...rest },
+});
+const contains = (value: string, wanted: unknown) =>
+  typeof wanted !== 'string' || value.toLowerCase().includes(wanted.toLowerCase());
 
 export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<SecMasterPrincipal>> {
   /** The path's playbook, when the workspace has it. */
   async function findPlaybook(req: Req) {
-    const record = await ctx.store.get<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, String(req.params.playbook_id));
+    const record = await ctx.store.get<StoredPlaybook>(
+      PLAYBOOK_KIND,
+      req.caller.tenant,
+      String(req.params.playbook_id),
+    );
     return record && record.data.workspaceId === req.params.workspace_id ? record : undefined;
   }
 
@@ -27,7 +44,9 @@ export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<
     async ListPlaybooks(req) {
       const { limit, offset } = pageOf(req);
       const q = req.query;
-      const all = (await ctx.store.scan<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, String(req.params.workspace_id))).filter(
+      const all = (
+        await ctx.store.scan<StoredPlaybook>(PLAYBOOK_KIND, req.caller.tenant, String(req.params.workspace_id))
+      ).filter(
         (r) =>
           (q.enabled === undefined || r.data.enabled === q.enabled) &&
           contains(r.data.name, q.name) &&
@@ -59,7 +78,12 @@ export function playbookHandlers(ctx: SecMasterContext): Record<string, Handler<
           (q.version_type === undefined || r.data.versionType === q.version_type),
       );
       const page = all.slice(offset, offset + limit).map((r) => versionEntity(req.caller.tenant, r.id, r.data));
-      return envelope({ size: page.length, page: Math.floor(offset / Math.max(limit, 1)), total: all.length, data: page });
+      return envelope({
+        size: page.length,
+        page: Math.floor(offset / Math.max(limit, 1)),
+        total: all.length,
+        data: page,
+      });
     },
 
     async ShowPlaybookVersion(req) {

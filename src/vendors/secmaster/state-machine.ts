@@ -15,7 +15,12 @@ export const secmasterMachine = checkStateMachine({
   // FAILED is not terminal: RETRY leaves it.
   terminal: ['FINISHED', 'TERMINATED'],
   operations: {
-    TERMINATE: { from: ['RUNNING', 'RETRYING'], to: 'TERMINATING', effect: 'stop', settle: { afterMs: TERMINATE_SETTLE_MS, to: 'TERMINATED' } },
+    TERMINATE: {
+      from: ['RUNNING', 'RETRYING'],
+      to: 'TERMINATING',
+      effect: 'stop',
+      settle: { afterMs: TERMINATE_SETTLE_MS, to: 'TERMINATED' },
+    },
     RETRY: { from: ['FAILED'], to: 'RETRYING', effect: 'rerun', settle: { afterMs: RETRY_SETTLE_MS, to: 'RUNNING' } },
   },
 });

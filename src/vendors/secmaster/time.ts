@@ -13,7 +13,8 @@ export function smTimestamp(ms: number): string {
 
 // What the date filters accept (the Terraform provider's documented formats): ….SSS'Z'+0800,
 // …ss'Z'+0800 (no milliseconds), and ISO 8601's ….SSS+08:00.
-const DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:(?:\.(\d{3}))?Z([+-])(\d{2})(\d{2})|\.(\d{3})([+-])(\d{2}):(\d{2}))$/;
+const DATE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:(?:\.(\d{3}))?Z([+-])(\d{2})(\d{2})|\.(\d{3})([+-])(\d{2}):(\d{2}))$/;
 
 export function parseSmDate(value: string): number | undefined {
   const m = DATE.exec(value);
@@ -21,7 +22,8 @@ export function parseSmDate(value: string): number | undefined {
   const [, y, mo, d, h, mi, s] = m;
   const ms = m[7] ?? m[11] ?? '0';
   const [sign, oh, om] = m[8] !== undefined ? [m[8], m[9]!, m[10]!] : [m[12]!, m[13]!, m[14]!];
-  if (+mo! < 1 || +mo! > 12 || +d! < 1 || +d! > 31 || +h! > 23 || +mi! > 59 || +s! > 59 || +oh! > 23 || +om! > 59) return undefined;
+  if (+mo! < 1 || +mo! > 12 || +d! < 1 || +d! > 31 || +h! > 23 || +mi! > 59 || +s! > 59 || +oh! > 23 || +om! > 59)
+    return undefined;
   const wall = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, +ms);
   // Date.UTC rolls 2026-02-31 over into March: a day its month does not have is no date.
   if (new Date(wall).getUTCDate() !== +d!) return undefined;

@@ -6,7 +6,15 @@ import { InstanceLimitReached } from '../../engine/errors.js';
 import { ControlInputError, type ControlCall } from '../vendor.js';
 import { materializeTimers, startInstance, type SecMasterContext } from './context.js';
 import type { StoredRecord } from '../../store/store.js';
-import { instanceInfo, PLAYBOOK_KIND, uuidFrom, VERSION_KIND, type Ref, type StoredPlaybook, type StoredVersion } from './model.js';
+import {
+  instanceInfo,
+  PLAYBOOK_KIND,
+  uuidFrom,
+  VERSION_KIND,
+  type Ref,
+  type StoredPlaybook,
+  type StoredVersion,
+} from './model.js';
 
 // The API's own path rules, so a triggered run is always reachable through the API.
 const SCOPE_ID = /^[0-9a-zA-Z-]{32,36}$/;
@@ -40,7 +48,15 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       const { playbook, version, fresh } =
         body.playbook_id === undefined
           ? await defaultPlaybook(ctx, tenant, workspaceId)
-          : { ...(await namedPlaybook(ctx, tenant, workspaceId, idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'))), fresh: false };
+          : {
+              ...(await namedPlaybook(
+                ctx,
+                tenant,
+                workspaceId,
+                idField(body.playbook_id, 'playbook_id', UUID, 'a UUID'),
+              )),
+              fresh: false,
+            };
       const outcome = outcomeOf(
         body,
         version.data.actions.map((a) => a.name),
@@ -53,7 +69,10 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       await materializeTimers(ctx, tenant, workspaceId);
       const made = fresh ? await createDefault(ctx, tenant, workspaceId, playbook, version) : { playbook, version };
       // Without an outcome in the call, a scenario (or success) decides.
-      const view = await startInstance(ctx, tenant, made.playbook, made.version, { ...(outcome ? { outcome } : {}), ...(dataobject ? { dataobject } : {}) });
+      const view = await startInstance(ctx, tenant, made.playbook, made.version, {
+        ...(outcome ? { outcome } : {}),
+        ...(dataobject ? { dataobject } : {}),
+      });
       return { status: 201, body: instanceInfo(view) };
     },
   };
@@ -77,7 +96,8 @@ function idField(value: unknown, name: string, pattern: RegExp, shape: string): 
 }
 
 function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome | undefined {
-  if (body.fail_action !== undefined && body.outcome !== 'FAILED') throw new ControlInputError('fail_action needs outcome "FAILED"');
+  if (body.fail_action !== undefined && body.outcome !== 'FAILED')
+    throw new ControlInputError('fail_action needs outcome "FAILED"');
   if (body.outcome === undefined) return undefined;
   if (body.outcome === 'FINISHED') return { kind: 'succeed' };
   if (body.outcome !== 'FAILED') throw new ControlInputError('outcome must be "FINISHED" or "FAILED"');
@@ -90,8 +110,16 @@ function outcomeOf(body: TriggerBody, names: string[], ids: string[]): Outcome |
 function dataobjectOf(value: unknown): Ref | undefined {
   if (value === undefined) return undefined;
   const v = value as { id?: unknown; name?: unknown };
-  const valid = typeof v === 'object' && v !== null && !Array.isArray(v) && (typeof v.id === 'string' || typeof v.name === 'string');
-  if (!valid || (v.id !== undefined && typeof v.id !== 'string') || (v.name !== undefined && typeof v.name !== 'string')) {
+  const valid =
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (typeof v.id === 'string' || typeof v.name === 'string');
+  if (
+    !valid ||
+    (v.id !== undefined && typeof v.id !== 'string') ||
+    (v.name !== undefined && typeof v.name !== 'string')
+  ) {
     throw new ControlInputError('dataobject must be {"id": string, "name": string} with at least one of the two');
   }
   const id = (v.id as string | undefined) ?? uuidFrom(`dataobject/${String(v.name)}`);
