@@ -169,7 +169,7 @@ export async function lintProblems(specPath: string): Promise<string[]> {
   const config = await loadConfig({ configPath: join(root, 'redocly.yaml') });
   const problems = await lint({ ref: specPath, config });
   return problems
-    .filter((p) => p.severity === 'error' || p.severity === 'warn')
+    .filter((p) => !p.ignored && (p.severity === 'error' || p.severity === 'warn'))
     .map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`);
 }
 
