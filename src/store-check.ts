@@ -60,13 +60,15 @@ function report(differences: StoreDifference[], repaired: boolean, json: boolean
           ? `extra (score ${d.stored})`
           : `score ${d.stored}, expected ${d.expected}`;
     console.log(
-      `${d.vendor} tenant ${JSON.stringify(d.tenant)} parent ${JSON.stringify(d.parentId)}: ${d.index} ${d.member}: ${what}`,
+      `${d.vendor} tenant ${JSON.stringify(d.tenant)} parent ${JSON.stringify(d.parentId)}: ` +
+        `${d.index} ${d.member}: ${what}`,
     );
   }
   if (differences.length === 0) console.log('store check: every index agrees with the records');
   else
     console.log(
-      `store check: ${differences.length} index entr${differences.length === 1 ? 'y differs' : 'ies differ'} from the records` +
+      `store check: ${differences.length} index entr${differences.length === 1 ? 'y differs' : 'ies differ'}` +
+        ' from the records' +
         (repaired ? '; repaired' : '; run again with --repair to fix them'),
     );
 }

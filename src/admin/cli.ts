@@ -1,12 +1,15 @@
 // Control-plane verbs for people at a terminal: the same calls a test makes, over HTTP.
 import { parseArgs } from 'node:util';
 
-export const CONTROL_USAGE = `flowtwin clock [show | freeze | resume | advance <duration> | speed <factor>] [--url <flowtwin URL>]
-  flowtwin fault [list | add '<json>' | rm <id>] [--url]     flowtwin scenario [list | add '<json>' | rm <id>] [--url]
-  flowtwin reset [--no-seed] [--url]                          flowtwin events [--vendor <v>] [--instance <id>] [--url]
-    <duration>: milliseconds, or a number with ms, s, m, h or d (90s, 5m, 1.5h)
-    --url defaults to $FLOWTWIN_URL, else http://127.0.0.1:4010
-    each takes --control-token <token> (default $FLOWTWIN_CONTROL_TOKEN) for a flowtwin that has one`;
+export const CONTROL_USAGE =
+  'flowtwin clock [show | freeze | resume | advance <duration> | speed <factor>] [--url <flowtwin URL>]\n' +
+  "  flowtwin fault [list | add '<json>' | rm <id>] [--url]     " +
+  "flowtwin scenario [list | add '<json>' | rm <id>] [--url]\n" +
+  '  flowtwin reset [--no-seed] [--url]                          ' +
+  'flowtwin events [--vendor <v>] [--instance <id>] [--url]\n' +
+  '    <duration>: milliseconds, or a number with ms, s, m, h or d (90s, 5m, 1.5h)\n' +
+  '    --url defaults to $FLOWTWIN_URL, else http://127.0.0.1:4010\n' +
+  '    each takes --control-token <token> (default $FLOWTWIN_CONTROL_TOKEN) for a flowtwin that has one';
 
 export class ControlUsageError extends Error {}
 
@@ -125,7 +128,8 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
   const arity = ARITY[verb ?? '']?.[action];
   if (arity !== undefined && positionals.length > 2 + arity)
     throw new ControlUsageError(
-      `${verb} ${action} takes ${arity === 0 ? 'no argument' : 'one argument'}; unexpected "${positionals.slice(2 + arity).join(' ')}"`,
+      `${verb} ${action} takes ${arity === 0 ? 'no argument' : 'one argument'}; ` +
+        `unexpected "${positionals.slice(2 + arity).join(' ')}"`,
     );
   if ((verb === 'reset' || verb === 'events') && positionals.length > 1)
     throw new ControlUsageError(`${verb} takes no argument; unexpected "${positionals.slice(1).join(' ')}"`);
@@ -168,7 +172,8 @@ async function tailEvents(
   const res = await reach(`${url}/__flowtwin/events?${query}`, url, { headers: tokenHeader(token) });
   if (!res.ok || !res.body)
     throw new Error(
-      `${res.status}: cannot open the event stream${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`,
+      `${res.status}: cannot open the event stream` +
+        `${res.status === 401 ? ' (pass --control-token or set FLOWTWIN_CONTROL_TOKEN)' : ''}`,
     );
   const decoder = new TextDecoder();
   let buffer = '';

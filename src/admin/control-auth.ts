@@ -60,13 +60,17 @@ export function controlAuth(token: string | undefined) {
     const cookie = cookieOf(req, CONTROL_COOKIE);
     if (matches(header) || matches(cookie)) return next();
     const sent = header !== undefined || cookie !== undefined || offered !== undefined;
+    const problem = sent
+      ? "the control token sent is not this flowtwin's"
+      : "this flowtwin's control plane needs its control token";
     res.set('www-authenticate', `FlowtwinControlToken header="X-Flowtwin-Control-Token", cookie="${CONTROL_COOKIE}"`);
     sendProblem(
       res,
       401,
       'Unauthorized',
-      `${sent ? "the control token sent is not this flowtwin's" : "this flowtwin's control plane needs its control token"}: ` +
-        `send it as the X-Flowtwin-Control-Token header, or open the dashboard once as ${req.baseUrl}/ui?token=<token> to get the ${CONTROL_COOKIE} cookie`,
+      `${problem}: ` +
+        'send it as the X-Flowtwin-Control-Token header, ' +
+        `or open the dashboard once as ${req.baseUrl}/ui?token=<token> to get the ${CONTROL_COOKIE} cookie`,
     );
   };
 }

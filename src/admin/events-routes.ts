@@ -60,7 +60,8 @@ export function mountEvents(
     const stream = new SseStream(res, limits, (o) => {
       stop();
       log(
-        `flowtwin: event stream to ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'} ended: the client fell behind ` +
+        `flowtwin: event stream to ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'} ` +
+          'ended: the client fell behind ' +
           `(${o.queuedBytes} bytes queued, limit ${o.maxQueuedBytes}; ${o.bufferedBytes} bytes in the socket's buffer)`,
       );
     });

@@ -190,7 +190,8 @@ export function controlRouter(deps: ControlDeps): Router {
       // Whose instance it is comes from the credentials only: a control call cannot reach into another tenant.
       if (tenant === undefined)
         throw new ControlInputError(
-          `a scenario for one instance needs the credentials of its owner on the call (the ${vendor.name} API's own headers)`,
+          'a scenario for one instance needs the credentials of its owner on the call ' +
+            `(the ${vendor.name} API's own headers)`,
         );
       await vendor.steer(tenant, spec);
       return void res

@@ -165,7 +165,8 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
     ...optional('maxHeaderSize', int('maxHeaderSize', 'max-header-size', 1024, 1 << 20)),
     ...optional('maxInstancesPerTenant', int('maxInstancesPerTenant', 'max-instances-per-tenant', 1, 1e9)),
     ...optional('journalLimit', int('journalLimit', 'journal-limit', 1, 1_000_000)),
-    // Only when something was configured: createFlowtwin checks vendor settings, and loading the checker costs a start time.
+    // Only when something was configured: createFlowtwin checks vendor settings,
+    // and loading the checker costs a start time.
     ...(values.config || stepMs !== undefined
       ? {
           vendors: {
@@ -207,14 +208,16 @@ async function runServe(values: Values, cmd: Command): Promise<number> {
   console.log(`store: ${kind} ${location}${fresh ? '' : ' (existing data kept, fixtures not loaded)'}`);
   if (running.tls?.generated)
     console.log(
-      `tls: a self-signed certificate for localhost, written to ${running.tls.certFile} (trust it: NODE_EXTRA_CA_CERTS=${running.tls.certFile})`,
+      `tls: a self-signed certificate for localhost, written to ${running.tls.certFile} ` +
+        `(trust it: NODE_EXTRA_CA_CERTS=${running.tls.certFile})`,
     );
   // Shown once, here: the only place a generated token can be read.
   if (running.controlTokenGenerated)
     console.log(`control token: ${running.controlToken} (set --control-token to choose it)`);
   if (controlToken === false)
     console.error(
-      `warning: the control plane (${running.url}/__flowtwin) is open to anyone who can reach ${host} (--control-token none)`,
+      `warning: the control plane (${running.url}/__flowtwin) ` +
+        `is open to anyone who can reach ${host} (--control-token none)`,
     );
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {

@@ -106,11 +106,13 @@ function requireWriteTargets(values: {
   const missing = unnamedWriteTargets(values.vendor ?? '', resources);
   if (missing.length > 0)
     throw new ContractUsageError(
-      `--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: nothing unnamed is ever written`,
+      `--allow-writes needs ${missing.map((m) => WRITE_TARGET_FLAGS[m] ?? m).join(' and ')}: ` +
+        'nothing unnamed is ever written',
     );
 }
 
-export const VERIFY_HAR_USAGE = `flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]`;
+export const VERIFY_HAR_USAGE =
+  'flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]';
 
 export async function verifyHarCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

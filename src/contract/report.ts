@@ -54,7 +54,13 @@ export function junitReport(report: ContractReport): string {
     });
     const failures = findings.filter((f) => f.outcome === 'fail').length;
     const skipped = findings.filter((f) => f.outcome === 'skip').length;
-    return `  <testsuite name="${xml(name)}" tests="${findings.length}" failures="${failures}" skipped="${skipped}">\n${body.join('\n')}\n  </testsuite>`;
+    return (
+      `  <testsuite name="${xml(name)}" tests="${findings.length}" failures="${failures}" skipped="${skipped}">\n` +
+      `${body.join('\n')}\n  </testsuite>`
+    );
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="flowtwin contract ${xml(report.vendor)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="flowtwin contract ${xml(report.vendor)}">\n` +
+    `${suites.join('\n')}\n</testsuites>\n`
+  );
 }

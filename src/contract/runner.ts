@@ -45,7 +45,8 @@ export class UnnamedWriteTargets extends Error {
     readonly missing: string[],
   ) {
     super(
-      `allowWrites needs the resources its write cases touch named by the caller (${missing.join(', ')}); nothing the suite finds by itself is ever written`,
+      `allowWrites needs the resources its write cases touch named by the caller (${missing.join(', ')}); ` +
+        'nothing the suite finds by itself is ever written',
     );
   }
 }

@@ -38,7 +38,10 @@ export function clampTime(ms: number): number {
   return ms > MAX_TIME ? MAX_TIME : ms >= MIN_TIME ? ms : MIN_TIME;
 }
 
-/** RFC 3339 UTC for any number: times past the clock's range (a plan ending after 9999) print as its bound, never throw. */
+/**
+ * RFC 3339 UTC for any number: times past the clock's range (a plan ending after 9999)
+ * print as its bound, never throw.
+ */
 export function isoTime(ms: number): string {
   return new Date(clampTime(ms)).toISOString();
 }
@@ -223,7 +226,8 @@ export class ClockBook implements Clock {
     else {
       this.global.reset();
       this.repaired(
-        `the stored global clock was broken (${globalFault}); repaired: back to real time, ${isoTime(this.global.now())}`,
+        `the stored global clock was broken (${globalFault}); ` +
+          `repaired: back to real time, ${isoTime(this.global.now())}`,
       );
     }
     this.tenants.clear();
@@ -232,7 +236,8 @@ export class ClockBook implements Clock {
       const fault = clockFault(c);
       if (fault !== undefined) {
         this.repaired(
-          `the stored clock of tenant ${tenant} was broken (${fault}); repaired: dropped, the tenant follows the global clock`,
+          `the stored clock of tenant ${tenant} was broken (${fault}); ` +
+            'repaired: dropped, the tenant follows the global clock',
         );
         continue;
       }

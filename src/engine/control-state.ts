@@ -103,7 +103,10 @@ export class ControlState {
     throw new WriteConflict('the control state (clocks, scenarios, faults, rate limits)', MAX_ATTEMPTS);
   }
 
-  /** The first record: a taken id means another replica created it first (a lost race); anything else is the store failing. */
+  /**
+   * The first record: a taken id means another replica created it first (a lost race);
+   * anything else is the store failing.
+   */
   private async createFirst(record: StoredRecord<unknown>): Promise<boolean> {
     try {
       await this.store.create(record);

@@ -82,7 +82,8 @@ export class InstanceEngine<A> {
       version: 1,
       data: { plan, operations: [], attrs },
     };
-    // The tenant is listed first: a crash in between leaves a tenant with nothing to list, never an instance no listing finds.
+    // The tenant is listed first: a crash in between leaves a tenant with nothing to list,
+    // never an instance no listing finds.
     await this.options.tenants?.add(kind, tenant);
     const seq = await store.create(record, this.index?.changesFor(indexed(record)));
     this.options.onWrite?.(record, 'created');
@@ -187,14 +188,20 @@ export class InstanceEngine<A> {
     }
   }
 
-  /** How many instances `inState` would read for `state` at `at`: what it costs, to weigh against a walk. Needs `indexStarts`. */
+  /**
+   * How many instances `inState` would read for `state` at `at`: what it costs, to weigh against a walk.
+   * Needs `indexStarts`.
+   */
   async inStateCost(tenant: string, parentId: string, state: string, at: number): Promise<number> {
     const index = this.requireIndex('inStateCost');
     await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
     return index.candidateCount(tenant, parentId, state, at);
   }
 
-  /** A parent's instances in `state` at `at`, newest start first (ties: the last written first). Needs `indexStarts`. */
+  /**
+   * A parent's instances in `state` at `at`, newest start first (ties: the last written first).
+   * Needs `indexStarts`.
+   */
   async inState(tenant: string, parentId: string, state: string, at: number): Promise<InstanceView<A>[]> {
     const index = this.requireIndex('inState');
     await index.ensureBuilt(tenant, parentId, this.backfill(tenant, parentId));
@@ -241,7 +248,10 @@ export class InstanceEngine<A> {
     );
   }
 
-  /** Changes the rest of a running instance's run (a scenario for one instance); refused once it has stopped running. */
+  /**
+   * Changes the rest of a running instance's run (a scenario for one instance);
+   * refused once it has stopped running.
+   */
   async steer(tenant: string, id: string, change: PlanChange): Promise<InstanceView<A>> {
     const { running } = this.options.machine;
     return this.append(

@@ -35,7 +35,10 @@ export class RuleList<R extends Rule> {
     this.rules = s ? s.rules.map((r) => ({ ...r })) : [];
   }
 
-  /** Records a hit of the live rule with this id (after a match outside the commit); undefined when another replica spent it first. */
+  /**
+   * Records a hit of the live rule with this id (after a match outside the commit);
+   * undefined when another replica spent it first.
+   */
   protected async fire(id: string): Promise<R | undefined> {
     return this.commit(() => {
       const live = this.rules.find((r) => r.id === id);

@@ -266,7 +266,10 @@ export class StateIndex {
     return changes;
   }
 
-  /** Slot ("<id>#<transition number>:in|out", "start") -> its entry; transitions only ever append, so slots are stable. */
+  /**
+   * Slot ("<id>#<transition number>:in|out", "start") -> its entry;
+   * transitions only ever append, so slots are stable.
+   */
   private entries(instance: IndexedInstance): Map<string, IndexChange> {
     const out = new Map<string, IndexChange>();
     const parent = instance.parentId!;

@@ -55,7 +55,10 @@ export interface FlowtwinOptions {
    * the dashboard's cookie); the control plane is open when absent. The vendor APIs never need it.
    */
   controlToken?: string;
-  /** Where flowtwin reports what an operator should know, e.g. a broken stored clock it repaired; the logger's warn by default. */
+  /**
+   * Where flowtwin reports what an operator should know, e.g. a broken stored clock it repaired;
+   * the logger's warn by default.
+   */
   warn?: (message: string) => void;
   /**
    * Requests (info), control calls (debug), contention and repairs (warn), failures with their stack

@@ -97,7 +97,10 @@ export class Journal {
     readonly limit = 1000,
   ) {}
 
-  /** The bodies must not change afterwards: the memory store keeps them by reference. One append, to the tenant's log. */
+  /**
+   * The bodies must not change afterwards: the memory store keeps them by reference.
+   * One append, to the tenant's log.
+   */
   async record(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
     const masked = {
       ...entry,

@@ -16,7 +16,10 @@ export class RouteTable {
 
   constructor(
     private readonly operations: readonly OperationSpec[],
-    /** The vendor's own paths flowtwin does not serve: their literal segments are never read as a served template's ids. */
+    /**
+     * The vendor's own paths flowtwin does not serve:
+     * their literal segments are never read as a served template's ids.
+     */
     private readonly unserved: readonly RegExp[] = [],
   ) {
     // Spec order, as express tried them: the first operation whose pattern matches answers.

@@ -12,7 +12,10 @@ export interface TlsFiles {
 }
 
 export interface TlsIdentity extends TlsFiles {
-  /** Where the generated certificate was written (for NODE_EXTRA_CA_CERTS, curl --cacert); given ones stay where they are. */
+  /**
+   * Where the generated certificate was written (for NODE_EXTRA_CA_CERTS, curl --cacert);
+   * given ones stay where they are.
+   */
   certFile?: string;
   generated: boolean;
 }

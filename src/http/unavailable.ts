@@ -19,6 +19,7 @@ export const isTemporary = (err: unknown): err is StoreUnavailable | WriteConfli
 export function logContention(log: Logger, where: string, err: unknown): void {
   if (err instanceof WriteConflict)
     log.warn(
-      `store contention in ${where}: ${err.message}; answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`,
+      `store contention in ${where}: ${err.message}; ` +
+        `answered 503, the client should retry after ${RETRY_AFTER_SECONDS} s`,
     );
 }

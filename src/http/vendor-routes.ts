@@ -248,7 +248,10 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   };
 }
 
-/** A request target's path and query, as express's req.path reads them (a fragment, which no client should send, is cut). */
+/**
+ * A request target's path and query, as express's req.path reads them
+ * (a fragment, which no client should send, is cut).
+ */
 export function splitTarget(target: string): { path: string; search: string | undefined } {
   // The absolute form ("http://host/path") that a client configured with flowtwin as its HTTP proxy sends.
   if (!target.startsWith('/') && URL.canParse(target)) {

@@ -7,8 +7,9 @@ import { isProxyVendor, PROXY_VENDORS } from './vendors.js';
 
 export { ProxyUsageError };
 
-export const PROXY_USAGE = `flowtwin proxy --upstream <vendor base URL> [--vendor ${Object.keys(PROXY_VENDORS).join('|')}]
-               [--port 4011] [--host 127.0.0.1] [--record <dir>]
+export const PROXY_USAGE =
+  `flowtwin proxy --upstream <vendor base URL> [--vendor ${Object.keys(PROXY_VENDORS).join('|')}]\n` +
+  `               [--port 4011] [--host 127.0.0.1] [--record <dir>]
 
   Forwards every request to the upstream unchanged and logs to stderr each way its answers break
   the vendor's spec. --vendor defaults to the upstream host's vendor, else each request's route.
@@ -46,7 +47,8 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   });
   console.log(`flowtwin ${VERSION} proxy to ${proxy.upstream.origin} listening on ${proxy.url}`);
   console.log(
-    `checked against: ${proxy.vendor ?? 'the spec whose route each request matches'}${values.record ? `; recording to ${values.record}` : ''}`,
+    `checked against: ${proxy.vendor ?? 'the spec whose route each request matches'}` +
+      `${values.record ? `; recording to ${values.record}` : ''}`,
   );
   await new Promise<void>((resolve) => {
     const shutdown = () => void proxy.stop().then(resolve);

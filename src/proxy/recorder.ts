@@ -66,7 +66,8 @@ export class Recorder {
     return {
       $comment:
         `Recorded by flowtwin proxy from ${this.upstream.origin} at ${new Date(now).toISOString()}. ` +
-        `Datadog data belongs to the fixtures' keys ${FIXTURE_KEYS.apiKey} / ${FIXTURE_KEYS.appKey}; times are relative to loading.`,
+        `Datadog data belongs to the fixtures' keys ${FIXTURE_KEYS.apiKey} / ${FIXTURE_KEYS.appKey}; ` +
+        'times are relative to loading.',
       ...(secmaster ? { secmaster } : {}),
       ...(datadog ? { datadog } : {}),
     };

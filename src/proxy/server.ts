@@ -68,7 +68,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const verdict = judge(specs, exchange);
     for (const line of verdict.lines) log(line);
     access(
-      `${exchange.method} ${exchange.url.pathname} ${exchange.status} ${verdict.route?.op.operationId ?? '-'} ${exchange.durationMs}ms`,
+      `${exchange.method} ${exchange.url.pathname} ${exchange.status} ` +
+        `${verdict.route?.op.operationId ?? '-'} ${exchange.durationMs}ms`,
     );
     recorder?.add(exchange, verdict.route, verdict.body);
   };

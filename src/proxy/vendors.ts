@@ -14,7 +14,10 @@ export type ProxyVendor = keyof typeof PROXY_VENDORS;
 
 export const isProxyVendor = (name: string): name is ProxyVendor => Object.hasOwn(PROXY_VENDORS, name);
 
-/** Datadog sites (api.datadoghq.com, api.us5.datadoghq.com, api.datadoghq.eu, api.ddog-gov.com) and Huawei's regional endpoints. */
+/**
+ * Datadog sites (api.datadoghq.com, api.us5.datadoghq.com, api.datadoghq.eu, api.ddog-gov.com)
+ * and Huawei's regional endpoints.
+ */
 export function vendorOfHost(hostname: string): ProxyVendor | undefined {
   const host = hostname.toLowerCase();
   if (/(^|\.)(datadoghq\.(com|eu)|ddog-gov\.com)$/.test(host)) return 'datadog';

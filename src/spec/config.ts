@@ -19,7 +19,10 @@ const CONTROL = 'flowtwin-control.yaml';
 
 let validator: ValidateFunction | undefined;
 
-/** The document, unchanged, when it is a valid configuration; else a ConfigError naming the key path (`what: /datadog/defaultStepMs must be integer`). */
+/**
+ * The document, unchanged, when it is a valid configuration; else a ConfigError naming the key path
+ * (`what: /datadog/defaultStepMs must be integer`).
+ */
 export function checkConfig(doc: unknown, what = 'config'): Record<string, unknown> {
   validator ??= compile();
   if (!validator(doc)) throw new ConfigError(`${what}: ${describe(validator.errors![0]!)}`);
@@ -32,10 +35,16 @@ function describe(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
     const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
-    return `${e.instancePath}/${key} is not a known key${known.length > 0 ? ` (known at ${at}: ${known.join(', ')})` : ''}`;
+    return (
+      `${e.instancePath}/${key} is not a known key` +
+      `${known.length > 0 ? ` (known at ${at}: ${known.join(', ')})` : ''}`
+    );
   }
   if (e.keyword === 'enum')
-    return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    return (
+      `${at} must be one of ` +
+      `${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+    );
   return `${at} ${e.message ?? 'is invalid'}`;
 }
 

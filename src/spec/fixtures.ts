@@ -28,7 +28,10 @@ export function checkFixtures(doc: unknown): Record<string, unknown> {
   return doc as Record<string, unknown>;
 }
 
-/** The validator built into `dir`, unless it is missing or older than the schema (edited since the build); else compiled now. */
+/**
+ * The validator built into `dir`, unless it is missing or older than the schema (edited since the build);
+ * else compiled now.
+ */
 export function loadFixturesValidator(dir: string): ValidateFunction {
   const prebuilt = resolve(dir, PREBUILT_VALIDATOR);
   try {

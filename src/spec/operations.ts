@@ -54,7 +54,10 @@ export interface CompiledSpec {
   document: OpenApiDocument;
   operations: OperationSpec[];
   byId: Map<string, OperationSpec>;
-  /** Paths of the vendor's that flowtwin does not serve but a served template would take (x-flowtwin-unserved-paths). */
+  /**
+   * Paths of the vendor's that flowtwin does not serve but a served template would take
+   * (x-flowtwin-unserved-paths).
+   */
   unserved: RegExp[];
 }
 

@@ -146,7 +146,10 @@ export function describe(errors: ErrorObject[] | null | undefined): string {
   if (!first) return 'is invalid';
   if (first.keyword === 'required') return 'is required';
   if (first.keyword === 'enum')
-    return `must be one of ${(first.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    return (
+      'must be one of ' +
+      `${(first.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+    );
   if (first.keyword === 'const')
     return `must be ${JSON.stringify((first.params as { allowedValue: unknown }).allowedValue)}`;
   return first.message ?? 'is invalid';

@@ -32,7 +32,8 @@ export function validateResponse(
   if (validate === null) {
     return violation(
       'media-type',
-      `content type "${mediaType}" is not declared for ${status} of ${op.operationId} (declared: ${declared.mediaTypes.join(', ')})`,
+      `content type "${mediaType}" is not declared for ${status} of ${op.operationId} ` +
+        `(declared: ${declared.mediaTypes.join(', ')})`,
     );
   }
   if (validate && !validate(body)) {

@@ -6,7 +6,10 @@
 import { MemberTable } from './member-table.js';
 import type { IndexRange, IndexMember } from './store.js';
 
-/** Batches at least this large are merged in one pass: a backfill arrives newest first, and one move each would be quadratic. */
+/**
+ * Batches at least this large are merged in one pass: a backfill arrives newest first,
+ * and one move each would be quadratic.
+ */
 const MERGE_AT = 64;
 /** Writes kept waiting for a read: at least this many, so a merge's copy is shared by many writes... */
 const PENDING_MIN = 4096;
@@ -94,7 +97,8 @@ export class SortedIndex {
       if (slot >= 0) {
         if (this.scores[slot] === score) continue;
         (dropped ??= new Uint8Array(this.members.capacity))[slot] = 1;
-        // A freed slot may be handed to a later member of this batch: that one is not in the order yet, so dropping the old entry by slot number stays right.
+        // A freed slot may be handed to a later member of this batch: that one is not in the order yet,
+        // so dropping the old entry by slot number stays right.
         if (score === null) {
           this.members.remove(slot);
           continue;

@@ -527,7 +527,10 @@ export class RedisStore implements Store {
   }
 }
 
-/** Keys each script takes; create's and update's counts vary (a child index, the indexes written), so they pass their own. */
+/**
+ * Keys each script takes; create's and update's counts vary (a child index, the indexes written),
+ * so they pass their own.
+ */
 const KEY_COUNTS: Record<string, number | undefined> = {
   ftDelete: 3,
   ftPage: 1,
@@ -536,7 +539,10 @@ const KEY_COUNTS: Record<string, number | undefined> = {
   ftAppend: 5,
 };
 
-/** Redis answered with an error (a script's, a wrong type) is a fault of the call; anything else is the connection's. */
+/**
+ * Redis answered with an error (a script's, a wrong type) is a fault of the call;
+ * anything else is the connection's.
+ */
 function unavailable(location: string) {
   return <T>(call: Promise<T>): Promise<T> =>
     call.catch((err: unknown) => {
@@ -564,7 +570,10 @@ const bound = (score: number): string => (score === Infinity ? '+inf' : score ==
 const parseScore = (text: string): number =>
   text === 'inf' || text === '+inf' ? Infinity : text === '-inf' ? -Infinity : Number(text);
 
-/** base64url has no ":" and no glob characters, so an encoded tenant or kind can neither collide nor match a pattern. */
+/**
+ * base64url has no ":" and no glob characters, so an encoded tenant or kind can neither collide
+ * nor match a pattern.
+ */
 const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 
 const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
@@ -598,7 +607,8 @@ async function checkSchema(redis: Redis, key: string, location: string): Promise
   const version = Number(raw);
   if (!Number.isInteger(version) || version < 1) {
     throw new StoreOpenError(
-      `${location}: key ${key} holds ${JSON.stringify(raw)}, not a flowtwin schema version; is another program using the prefix?`,
+      `${location}: key ${key} holds ${JSON.stringify(raw)}, not a flowtwin schema version; ` +
+        'is another program using the prefix?',
     );
   }
   if (version > SCHEMA_VERSION) throw newerSchemaError(location, version, SCHEMA_VERSION);

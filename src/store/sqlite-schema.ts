@@ -69,7 +69,8 @@ export function openSchema(db: Database.Database, location: string): boolean {
       if (applicationId !== 0 || tables.length > 0) {
         const what = applicationId !== 0 ? `application_id ${applicationId}` : `tables ${tables.join(', ')}`;
         throw new StoreOpenError(
-          `${location} is a SQLite database but not a flowtwin store (it has ${what}); flowtwin will not write to it: give another path`,
+          `${location} is a SQLite database but not a flowtwin store (it has ${what}); ` +
+            'flowtwin will not write to it: give another path',
         );
       }
       db.exec(SCHEMA + SCHEMA_2);

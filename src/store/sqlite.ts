@@ -50,19 +50,27 @@ export const SQL = {
   indexRemove: 'DELETE FROM index_members WHERE tenant = @tenant AND name = @name AND member = @member',
   indexCount: 'SELECT COUNT(*) FROM index_members WHERE tenant = @tenant AND name = @name AND score <= @max',
   // index_members_by_score carries the key's member after the score, so both orders read the index as it lies.
-  indexRange: `SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name AND score BETWEEN @min AND @max
-               ORDER BY score, member LIMIT @limit OFFSET @offset`,
-  indexRangeReverse: `SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name AND score BETWEEN @min AND @max
-                      ORDER BY score DESC, member DESC LIMIT @limit OFFSET @offset`,
+  indexRange:
+    'SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name ' +
+    'AND score BETWEEN @min AND @max\n' +
+    '               ORDER BY score, member LIMIT @limit OFFSET @offset',
+  indexRangeReverse:
+    'SELECT member, score FROM index_members WHERE tenant = @tenant AND name = @name ' +
+    'AND score BETWEEN @min AND @max\n' +
+    '                      ORDER BY score DESC, member DESC LIMIT @limit OFFSET @offset',
   // A log name's sequence lives in meta, so a tenant's reset (which deletes its rows) cannot lower it.
   // Without it (a new file, after a full reset, or a file written before it was kept) the rows say.
   logNext: `SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'log_seq:' || @name),
                             (SELECT COALESCE(MAX(seq), 0) FROM logs WHERE name = @name)) + 1`,
-  logSeqSet: `INSERT INTO meta (key, value) VALUES ('log_seq:' || @name, @seq) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  logSeqSet:
+    "INSERT INTO meta (key, value) VALUES ('log_seq:' || @name, @seq) " +
+    'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   logInsert: 'INSERT INTO logs (tenant, name, seq, data) VALUES (@tenant, @name, @seq, @data)',
   // By count, not by number: the numbers of one tenant's log have gaps where other tenants appended.
-  logTrim: `DELETE FROM logs WHERE tenant = @tenant AND name = @name
-              AND seq <= (SELECT seq FROM logs WHERE tenant = @tenant AND name = @name ORDER BY seq DESC LIMIT 1 OFFSET @keep)`,
+  logTrim:
+    'DELETE FROM logs WHERE tenant = @tenant AND name = @name\n' +
+    '              AND seq <= (SELECT seq FROM logs WHERE tenant = @tenant AND name = @name ' +
+    'ORDER BY seq DESC LIMIT 1 OFFSET @keep)',
   logRead: 'SELECT seq, data FROM logs WHERE tenant = @tenant AND name = @name ORDER BY seq',
   logReadAll: 'SELECT tenant, seq, data FROM logs WHERE name = @name ORDER BY seq',
   resetRecords: 'DELETE FROM records WHERE tenant = @tenant',
@@ -468,7 +476,8 @@ function refuseNonSqlite(location: string): void {
   }
   if (!head.equals(SQLITE_HEADER)) {
     throw new StoreOpenError(
-      `${location} is not a SQLite database (it is ${size} bytes of something else); flowtwin will not overwrite it: give another path or remove the file`,
+      `${location} is not a SQLite database (it is ${size} bytes of something else); ` +
+        'flowtwin will not overwrite it: give another path or remove the file',
     );
   }
 }

@@ -83,7 +83,10 @@ export interface ControlClient {
   events: {
     /** Resolves once the stream is listening: transitions caused after that are all delivered. */
     open(filter?: EventFilter): Promise<EventStream>;
-    /** Opens a stream, waits for the first matching transition, closes it (listening from a moment after the call, as waitFor). */
+    /**
+     * Opens a stream, waits for the first matching transition, closes it
+     * (listening from a moment after the call, as waitFor).
+     */
     next(predicate: (event: TransitionEvent) => boolean, options?: NextOptions & EventFilter): Promise<TransitionEvent>;
     /**
      * Opens a stream on one instance and waits until it reaches `to`. The stream listens from a moment

@@ -18,7 +18,9 @@ export const DATADOG_HOSTS = DATADOG_SITES.map((site) => `api.${site}`);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const VENDOR_HOST = new RegExp(
-  `^(?:${DATADOG_HOSTS.map(escape).join('|')}|secmaster\\.[a-z0-9-]+\\.myhuaweicloud\\.(?:com|eu)|iam(?:\\.[a-z0-9-]+)?\\.myhuaweicloud\\.(?:com|eu))$`,
+  `^(?:${DATADOG_HOSTS.map(escape).join('|')}|` +
+    'secmaster\\.[a-z0-9-]+\\.myhuaweicloud\\.(?:com|eu)|' +
+    'iam(?:\\.[a-z0-9-]+)?\\.myhuaweicloud\\.(?:com|eu))$',
 );
 
 /** Whether flowtwin fakes this host (a hostname, no port). */

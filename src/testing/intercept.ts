@@ -19,7 +19,10 @@ export interface InterceptOptions extends TestFlowtwinOptions {
    * 'warn' lets it through and says so once per host, 'bypass' lets it through silently.
    */
   unmatched?: 'error' | 'warn' | 'bypass';
-  /** Hosts ("host:port") that may still be reached in 'error' mode, e.g. a startFlowtwin url's host or your database. */
+  /**
+   * Hosts ("host:port") that may still be reached in 'error' mode,
+   * e.g. a startFlowtwin url's host or your database.
+   */
   allow?: (string | RegExp)[];
   /** Where 'warn' writes; console.warn by default. */
   warn?: (message: string) => void;
@@ -92,7 +95,8 @@ function netConnect(
       if (!warned.has(host)) {
         warned.add(host);
         warn(
-          `flowtwin interceptVendors: ${host} is not a vendor host flowtwin fakes; letting the request through (unmatched: 'warn')`,
+          `flowtwin interceptVendors: ${host} is not a vendor host flowtwin fakes; ` +
+            "letting the request through (unmatched: 'warn')",
         );
       }
       return true;

@@ -16,7 +16,8 @@ export async function loadNock(load: () => Promise<{ default: Nock }> = () => im
     const code = (err as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
       throw new Error(
-        'interceptVendors() needs nock, which intercepts the requests: add it with `npm install --save-dev nock` (15 or later)',
+        'interceptVendors() needs nock, which intercepts the requests: ' +
+          'add it with `npm install --save-dev nock` (15 or later)',
         { cause: err },
       );
     throw err;

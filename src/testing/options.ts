@@ -29,7 +29,8 @@ function epochOf(frozenAt: string | number): number {
   // The clock's own range: a start outside it could not be printed in any vendor's time format.
   if (!Number.isSafeInteger(at) || at < MIN_TIME || at > MAX_TIME) {
     throw new TypeError(
-      `frozenAt must be an ISO 8601 time or epoch milliseconds from ${MIN_TIME} (year 0000) to ${MAX_TIME} (year 9999), not ${String(frozenAt)}`,
+      `frozenAt must be an ISO 8601 time or epoch milliseconds from ${MIN_TIME} (year 0000) ` +
+        `to ${MAX_TIME} (year 9999), not ${String(frozenAt)}`,
     );
   }
   return at;

@@ -86,7 +86,10 @@ export interface Vendor<P = unknown> {
     remaining: number;
     reset: number;
   }): Record<string, string>;
-  /** The vendor's own body (and headers, e.g. rate-limit ones) for an injected error status, or a rate-limit rule's 429. */
+  /**
+   * The vendor's own body (and headers, e.g. rate-limit ones) for an injected error status,
+   * or a rate-limit rule's 429.
+   */
   faultReply(operation: OperationSpec, status: number, rule?: { limit: number; period: number }): Reply;
   methodNotAllowed(allowed: string[]): Reply;
   /** Engine errors to the vendor's wire shape; anything unknown becomes the vendor's 5xx. */
@@ -107,6 +110,9 @@ export interface Vendor<P = unknown> {
   catalog?: InstanceCatalog;
   /** The vendor's scenario body (POST /__flowtwin/scenarios) as a neutral spec; ControlInputError if bad. */
   parseScenario(raw: Record<string, unknown>): ScenarioSpec;
-  /** Applies a scenario with an `instance` to that running instance of the tenant (ControlInputError 404 / 409 when it cannot). */
+  /**
+   * Applies a scenario with an `instance` to that running instance of the tenant
+   * (ControlInputError 404 / 409 when it cannot).
+   */
   steer(tenant: string, spec: ScenarioSpec): Promise<void>;
 }

@@ -95,7 +95,9 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
 export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {
   const digest = sha256(`${entry.apiKey}\u0000${entry.appKey}`);
   const userDigest = sha256(`user\u0000${entry.appKey}`);
-  const uuid = `${userDigest.slice(0, 8)}-${userDigest.slice(8, 12)}-4${userDigest.slice(13, 16)}-a${userDigest.slice(17, 20)}-${userDigest.slice(20, 32)}`;
+  const uuid =
+    `${userDigest.slice(0, 8)}-${userDigest.slice(8, 12)}-4${userDigest.slice(13, 16)}-` +
+    `a${userDigest.slice(17, 20)}-${userDigest.slice(20, 32)}`;
   return {
     tenant: entry.org ?? `dd-${digest.slice(0, 16)}`,
     principal: {

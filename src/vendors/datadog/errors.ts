@@ -106,7 +106,9 @@ export const ddErrors = {
 const LIST_QUERY_EXPECTED: Record<string, string> = {
   limit: 'expected an integer from 1 to 100',
   page: 'expected an integer of 0 or more',
-  sort: 'expected comma-separated fields among name, createdAt, updatedAt, creatorName, ownerName, lastExecutedAt, each optionally prefixed with "-"',
+  sort:
+    'expected comma-separated fields among name, createdAt, updatedAt, creatorName, ownerName, lastExecutedAt, ' +
+    'each optionally prefixed with "-"',
   'filter[includeUnpublished]': 'expected true or false',
   'filter[includeSpecs]': 'expected true or false',
 };

@@ -13,7 +13,9 @@ export function secmasterCatalog(ctx: SecMasterContext): InstanceCatalog {
     stepName: (view, step) => view.record.data.attrs.actions.find((a) => a.id === step)?.name ?? step,
     call: (view, operation) => ({
       method: 'POST',
-      path: `/v1/${view.record.tenant}/workspaces/${view.record.data.attrs.workspaceId}/soc/playbooks/instances/${view.record.id}/operation`,
+      path:
+        `/v1/${view.record.tenant}/workspaces/${view.record.data.attrs.workspaceId}` +
+        `/soc/playbooks/instances/${view.record.id}/operation`,
       body: { operation },
     }),
     // The listing shows what ListPlaybookInstances would: TIMER runs due by now exist first.

@@ -39,7 +39,9 @@ export const smErrors = {
           status,
           contentType: JSON_TYPE,
           body: {
-            error_msg: `The throttling threshold has been reached: policy user over ratelimit,limit:${rule.limit},time:${periodText(rule.period)}`,
+            error_msg:
+              'The throttling threshold has been reached: ' +
+              `policy user over ratelimit,limit:${rule.limit},time:${periodText(rule.period)}`,
             error_code: 'APIGW.0308',
             request_id: requestId,
           },

@@ -59,7 +59,10 @@ export interface SecMasterFixtures {
           rule?: TriggerRule;
           actions: ActionDef[];
         };
-        /** Versions that do not run (drafts, in review, rejected, superseded): the running version's trigger and actions. */
+        /**
+         * Versions that do not run (drafts, in review, rejected, superseded):
+         * the running version's trigger and actions.
+         */
         otherVersions?: (VersionDetails & {
           id: string;
           version: string;

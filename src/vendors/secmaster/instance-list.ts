@@ -84,7 +84,10 @@ export async function listInstances(
   return scan(scope, q, offset, limit);
 }
 
-/** Every instance projected, filtered and sorted newest start first (a stable sort of the scan, newest written first, keeps ties so). */
+/**
+ * Every instance projected, filtered and sorted newest start first
+ * (a stable sort of the scan, newest written first, keeps ties so).
+ */
 async function scan(
   scope: ListScope,
   q: InstanceQuery,

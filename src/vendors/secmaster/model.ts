@@ -186,7 +186,10 @@ export function instanceInfo(view: View) {
   };
 }
 
-/** Audit log entries of one instance: one per run of an action; a RETRY keeps the attempts it replaced (HW-ASSUME-14). */
+/**
+ * Audit log entries of one instance: one per run of an action;
+ * a RETRY keeps the attempts it replaced (HW-ASSUME-14).
+ */
 export const auditLogs = (view: View) =>
   logsOf(view, [...(view.projection.superseded ?? []), ...view.projection.steps]);
 

@@ -40,7 +40,8 @@ export function triggerCall(ctx: SecMasterContext): ControlCall {
       // sharing flowtwin must not start runs (or use up scenario hits) in another suite's project.
       if (caller !== undefined && caller !== tenant)
         throw new ControlInputError(
-          `the credentials on this call are not project ${tenant}'s; trigger with that project's credentials, or with none (a global call)`,
+          `the credentials on this call are not project ${tenant}'s; ` +
+            "trigger with that project's credentials, or with none (a global call)",
           403,
         );
       const workspaceId = idField(body.workspace_id, 'workspace_id', SCOPE_ID, '32-36 letters, digits or dashes');
@@ -85,7 +86,8 @@ async function admit(ctx: SecMasterContext, tenant: string): Promise<void> {
   } catch (err) {
     if (!(err instanceof InstanceLimitReached)) throw err;
     throw new ControlInputError(
-      `project ${tenant} has reached the limit of ${err.limit} playbook instances (flowtwin serve --max-instances-per-tenant); a reset frees it`,
+      `project ${tenant} has reached the limit of ${err.limit} playbook instances ` +
+        '(flowtwin serve --max-instances-per-tenant); a reset frees it',
     );
   }
 }
