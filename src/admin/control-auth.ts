@@ -40,6 +40,24 @@ function cookieOf(req: Request, name: string): string | undefined {
 
 const DASHBOARD = /^\/ui\/?$/;
 
+/** What a browser shows without the token: how to get in, never the token itself. */
+function tokenPage(base: string, sent: boolean): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>flowtwin: control token needed</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem;
+  line-height: 1.5">
+<h1>This flowtwin needs its control token</h1>
+<p>${sent ? 'The token this browser sent is not this flowtwin&#39;s.' : 'The dashboard is behind its token.'}</p>
+<p>Open <code>${base}/ui?token=&lt;token&gt;</code> once: flowtwin keeps the token in a cookie for this site
+and takes it out of the address bar.</p>
+<p>The token is the one given with <code>--control-token</code> or <code>FLOWTWIN_CONTROL_TOKEN</code>; when flowtwin
+made one up, it printed it once at start (<code>control token: ...</code>).</p>
+</body></html>
+`;
+}
+
 /** Express middleware for the control prefix; `token` undefined leaves the control plane open. */
 export function controlAuth(token: string | undefined) {
   const expected = token === undefined ? undefined : digest(token);
@@ -64,6 +82,14 @@ export function controlAuth(token: string | undefined) {
       ? "the control token sent is not this flowtwin's"
       : "this flowtwin's control plane needs its control token";
     res.set('www-authenticate', `FlowtwinControlToken header="X-Flowtwin-Control-Token", cookie="${CONTROL_COOKIE}"`);
+    // A person opening the dashboard reads a page, not JSON.
+    if (
+      req.method === 'GET' &&
+      DASHBOARD.test(req.path) &&
+      req.accepts(['application/json', 'text/html']) === 'text/html'
+    ) {
+      return void res.status(401).type('html').set('cache-control', 'no-store').send(tokenPage(req.baseUrl, sent));
+    }
     sendProblem(
       res,
       401,

@@ -1482,7 +1482,19 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Problem"];
-            401: components["responses"]["Unauthorized"];
+            /**
+             * @description A control token is in force and the browser did not send it. A browser (Accept text/html)
+             *     gets a page that says how to open the dashboard with it; any other client the problem+json.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };

@@ -75,7 +75,10 @@ describe('a flowtwin started with a control token', () => {
     }
     const icon = conforms('GetFavicon', await request(ft.app).get('/favicon.ico'));
     expect([icon.status, icon.headers.location]).toEqual([301, '/__flowtwin/ui/favicon.svg']);
-    const svg = conforms('GetDashboardAsset', await request(ft.app).get('/__flowtwin/ui/favicon.svg').set(HEADER, TOKEN));
+    const svg = conforms(
+      'GetDashboardAsset',
+      await request(ft.app).get('/__flowtwin/ui/favicon.svg').set(HEADER, TOKEN),
+    );
     expect([svg.status, svg.headers['content-type']]).toEqual([200, 'image/svg+xml']);
     expect(svg.body.toString()).toContain('<svg');
   });
@@ -87,7 +90,10 @@ describe('a flowtwin started with a control token', () => {
   });
 
   it('lets a call with the header through, and a refused call changes nothing', async () => {
-    const before = (await request(ft.app).get('/__flowtwin/clock').set(HEADER, TOKEN)).body as { now: number; frozen: boolean };
+    const before = (await request(ft.app).get('/__flowtwin/clock').set(HEADER, TOKEN)).body as {
+      now: number;
+      frozen: boolean;
+    };
     await request(ft.app).post('/__flowtwin/clock/freeze').expect(401);
     await request(ft.app).post('/__flowtwin/clock/advance').send({ ms: 3_600_000 }).expect(401);
     const after = conforms('GetClock', await request(ft.app).get('/__flowtwin/clock').set(HEADER, TOKEN));
@@ -97,12 +103,18 @@ describe('a flowtwin started with a control token', () => {
 
     const frozen = conforms('FreezeClock', await request(ft.app).post('/__flowtwin/clock/freeze').set(HEADER, TOKEN));
     expect(frozen.body.frozen).toBe(true);
-    const advanced = conforms('AdvanceClock', await request(ft.app).post('/__flowtwin/clock/advance').set(HEADER, TOKEN).send({ ms: 1000 }));
+    const advanced = conforms(
+      'AdvanceClock',
+      await request(ft.app).post('/__flowtwin/clock/advance').set(HEADER, TOKEN).send({ ms: 1000 }),
+    );
     expect(advanced.body.now).toBe(frozen.body.now + 1000);
   });
 
   it('trades ?token= on the dashboard for an HttpOnly SameSite=Strict cookie, then redirects to drop it from the address', async () => {
-    const res = conforms('GetDashboard', await request(ft.app).get(`/__flowtwin/ui?token=${encodeURIComponent(TOKEN)}`));
+    const res = conforms(
+      'GetDashboard',
+      await request(ft.app).get(`/__flowtwin/ui?token=${encodeURIComponent(TOKEN)}`),
+    );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/__flowtwin/ui');
     const setCookie = String(res.headers['set-cookie']);
@@ -112,7 +124,10 @@ describe('a flowtwin started with a control token', () => {
     expect(setCookie).toContain('SameSite=Strict');
 
     const cookie = setCookie.split(';')[0]!;
-    const page = conforms('GetDashboard', await request(ft.app).get('/__flowtwin/ui').set('Cookie', `other=1; ${cookie}`));
+    const page = conforms(
+      'GetDashboard',
+      await request(ft.app).get('/__flowtwin/ui').set('Cookie', `other=1; ${cookie}`),
+    );
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const clock = conforms('GetClock', await request(ft.app).get('/__flowtwin/clock').set('Cookie', cookie));
@@ -137,11 +152,13 @@ describe('a flowtwin started with a control token', () => {
 });
 
 describe('which listen addresses count as loopback (no token made up)', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (host) =>
-    expect(isLoopbackHost(host)).toBe(true),
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])(
+    '%s is loopback',
+    (host) => expect(isLoopbackHost(host)).toBe(true),
   );
-  it.each(['0.0.0.0', '::', '', '10.0.0.7', '192.168.1.2', 'example.test', '127.0.0.1.nip.io', '128.0.0.1'])('%j is not', (host) =>
-    expect(isLoopbackHost(host)).toBe(false),
+  it.each(['0.0.0.0', '::', '', '10.0.0.7', '192.168.1.2', 'example.test', '127.0.0.1.nip.io', '128.0.0.1'])(
+    '%j is not',
+    (host) => expect(isLoopbackHost(host)).toBe(false),
   );
 });
 
@@ -173,5 +190,28 @@ describe('the testing helpers with a control token', () => {
     await using open = await startFlowtwin({ seed: false, host: '0.0.0.0', controlToken: false });
     expect(open.controlToken).toBeUndefined();
     expect((await fetch(`http://127.0.0.1:${new URL(open.url).port}/__flowtwin/clock`)).status).toBe(200);
+  });
+});
+
+describe('the dashboard without its token', () => {
+  it('shows a browser a page that says how to pass the token, and keeps problem+json for other clients', async () => {
+    const page = conforms(
+      'GetDashboard',
+      await request(ft.app).get('/__flowtwin/ui').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8'),
+    );
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('/__flowtwin/ui?token=&lt;token&gt;');
+    expect(page.text).toContain('FLOWTWIN_CONTROL_TOKEN');
+    expect(page.text).not.toContain(TOKEN);
+    const wrong = await request(ft.app)
+      .get('/__flowtwin/ui')
+      .set('Accept', 'text/html')
+      .set('Cookie', 'flowtwin_control=nope');
+    expect(wrong.text).toContain('is not this flowtwin');
+    expectRefused(
+      conforms('GetDashboard', await request(ft.app).get('/__flowtwin/ui').set('Accept', 'application/json')),
+      false,
+    );
   });
 });
