@@ -4,7 +4,10 @@
 // tests, and the Redis-backed store tests (see docs/reliability.md "Mutation testing" for why).
 import { defineConfig } from 'vitest/config';
 
-const unit = ['test/engine/**/*.test.ts', 'test/store/{decoded-cache,member-codec,member-table,memory-index,memory-reset,memory,open,shared-json,sqlite}.test.ts'];
+const unit = [
+  'test/engine/**/*.test.ts',
+  'test/store/{decoded-cache,member-codec,member-table,memory-index,memory-reset,memory,open,shared-json,sqlite}.test.ts',
+];
 const service = [
   'test/vendors/**/*.test.ts',
   'test/admin/{faults,instances,journal,scenarios,clock-range,tenant-clocks,trigger-tenant}.test.ts',
@@ -18,7 +21,14 @@ export default defineConfig({
     // FLOWTWIN_MUTATION_TESTS=unit: only the engine and store tests, for the store slices. Every
     // vendor test also covers the store, so with them each store mutant reruns most of the suite
     // (about two hours per slice on two cores); without them the score is a lower bound.
-    include: process.env.FLOWTWIN_MUTATION_TESTS === 'unit' ? unit : [...unit, ...service],
+    // FLOWTWIN_MUTATION_TESTS=redis: the Redis store's own suite (conformance and its Redis-only tests;
+    // each run starts a redis-server of its own), for the redis.ts slice.
+    include:
+      process.env.FLOWTWIN_MUTATION_TESTS === 'unit'
+        ? unit
+        : process.env.FLOWTWIN_MUTATION_TESTS === 'redis'
+          ? ['test/store/redis.test.ts']
+          : [...unit, ...service],
     exclude: ['**/node_modules/**', '.stryker-tmp/**'],
     testTimeout: 60_000,
     // One module graph for every test file: Stryker runs each mutant's covering tests as a fresh
