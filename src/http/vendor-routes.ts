@@ -118,6 +118,29 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     return reply;
   }
 
+  /** The request's log line: info, or warn for a 5xx or a connection a fault dropped (status 0). */
+  function logRequest(
+    method: string,
+    path: string,
+    status: number,
+    durationMs: number,
+    operation?: string,
+    tenant?: string,
+  ) {
+    options.log[status >= 500 || status === 0 ? 'warn' : 'info'](
+      {
+        vendor: vendor.name,
+        ...(operation !== undefined ? { operation } : {}),
+        ...(tenant !== undefined ? { tenant } : {}),
+        method,
+        path,
+        status,
+        durationMs,
+      },
+      `${method} ${path} ${status === 0 ? 'dropped' : status}`,
+    );
+  }
+
   /** Recorded before the reply goes out, so a client that has its answer finds it in the journal. */
   async function journal(
     op: OperationSpec,
@@ -128,18 +151,8 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     reply: Reply | undefined,
   ): Promise<void> {
     const status = reply?.status ?? 0;
-    options.log[status >= 500 || status === 0 ? 'warn' : 'info'](
-      {
-        vendor: vendor.name,
-        operation: op.operationId,
-        ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
-        method: req.method,
-        path: trace.path,
-        status,
-        durationMs: Math.round(performance.now() - started),
-      },
-      `${req.method} ${trace.path} ${status === 0 ? 'dropped' : status}`,
-    );
+    const durationMs = Math.round(performance.now() - started);
+    logRequest(req.method!, trace.path, status, durationMs, op.operationId, trace.tenant);
     await options.journal
       .record({
         at: isoTime(startedAt),
@@ -151,8 +164,8 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
         params: trace.params,
         query: trace.query,
         // 0: the connection was dropped by a fault.
-        status: reply?.status ?? 0,
-        durationMs: Math.round(performance.now() - started),
+        status,
+        durationMs,
         requestBody: parseJson(trace.body),
         responseBody: reply?.body,
       })
@@ -209,6 +222,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
         });
     const reply = finalize(raw);
     if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
+    logRequest(req.method!, trace.path, reply.status, 0, op.operationId);
     writeReply(res, reply);
   }
 
@@ -217,9 +231,12 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
   const owns = (path: string): boolean => vendor.prefixes.some((p) => path.startsWith(p));
   // Any other method (OPTIONS included: express would answer it with a text/plain list) gets the
   // vendor's 405 with Allow, any other path under its prefixes the vendor's 404.
-  const fallback = (path: string, res: Response): void => {
+  // No operation: the line has none either, so a client calling a path the vendor lacks shows in the log.
+  const fallback = (method: string, path: string, res: Response): void => {
     const allowed = table.allowed(path);
-    writeReply(res, finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(path)));
+    const reply = finalize(allowed.length > 0 ? vendor.methodNotAllowed(allowed) : vendor.routeNotFound(path));
+    logRequest(method, path, reply.status, 0);
+    writeReply(res, reply);
   };
   const answer = (op: OperationSpec, res: Response) => (err: unknown) => {
     // A store that cannot be reached (control state, faults), a failing listener or socket lands
@@ -231,7 +248,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     if (!owns(path)) return false;
     const found = table.match(req.method!, path);
     if (!found) {
-      fallback(path, res);
+      fallback(req.method!, path, res);
       return true;
     }
     // As express's "simple" query parser reads it (express 5 parses again on every read of req.query).

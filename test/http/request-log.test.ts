@@ -39,7 +39,12 @@ describe('request log', () => {
         tenant: expect.any(String),
       }),
       // No credentials, no tenant: the line says so by leaving it out.
-      expect.objectContaining({ level: 30, msg: `GET /api/v2/workflows/${wf} 403`, operation: 'GetWorkflow', status: 403 }),
+      expect.objectContaining({
+        level: 30,
+        msg: `GET /api/v2/workflows/${wf} 403`,
+        operation: 'GetWorkflow',
+        status: 403,
+      }),
       expect.objectContaining({
         level: 30,
         operation: 'GetWorkflowInstance',
@@ -48,6 +53,15 @@ describe('request log', () => {
       }),
     ]);
     expect(lines[1]).not.toHaveProperty('tenant');
+    // A path the vendor does not have is a line too, without an operation.
+    await ft.http.get('/api/v2/workflow').set(DD_KEYS);
+    expect(log.records().at(-1)).toMatchObject({
+      level: 30,
+      vendor: 'datadog',
+      msg: 'GET /api/v2/workflow 404',
+      status: 404,
+    });
+    expect(log.records().at(-1)).not.toHaveProperty('operation');
     for (const line of lines) expect(line.durationMs).toEqual(expect.any(Number));
     // No key material in the log.
     expect(JSON.stringify(log.records())).not.toContain(DD_KEYS['DD-API-KEY']);
@@ -66,14 +80,23 @@ describe('request log', () => {
     expect([vendor.status, control.status]).toEqual([500, 500]);
     const errors = log.records('error');
     expect(errors).toEqual([
-      expect.objectContaining({ msg: 'datadog GetWorkflow failed', operation: 'GetWorkflow', err: expect.objectContaining({ message: 'disk on fire' }) }),
+      expect.objectContaining({
+        msg: 'datadog GetWorkflow failed',
+        operation: 'GetWorkflow',
+        err: expect.objectContaining({ message: 'disk on fire' }),
+      }),
       // The journal could not keep that request either: said, not swallowed.
       expect.objectContaining({ msg: 'journal write failed: disk on fire' }),
-      expect.objectContaining({ msg: 'control call GET /__flowtwin/journal failed', err: expect.objectContaining({ message: 'disk on fire' }) }),
+      expect.objectContaining({
+        msg: 'control call GET /__flowtwin/journal failed',
+        err: expect.objectContaining({ message: 'disk on fire' }),
+      }),
     ]);
     for (const e of errors) expect((e.err as { stack: string }).stack).toMatch(/^Error: disk on fire\n\s+at /);
     // The request line of the 500 is a warning, as every 5xx is.
-    expect(log.records('warn').find((r) => r.operation === 'GetWorkflow' && r.status === 500)).toMatchObject({ level: 40 });
+    expect(log.records('warn').find((r) => r.operation === 'GetWorkflow' && r.status === 500)).toMatchObject({
+      level: 40,
+    });
   });
 
   it('logs control calls at debug, so the default info level shows only vendor traffic', async () => {
