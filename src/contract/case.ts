@@ -31,3 +31,12 @@ export const absentUuid = (): string =>
   `00000000-0000-4000-8000-${Math.floor(Math.random() * 1e12)
     .toString()
     .padStart(12, '0')}`;
+
+/** The paging law every list shares: the ids read across pages name no item twice. */
+export function checkNoDuplicates(ctx: CaseContext, ids: readonly string[], what: string): void {
+  const duplicates = ids.length - new Set(ids).size;
+  ctx.check('pagination.no-duplicates', duplicates === 0, {
+    message: `no ${what} appears on two pages`,
+    seen: `${duplicates} duplicate(s)`,
+  });
+}

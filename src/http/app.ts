@@ -109,6 +109,9 @@ export interface StoreDifference extends IndexDifference {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** One stderr logger for every embedded flowtwin without its own (a test process starts hundreds). */
+let defaultLogger: Logger | undefined;
+
 /** Vendor headers a browser client reads (rate limits, retry advice, request ids, IAM's token). */
 const EXPOSED_HEADERS = [
   'Retry-After',
@@ -141,7 +144,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const store = options.store ?? new MemoryStore();
   // The store's time by default: replicas sharing a Redis agree on it even when their clocks do not.
   const now = options.now ?? (() => store.now());
-  const log = options.logger ?? createLogger({ level: 'warn' });
+  const log = options.logger ?? (defaultLogger ??= createLogger({ level: 'warn' }));
   const clocks = new ClockBook(now, options.warn ?? ((m) => log.warn(m)));
   const clock = clocks.global;
   const scenarios = new ScenarioBook(seededRandom((options.randomSeed ?? 1) + 1));
@@ -253,6 +256,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   });
   app.get('/favicon.ico', (_req, res) => void res.status(301).location(`${CONTROL_PREFIX}/ui/favicon.svg`).end());
   app.use(CONTROL_PREFIX, (req, res, next) => {
+    if (!log.isLevelEnabled('debug')) return next();
     const started = performance.now();
     res.once('finish', () =>
       log.debug(

@@ -2,6 +2,7 @@
 // gives, or one made up at start for localhost, written to a file the client can be told to trust.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
@@ -43,12 +44,10 @@ export function readTlsFiles(certPath: string, keyPath: string): TlsFiles {
  * days from now: what a local https endpoint needs, with nothing to install first.
  */
 export async function selfSignedIdentity(host: string): Promise<TlsIdentity> {
-  const names = new Set(['localhost', host].filter((h) => h !== '0.0.0.0' && h !== '::' && !/^[\d.]+$|:/.test(h)));
-  const ips = new Set([
-    '127.0.0.1',
-    '::1',
-    ...(/^[\d.]+$|:/.test(host) && host !== '0.0.0.0' && host !== '::' ? [host] : []),
-  ]);
+  // A wildcard address is where it listens, not a name a client uses.
+  const own = host === '0.0.0.0' || host === '::' ? [] : [host];
+  const names = new Set(['localhost', ...own.filter((h) => isIP(h) === 0)]);
+  const ips = new Set(['127.0.0.1', '::1', ...own.filter((h) => isIP(h) !== 0)]);
   const now = new Date();
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',

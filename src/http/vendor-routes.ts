@@ -127,7 +127,10 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     operation?: string,
     tenant?: string,
   ) {
-    options.log[status >= 500 || status === 0 ? 'warn' : 'info'](
+    const level = status >= 500 || status === 0 ? 'warn' : 'info';
+    // On the request path: an embedded flowtwin logs at warn, so most lines are not even built.
+    if (!options.log.isLevelEnabled(level)) return;
+    options.log[level](
       {
         vendor: vendor.name,
         ...(operation !== undefined ? { operation } : {}),

@@ -4,7 +4,7 @@ import { request } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve, type RunningFlowtwin } from '../../src/serve.js';
-import { readTlsFiles } from '../../src/http/tls.js';
+import { readTlsFiles, selfSignedIdentity } from '../../src/http/tls.js';
 
 const running: RunningFlowtwin[] = [];
 afterEach(async () => {
@@ -29,7 +29,10 @@ describe('serve over https', () => {
     const ft = await serve({ port: 0, tls: 'self-signed' });
     running.push(ft);
     expect(ft.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(ft.tls).toMatchObject({ generated: true, certFile: expect.stringMatching(/flowtwin-\d+-[0-9a-f]{8}-cert\.pem$/) });
+    expect(ft.tls).toMatchObject({
+      generated: true,
+      certFile: expect.stringMatching(/flowtwin-\d+-[0-9a-f]{8}-cert\.pem$/),
+    });
     const pem = readFileSync(ft.tls!.certFile!, 'utf8');
     const cert = new X509Certificate(pem);
     expect(cert.subjectAltName).toContain('DNS:localhost');
@@ -40,7 +43,9 @@ describe('serve over https', () => {
     expect((await get(`${ft.url}/__flowtwin/health`, pem)).status).toBe(200);
     expect((await get(`https://localhost:${port}/api/v2/workflows`, pem)).status).toBe(200);
     // A client that trusts nothing extra refuses it, as it should a self-signed certificate.
-    await expect(get(`${ft.url}/__flowtwin/health`, [] as unknown as string)).rejects.toThrow(/self-signed|self signed/);
+    await expect(get(`${ft.url}/__flowtwin/health`, [] as unknown as string)).rejects.toThrow(
+      /self-signed|self signed/,
+    );
   });
 
   it("serves the user's certificate and key, and names a file that is not PEM", async () => {
@@ -53,5 +58,13 @@ describe('serve over https', () => {
     expect((await get(`${given.url}/__flowtwin/health`, readFileSync(certFile))).status).toBe(200);
     expect(() => readTlsFiles(certFile, 'package.json')).toThrow('the TLS key package.json is not PEM');
     expect(() => readTlsFiles('no-such.pem', certFile)).toThrow(/cannot read the TLS certificate no-such.pem/);
+  });
+
+  it('names the host it serves on in the certificate too, but not a wildcard address', async () => {
+    const san = async (host: string) => new X509Certificate((await selfSignedIdentity(host)).cert).subjectAltName!;
+    expect(await san('flowtwin.test')).toMatch(/DNS:localhost, DNS:flowtwin\.test, IP Address:127\.0\.0\.1/);
+    expect(await san('10.1.2.3')).toContain('IP Address:10.1.2.3');
+    expect(await san('0.0.0.0')).not.toContain('0.0.0.0');
+    expect(await san('::')).toBe(await san('localhost'));
   });
 });

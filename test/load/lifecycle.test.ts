@@ -25,9 +25,20 @@ interface Answer {
 }
 
 /** One call with a deadline: a hang fails the test instead of timing it out. */
-async function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = JSON_HEADERS, timeoutMs = 15_000): Promise<Answer> {
+async function call(
+  url: string,
+  method = 'GET',
+  body?: unknown,
+  headers: Record<string, string> = JSON_HEADERS,
+  timeoutMs = 15_000,
+): Promise<Answer> {
   const started = performance.now();
-  const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    signal: AbortSignal.timeout(timeoutMs),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -35,7 +46,12 @@ async function call(url: string, method = 'GET', body?: unknown, headers: Record
   } catch {
     // kept as text: the assertion shows what came back
   }
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed, ms: performance.now() - started };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: parsed,
+    ms: performance.now() - started,
+  };
 }
 
 /** A request on a connection of its own (no pooled keep-alive socket): how a new client arrives. */
@@ -55,7 +71,10 @@ describe('SIGTERM', () => {
   it('finishes the requests in flight, refuses new connections, closes SQLite and exits 0; a restart finds every acknowledged write', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'flowtwin-sigterm-')), 'state.db');
     // Warnings and errors only: the drain must leave nothing worth a warning (request lines are info).
-    const first = cli(['serve', '--port', '0', '--no-seed', '--store', `sqlite:${file}`], { ...process.env, FLOWTWIN_LOG_LEVEL: 'warn' });
+    const first = cli(['serve', '--port', '0', '--no-seed', '--store', `sqlite:${file}`], {
+      ...process.env,
+      FLOWTWIN_LOG_LEVEL: 'warn',
+    });
     const url = await first.url();
     const wf = await call(`${url}/api/v2/workflows`, 'POST', workflowBody({ sleepSeconds: 3600 }));
     expect(wf.status).toBe(201);
@@ -66,12 +85,23 @@ describe('SIGTERM', () => {
     // Every execute and every read of that run now waits 1.5 s before it is served.
     const slow = 1500;
     for (const operation of ['CreateWorkflowInstance', 'GetWorkflowInstance']) {
-      expect((await call(`${url}/__flowtwin/faults`, 'POST', { vendor: 'datadog', operation, latencyMs: slow }, CONTROL)).status).toBe(201);
+      expect(
+        (await call(`${url}/__flowtwin/faults`, 'POST', { vendor: 'datadog', operation, latencyMs: slow }, CONTROL))
+          .status,
+      ).toBe(201);
     }
     const executes = Array.from({ length: 8 }, () => call(instances, 'POST', { meta: { payload: { n: 1 } } }));
     const reads = Array.from({ length: 4 }, () => call(`${instances}/${before.body.data.id}`));
     // In flight: every one of them has been admitted and is waiting on its fault.
-    await expect.poll(async () => ((await call(`${url}/__flowtwin/faults`, 'GET', undefined, CONTROL)).body.faults as { hits: number }[]).reduce((n, f) => n + f.hits, 0), { timeout: 5000, interval: 50 }).toBe(12);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await call(`${url}/__flowtwin/faults`, 'GET', undefined, CONTROL)).body.faults as { hits: number }[]
+          ).reduce((n, f) => n + f.hits, 0),
+        { timeout: 5000, interval: 50 },
+      )
+      .toBe(12);
 
     const exited = once(first.child, 'exit');
     const signalled = performance.now();
@@ -95,69 +125,105 @@ describe('SIGTERM', () => {
     expect(new Set(ids).size).toBe(9);
     const againInstances = `${again}/api/v2/workflows/${wf.body.data.id}/instances`;
     // The fault rules were acknowledged writes too: still there, with their hits.
-    const faults = (await call(`${again}/__flowtwin/faults`, 'GET', undefined, CONTROL)).body.faults as { id: string; hits: number; latencyMs: number }[];
-    expect(faults.map((f) => [f.latencyMs, f.hits])).toEqual([[slow, 8], [slow, 4]]);
-    for (const f of faults) expect((await call(`${again}/__flowtwin/faults/${f.id}`, 'DELETE', undefined, CONTROL)).status).toBe(204);
+    const faults = (await call(`${again}/__flowtwin/faults`, 'GET', undefined, CONTROL)).body.faults as {
+      id: string;
+      hits: number;
+      latencyMs: number;
+    }[];
+    expect(faults.map((f) => [f.latencyMs, f.hits])).toEqual([
+      [slow, 8],
+      [slow, 4],
+    ]);
+    for (const f of faults)
+      expect((await call(`${again}/__flowtwin/faults/${f.id}`, 'DELETE', undefined, CONTROL)).status).toBe(204);
     for (const id of ids) expect((await call(`${againInstances}/${id}`)).status, id).toBe(200);
     expect((await call(`${againInstances}?page[size]=100`)).body.meta.page.totalCount).toBe(9);
     // Each answered request is in the journal, which lives in the same file.
-    const verify = await call(`${again}/__flowtwin/journal/verify`, 'POST', { operation: 'CreateWorkflowInstance', status: 200, count: 9 }, CONTROL);
+    const verify = await call(
+      `${again}/__flowtwin/journal/verify`,
+      'POST',
+      { operation: 'CreateWorkflowInstance', status: 200, count: 9 },
+      CONTROL,
+    );
     expect(verify.status, JSON.stringify(verify.body)).toBe(200);
   }, 40_000);
 });
 
 const skip = ownRedisSkipReason();
-describe.skipIf(skip !== undefined)(`Redis going away under a running flowtwin${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let redis: OwnRedis | undefined;
-  afterEach(async () => {
-    await redis?.stop();
-    redis = undefined;
-  });
+describe.skipIf(skip !== undefined)(
+  `Redis going away under a running flowtwin${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    let redis: OwnRedis | undefined;
+    afterEach(async () => {
+      await redis?.stop();
+      redis = undefined;
+    });
 
-  it("answers in the vendors' own 5xx shapes and the control plane's problem+json 503 within seconds, and serves again once Redis is back", async () => {
-    redis = await startOwnRedis();
-    const run = cli(['serve', '--port', '0', '--store', redis.url]);
-    const url = await run.url();
-    const wf = await call(`${url}/api/v2/workflows`, 'POST', workflowBody({ sleepSeconds: 3600 }));
-    const instances = `${url}/api/v2/workflows/${wf.body.data.id}/instances`;
-    const created = await call(instances, 'POST', {});
-    expect(created.status).toBe(200);
-    const smList = `${url}/v1/${SM.project}/workspaces/${SM.workspace}/soc/playbooks/instances?limit=10&offset=0`;
-    expect((await call(smList, 'GET', undefined, SM_HEADERS)).status).toBe(200);
+    it("answers in the vendors' own 5xx shapes and the control plane's problem+json 503 within seconds, and serves again once Redis is back", async () => {
+      redis = await startOwnRedis();
+      const run = cli(['serve', '--port', '0', '--store', redis.url, '--log-format', 'json']);
+      const url = await run.url();
+      const wf = await call(`${url}/api/v2/workflows`, 'POST', workflowBody({ sleepSeconds: 3600 }));
+      const instances = `${url}/api/v2/workflows/${wf.body.data.id}/instances`;
+      const created = await call(instances, 'POST', {});
+      expect(created.status).toBe(200);
+      const smList = `${url}/v1/${SM.project}/workspaces/${SM.workspace}/soc/playbooks/instances?limit=10&offset=0`;
+      expect((await call(smList, 'GET', undefined, SM_HEADERS)).status).toBe(200);
 
-    await redis.kill();
-    const down = await Promise.all([
-      call(`${instances}/${created.body.data.id}`),
-      call(instances, 'POST', {}),
-      call(smList, 'GET', undefined, SM_HEADERS),
-      call(`${url}/__flowtwin/clock`, 'GET', undefined, CONTROL),
-      call(`${url}/__flowtwin/faults`, 'POST', { vendor: 'datadog', status: 500 }, CONTROL),
-    ]);
-    const [get, execute, sm, clock, fault] = down;
-    for (const dd of [get, execute]) {
-      expect({ status: dd.status, type: dd.type, body: dd.body }).toEqual({ status: 503, type: expect.stringMatching(/^application\/json/), body: { errors: ['Service Unavailable'] } });
-    }
-    expect(sm.status).toBe(503);
-    expect(sm.type).toMatch(/^application\/json/);
-    expect(sm.body).toEqual({ code: expect.stringMatching(/^SecMaster\./), message: expect.any(String) });
-    for (const control of [clock, fault]) {
-      expect(control.status).toBe(503);
-      expect(control.type).toMatch(/^application\/problem\+json/);
-      expect(control.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
-    }
-    for (const a of down) expect(a.ms, 'answered within a bounded time').toBeLessThan(8000);
+      await redis.kill();
+      const down = await Promise.all([
+        call(`${instances}/${created.body.data.id}`),
+        call(instances, 'POST', {}),
+        call(smList, 'GET', undefined, SM_HEADERS),
+        call(`${url}/__flowtwin/clock`, 'GET', undefined, CONTROL),
+        call(`${url}/__flowtwin/faults`, 'POST', { vendor: 'datadog', status: 500 }, CONTROL),
+      ]);
+      const [get, execute, sm, clock, fault] = down;
+      for (const dd of [get, execute]) {
+        expect({ status: dd.status, type: dd.type, body: dd.body }).toEqual({
+          status: 503,
+          type: expect.stringMatching(/^application\/json/),
+          body: { errors: ['Service Unavailable'] },
+        });
+      }
+      expect(sm.status).toBe(503);
+      expect(sm.type).toMatch(/^application\/json/);
+      expect(sm.body).toEqual({ code: expect.stringMatching(/^SecMaster\./), message: expect.any(String) });
+      for (const control of [clock, fault]) {
+        expect(control.status).toBe(503);
+        expect(control.type).toMatch(/^application\/problem\+json/);
+        expect(control.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
+      }
+      for (const a of down) expect(a.ms, 'answered within a bounded time').toBeLessThan(8000);
 
-    await redis.start();
-    // ioredis reconnects within its retry delay (at most 2 s); then everything works again.
-    await expect.poll(async () => (await call(`${instances}/${created.body.data.id}`)).status, { timeout: 10_000, interval: 250 }).toBe(200);
-    expect((await call(instances, 'POST', {})).status).toBe(200);
-    expect((await call(smList, 'GET', undefined, SM_HEADERS)).status).toBe(200);
-    expect((await call(`${url}/__flowtwin/clock`, 'GET', undefined, CONTROL)).status).toBe(200);
-    // The outage wrote nothing half-way: the list holds the two runs that were answered with 200.
-    expect((await call(instances)).body.meta.page.totalCount).toBe(2);
+      await redis.start();
+      // ioredis reconnects within its retry delay (at most 2 s); then everything works again.
+      await expect
+        .poll(async () => (await call(`${instances}/${created.body.data.id}`)).status, {
+          timeout: 10_000,
+          interval: 250,
+        })
+        .toBe(200);
+      expect((await call(instances, 'POST', {})).status).toBe(200);
+      expect((await call(smList, 'GET', undefined, SM_HEADERS)).status).toBe(200);
+      expect((await call(`${url}/__flowtwin/clock`, 'GET', undefined, CONTROL)).status).toBe(200);
+      // The outage wrote nothing half-way: the list holds the two runs that were answered with 200.
+      expect((await call(instances)).body.meta.page.totalCount).toBe(2);
+      // The log says the connection went and came back once each, however many reconnection attempts the outage took.
+      const storeLines = run
+        .output()
+        .err.split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; msg: string })
+        .filter((r) => r.msg.startsWith('store connection'));
+      expect(storeLines.map((r) => [r.level, r.msg.split(':')[0]])).toEqual([
+        [50, 'store connection lost'],
+        [30, 'store connection recovered'],
+      ]);
 
-    const exited = once(run.child, 'exit');
-    run.child.kill('SIGTERM');
-    expect((await exited)[0]).toBe(0);
-  }, 45_000);
-});
+      const exited = once(run.child, 'exit');
+      run.child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    }, 45_000);
+  },
+);

@@ -1,6 +1,6 @@
 // Datadog Workflow Automation cases. Read-only ones run anywhere; write cases execute and cancel
 // runs of the one workflow the user names (--workflow), and never touch anything else.
-import { absentUuid, type CaseContext, type ContractCase } from '../case.js';
+import { absentUuid, checkNoDuplicates, type CaseContext, type ContractCase } from '../case.js';
 import type { Exchange } from '../http.js';
 import { specShapeProblems } from '../../vendors/datadog/spec-shape.js';
 
@@ -53,9 +53,8 @@ export const datadogCases: ContractCase[] = [
     kind: 'pagination',
     writes: false,
     async run(ctx) {
-      const seen = new Set<string>();
+      const ids: string[] = [];
       const totals = new Set<number>();
-      let duplicates = 0;
       for (let page = 0; page < 3; page++) {
         const x = await ctx.http.call('ListWorkflows', {
           query: { limit: '1', page: String(page), 'filter[includeUnpublished]': 'true' },
@@ -67,16 +66,10 @@ export const datadogCases: ContractCase[] = [
           seen: String(body.data?.length),
           exchange: x,
         });
-        for (const item of body.data ?? []) {
-          if (seen.has(item.id)) duplicates++;
-          else seen.add(item.id);
-        }
+        ids.push(...(body.data ?? []).map((item) => item.id));
         if (typeof body.meta?.page?.totalCount === 'number') totals.add(body.meta.page.totalCount);
       }
-      ctx.check('pagination.no-duplicates', duplicates === 0, {
-        message: 'no workflow appears on two pages',
-        seen: `${duplicates} duplicate(s)`,
-      });
+      checkNoDuplicates(ctx, ids, 'workflow');
       ctx.check('pagination.total-stable', totals.size <= 1, {
         message: 'totalCount is the same on every page',
         seen: [...totals].join(', '),
@@ -213,22 +206,15 @@ export const datadogCases: ContractCase[] = [
           exchange: get,
         });
       }
-      const seen = new Set<string>();
-      let duplicates = 0;
+      const ids: string[] = [];
       for (let page = 0; page < 3; page++) {
         const p = await ctx.http.call('ListWorkflowInstances', {
           params: { workflow_id: workflowId },
           query: { 'page[size]': '1', 'page[number]': String(page) },
         });
-        for (const item of (p.body as { data?: InstanceItem[] })?.data ?? []) {
-          if (seen.has(item.id)) duplicates++;
-          else seen.add(item.id);
-        }
+        ids.push(...((p.body as { data?: InstanceItem[] })?.data ?? []).map((item) => item.id));
       }
-      ctx.check('pagination.no-duplicates', duplicates === 0, {
-        message: 'no instance appears on two pages',
-        seen: `${duplicates} duplicate(s)`,
-      });
+      checkNoDuplicates(ctx, ids, 'instance');
       const over = await ctx.http.call('ListWorkflowInstances', {
         params: { workflow_id: workflowId },
         query: { 'page[size]': '101' },

@@ -1,6 +1,6 @@
 // Huawei SecMaster cases. Read-only ones list and show instances of the workspace the user names;
 // write cases operate only on the one instance the user names (--instance).
-import { absentUuid, type CaseContext, type ContractCase } from '../case.js';
+import { absentUuid, checkNoDuplicates, type CaseContext, type ContractCase } from '../case.js';
 import type { Exchange } from '../http.js';
 
 interface Instance {
@@ -89,9 +89,8 @@ export const secmasterCases: ContractCase[] = [
     writes: false,
     needs: ['projectId', 'workspaceId'],
     async run(ctx) {
-      const seen = new Set<string>();
+      const ids: string[] = [];
       const counts = new Set<number>();
-      let duplicates = 0;
       for (let offset = 0; offset < 3; offset++) {
         const x = await list(ctx, { limit: '1', offset: String(offset) });
         const body = x.body as { count?: number; instances?: Instance[] };
@@ -100,16 +99,10 @@ export const secmasterCases: ContractCase[] = [
           seen: String(body.instances?.length),
           exchange: x,
         });
-        for (const i of body.instances ?? []) {
-          if (seen.has(i.id)) duplicates++;
-          else seen.add(i.id);
-        }
+        ids.push(...(body.instances ?? []).map((i) => i.id));
         if (typeof body.count === 'number') counts.add(body.count);
       }
-      ctx.check('pagination.no-duplicates', duplicates === 0, {
-        message: 'no instance appears on two pages',
-        seen: `${duplicates} duplicate(s)`,
-      });
+      checkNoDuplicates(ctx, ids, 'instance');
       ctx.check('pagination.total-stable', counts.size <= 1, {
         message: 'count is the same on every page',
         seen: [...counts].join(', '),
