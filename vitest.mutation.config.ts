@@ -21,13 +21,13 @@ export default defineConfig({
     // FLOWTWIN_MUTATION_TESTS=unit: only the engine and store tests, for the store slices. Every
     // vendor test also covers the store, so with them each store mutant reruns most of the suite
     // (about two hours per slice on two cores); without them the score is a lower bound.
-    // FLOWTWIN_MUTATION_TESTS=redis: the Redis store's own suite (conformance and its Redis-only tests;
-    // each run starts a redis-server of its own), for the redis.ts slice.
+    // FLOWTWIN_MUTATION_TESTS=redis: the Redis store's own suites (conformance, its data, its
+    // connections; each file starts a redis-server of its own) and the URL checks, for the redis.ts slice.
     include:
       process.env.FLOWTWIN_MUTATION_TESTS === 'unit'
         ? unit
         : process.env.FLOWTWIN_MUTATION_TESTS === 'redis'
-          ? ['test/store/redis.test.ts']
+          ? ['test/store/{redis,redis-data,redis-connection,open}.test.ts']
           : [...unit, ...service],
     exclude: ['**/node_modules/**', '.stryker-tmp/**'],
     testTimeout: 60_000,

@@ -163,6 +163,29 @@ export function runStoreConformance(name: string, openStore: () => Promise<Store
       for (const tenant of ['a:b', '[a]', 'ä', '']) expect((await store.scan('test.thing', tenant, 'p:q')).map((r) => r.data)).toEqual([tenant]);
     });
 
+    it('lists and scans each record exactly as get reads it, version, parent and number included', async () => {
+      const store = await makeStore();
+      await store.create(rec('a', { parentId: 'p', data: { n: 1 } }));
+      await store.create(rec('b', { createdAt: 5 }));
+      expect(await store.update(rec('a', { data: { n: 2 } }), 1)).toBe(true);
+      const [a, b] = [await store.get('test.thing', 't1', 'a'), await store.get('test.thing', 't1', 'b')];
+      expect(a).toMatchObject({ version: 2, parentId: 'p', data: { n: 2 } });
+      expect((await store.list({ kind: 'test.thing', tenant: 't1', offset: 0, limit: 5 })).items).toEqual([b, a]);
+      expect(await store.scan('test.thing', 't1', 'p')).toEqual([a]);
+    });
+
+    it('keeps a tenant apart whose name spells another tenant’s kind and id', async () => {
+      const store = await makeStore();
+      // With names joined by ":" unescaped, tenant "x:r:k"'s own keys would be tenant "x"'s record k/keys.
+      await store.create(rec('keys', { kind: 'k', tenant: 'x', data: 'in x' }));
+      await store.create(rec('a', { kind: 'k', tenant: 'x:r:k', data: 'in x:r:k' }));
+      expect(await store.increment('x:r:k', 'rate', 60_000)).toBe(1);
+      expect((await store.get('k', 'x', 'keys'))?.data).toBe('in x');
+      await store.reset('x:r:k');
+      expect((await store.get('k', 'x', 'keys'))?.data).toBe('in x');
+      expect(await store.get('k', 'x:r:k', 'a')).toBeUndefined();
+    });
+
     it('keeps the stored parent on update and lists the record under it still', async () => {
       const store = await makeStore();
       await store.create(rec('a', { parentId: 'p' }));
