@@ -45,6 +45,7 @@ const DELEGATED: Record<
         ['clock', "show or move a running flowtwin's virtual clock"],
         ['fault', 'list, add or remove injected faults'],
         ['scenario', 'list, add or remove scripted scenarios'],
+        ['override', 'list, add or remove response overrides (answer a request with exactly this)'],
         ['reset', 'empty the store and reload the fixtures'],
         ['events', 'stream instance transitions'],
       ] as const

@@ -5,8 +5,9 @@ export const CONTROL_USAGE =
   'flowtwin clock [show | freeze | resume | advance <duration> | speed <factor>] [--url <flowtwin URL>]\n' +
   "  flowtwin fault [list | add '<json>' | rm <id>] [--url]     " +
   "flowtwin scenario [list | add '<json>' | rm <id>] [--url]\n" +
-  '  flowtwin reset [--no-seed] [--url]                          ' +
-  'flowtwin events [--vendor <v>] [--instance <id>] [--url]\n' +
+  "  flowtwin override [list | add '<json>' | rm <id>] [--url]  " +
+  'flowtwin reset [--no-seed] [--url]\n' +
+  '  flowtwin events [--vendor <v>] [--instance <id>] [--url]\n' +
   '    <duration>: milliseconds, or a number with ms, s, m, h or d (90s, 5m, 1.5h)\n' +
   '    --url defaults to $FLOWTWIN_URL, else http://127.0.0.1:4010\n' +
   '    each takes --control-token <token> (default $FLOWTWIN_CONTROL_TOKEN) for a flowtwin that has one';
@@ -88,6 +89,7 @@ const ARITY: Record<string, Record<string, number>> = {
   clock: { show: 0, freeze: 0, resume: 0, advance: 1, speed: 1 },
   fault: { list: 0, add: 1, rm: 1 },
   scenario: { list: 0, add: 1, rm: 1 },
+  override: { list: 0, add: 1, rm: 1 },
 };
 
 function parse(argv: string[]) {
@@ -142,8 +144,9 @@ export async function controlCommand(argv: string[], out: Out = console.log): Pr
       break;
     }
     case 'fault':
-    case 'scenario': {
-      const path = verb === 'fault' ? '/faults' : '/scenarios';
+    case 'scenario':
+    case 'override': {
+      const path = `/${verb}s`;
       if (action === 'list') return call(url, 'GET', path, undefined, out);
       if (action === 'add') return call(url, 'POST', path, json(arg, `${verb} add`), out);
       if (action === 'rm') {

@@ -13,6 +13,7 @@ import type { RuleList, Rule } from '../engine/rule-list.js';
 import type { ScenarioBook } from '../engine/scenarios.js';
 import { mountEvents, type EventStreamOptions } from './events-routes.js';
 import type { FaultBook } from '../http/faults.js';
+import type { OverrideBook } from '../http/overrides.js';
 import type { RateLimiter } from '../http/rate-limits.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
@@ -39,6 +40,7 @@ export interface ControlDeps {
   store: Store;
   journal: Journal;
   faults: FaultBook;
+  overrides: OverrideBook;
   rateLimits: RateLimiter;
   scenarios: ScenarioBook;
   events: EventHub;
@@ -131,7 +133,7 @@ export function controlRouter(deps: ControlDeps): Router {
   });
 
   /** GET lists the rules (with credentials, those that can touch that tenant); DELETE removes one. */
-  function mountRuleList(into: Router, name: 'scenarios' | 'faults', rules: RuleList<Rule>): void {
+  function mountRuleList(into: Router, name: 'scenarios' | 'faults' | 'overrides', rules: RuleList<Rule>): void {
     into.get(`/${name}`, async (req, res) => void res.json({ [name]: rules.list(await tenantOf(req)) }));
     into.delete(`/${name}/:id`, async (req, res) => {
       const { id } = req.params;
@@ -213,6 +215,11 @@ export function controlRouter(deps: ControlDeps): Router {
     res.status(201).json(await deps.control.change(() => deps.faults.addFault(req.body, tenant)));
   });
   mountRuleList(router, 'faults', deps.faults);
+  router.post('/overrides', async (req, res) => {
+    const tenant = await tenantOf(req);
+    res.status(201).json(await deps.control.change(() => deps.overrides.addOverride(req.body, tenant)));
+  });
+  mountRuleList(router, 'overrides', deps.overrides);
 
   // Each vendor's own calls, e.g. POST /__flowtwin/secmaster/trigger, with the caller's tenant as every control call.
   for (const vendor of deps.vendors) {

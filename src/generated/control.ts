@@ -36,6 +36,8 @@ export interface paths {
          *     time it showed (nothing stored is later any more; it is the way back from a far advance).
          *     With a tenant's credentials: that tenant's data goes and its own clock is dropped, so it
          *     follows the global clock again (which does not move); the fixtures are not reloaded.
+         *     A full reset also removes every scenario, fault rule and response override, and restores
+         *     the rate-limit rules flowtwin started with.
          */
         post: operations["Reset"];
         delete?: never;
@@ -371,6 +373,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__flowtwin/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The response overrides in force, in the order they are tried (newest first) */
+        get: operations["ListOverrides"];
+        put?: never;
+        /**
+         * Answer matching vendor requests with a response you give
+         * @description The next requests to `operation` that match `match` (path parameters, query values, and a
+         *     body containing the given fields) are answered with exactly `status`, `headers` and `body`,
+         *     as WireMock's stubs and msw's `server.use` do. The newest override is tried first. The
+         *     caller's credentials are still checked and rate limits still count, so an unauthenticated
+         *     request keeps its 401; the request is then neither validated nor handled: the state does
+         *     not change. Fault rules act first (a fault's latency delays the override's answer). The
+         *     vendor's own headers (request ids) are sent, with `headers` on top.
+         *
+         *     The response is checked against the operation's spec when the override is added: the
+         *     status must be declared, and the body must match that status's schema (400 with what is
+         *     wrong otherwise). Send `offSpec: true` to answer something the spec does not allow, such
+         *     as a new field or a status the vendor's docs leave out. The journal marks each answered
+         *     request with the override's id. `times` limits it to the next N matches. A reset clears
+         *     every override; with a vendor's credentials on the call the override answers that
+         *     tenant's requests only.
+         */
+        post: operations["AddOverride"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowtwin/overrides/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a response override
+         * @description With a vendor's credentials on the call, only that tenant's overrides and the global ones can be removed; another tenant's is not found
+         *   (404).
+         */
+        delete: operations["DeleteOverride"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__flowtwin/instances": {
         parameters: {
             query?: never;
@@ -582,6 +640,45 @@ export interface components {
             /** @description How many times it has fired. */
             hits: number;
         };
+        /** @description Unknown fields are refused with 400. */
+        OverrideInput: {
+            /**
+             * @description Needed only when two vendors share the operationId.
+             * @enum {unknown}
+             */
+            vendor?: "datadog" | "secmaster" | "huawei-iam";
+            /** @description An operationId of the vendor's spec, e.g. GetWorkflowInstance. */
+            operation: string;
+            /** @description Every part given must match; an override without `match` answers every request to the operation. */
+            match?: {
+                /** @description Path parameters by name, equal as decoded (names must be the operation's). */
+                params?: {
+                    [key: string]: string;
+                };
+                /** @description Query values by name; a repeated key matches when one of its values is equal (names must be the operation's). */
+                query?: {
+                    [key: string]: string;
+                };
+                /** @description Fields the JSON request body must contain with these values (nested objects likewise; arrays equal as a whole). */
+                body?: Record<string, never>;
+            };
+            status: number;
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description The response body, any JSON value; absent for none. A string is sent as it is when headers give a content type that is not JSON. */
+            body?: unknown;
+            times?: number;
+            /** @description Skip the check of status and body against the operation's spec (when absent: checked). */
+            offSpec?: boolean;
+        };
+        Override: components["schemas"]["OverrideInput"] & {
+            id: string;
+            /** @description Set when the call carried a vendor's credentials. */
+            tenant?: string;
+            /** @description How many requests it has answered. */
+            hits: number;
+        };
         JournalEntry: {
             /**
              * @description One numbering for every tenant's requests, in the order they were journaled (across
@@ -606,6 +703,8 @@ export interface components {
             requestBody?: unknown;
             /** @description The response body, secrets masked. */
             responseBody?: unknown;
+            /** @description The id of the response override that answered it. */
+            override?: string;
         };
         InstanceSummary: {
             vendor: string;
@@ -1323,6 +1422,104 @@ export interface operations {
         };
     };
     DeleteFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ListOverrides: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overrides. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        overrides: components["schemas"]["Override"][];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AddOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "operation": "GetWorkflowInstance",
+                 *       "match": {
+                 *         "params": {
+                 *           "instance_id": "6bd7c5fa-d0e6-4d1f-8d10-30a2a1e5ad3e"
+                 *         }
+                 *       },
+                 *       "status": 200,
+                 *       "body": {
+                 *         "data": {
+                 *           "id": "6bd7c5fa-d0e6-4d1f-8d10-30a2a1e5ad3e",
+                 *           "attributes": {
+                 *             "instanceStatus": {
+                 *               "detailsKind": "FAILURE"
+                 *             }
+                 *           }
+                 *         }
+                 *       },
+                 *       "times": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["OverrideInput"];
+            };
+        };
+        responses: {
+            /** @description The override, with its id. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Override"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    DeleteOverride: {
         parameters: {
             query?: never;
             header?: never;

@@ -24,6 +24,7 @@ import { TimerMarks } from '../engine/timer-marks.js';
 import { seededRandom } from '../engine/random.js';
 import { TenantIndex } from '../engine/tenant-index.js';
 import { FaultBook } from './faults.js';
+import { OverrideBook } from './overrides.js';
 import { RateLimiter, type RateLimitRule } from './rate-limits.js';
 import { DEFAULT_MAX_INSTANCES_PER_TENANT, DEFAULT_MAX_URL_LENGTH, urlLimit } from './limits.js';
 import { Journal } from './journal.js';
@@ -179,9 +180,10 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const specs = new Map(vendors.map((v) => [v.name, compiledSpec(v.spec)]));
   const operationIds = new Map([...specs].map(([name, spec]) => [name, new Set(spec.byId.keys())]));
   const faults = new FaultBook(operationIds, options.randomSeed ?? 1);
+  const overrides = new OverrideBook(specs);
   const rateLimits = new RateLimiter(operationIds, store, options.rateLimits ?? []);
-  const control = new ControlState(store, { clocks, scenarios, faults, rateLimits, timers });
-  scenarios.commit = faults.commit = timers.commit = (mutate) => control.change(mutate);
+  const control = new ControlState(store, { clocks, scenarios, faults, overrides, rateLimits, timers });
+  scenarios.commit = faults.commit = overrides.commit = timers.commit = (mutate) => control.change(mutate);
   await control.refresh();
   // A broken clock stored by an older flowtwin was repaired on load: store the repair, so it is
   // reported once and every replica adopts the same clock.
@@ -198,6 +200,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     // The stored control state went with the store: the parts fall back to their defaults.
     await control.change(() => {
       faults.clear();
+      overrides.clear();
       scenarios.clear();
       timers.clear();
       rateLimits.restore();
@@ -222,6 +225,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
   const routeOptions = {
     journal,
     faults,
+    overrides,
     rateLimits,
     control,
     clock: clocks,
@@ -281,6 +285,7 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
       vendors,
       journal,
       faults,
+      overrides,
       rateLimits,
       scenarios,
       events,

@@ -28,6 +28,8 @@ export interface JournalEntry {
   durationMs: number;
   requestBody?: unknown;
   responseBody?: unknown;
+  /** The response override that answered, by id. */
+  override?: string;
 }
 
 export interface JournalFilter {

@@ -14,8 +14,10 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
     res.end();
     return;
   }
-  res.setHeader('content-type', reply.contentType ?? 'application/json');
-  res.end(JSON.stringify(reply.body));
+  const contentType = reply.contentType ?? 'application/json';
+  res.setHeader('content-type', contentType);
+  // Text under a type that is not JSON (a response override's HTML error page) goes as it is.
+  res.end(typeof reply.body === 'string' && !/json/i.test(contentType) ? reply.body : JSON.stringify(reply.body));
 }
 
 /** Announces the whole body, sends half of it, and cuts the connection (a truncated-body fault). */

@@ -13,6 +13,7 @@ import { isoTime, type Clock } from '../engine/clock.js';
 import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
 import type { FaultBook } from './faults.js';
+import type { OverrideBook } from './overrides.js';
 import type { RateLimiter } from './rate-limits.js';
 import { RouteTable } from './route-table.js';
 import { checkReply, writeReply, writeTruncated, type ViolationListener } from './reply.js';
@@ -23,6 +24,7 @@ export interface VendorRouteOptions {
   onResponseViolation?: ViolationListener;
   journal: Journal;
   faults: FaultBook;
+  overrides: OverrideBook;
   rateLimits: RateLimiter;
   control: ControlState;
   clock: Clock;
@@ -152,6 +154,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     startedAt: number,
     started: number,
     reply: Reply | undefined,
+    override?: string,
   ): Promise<void> {
     const status = reply?.status ?? 0;
     const durationMs = Math.round(performance.now() - started);
@@ -171,6 +174,7 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
         durationMs,
         requestBody: parseJson(trace.body),
         responseBody: reply?.body,
+        ...(override !== undefined ? { override } : {}),
       })
       .catch((err: unknown) => options.log.error({ err }, `journal write failed: ${(err as Error).message}`));
   }
@@ -199,13 +203,31 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
       await journal(op, req, trace, startedAt, started, reply);
       return writeReply(res, reply);
     }
-    const raw = isReply(admitted)
-      ? admitted
-      : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err));
-    const reply = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
-    if (options.onResponseViolation) checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
-    await journal(op, req, trace, startedAt, started, reply);
+    // An override answers in place of validation and the handler, so the state does not change;
+    // a refused caller (401, 429) is refused still.
+    const override = isReply(admitted) ? undefined : await takeOverride(op, trace);
+    const raw =
+      override?.reply ??
+      (isReply(admitted) ? admitted : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err)));
+    const finalized = finalize(trace.rateHeaders ? { ...raw, headers: { ...raw.headers, ...trace.rateHeaders } } : raw);
+    // The override's own headers have the last word, over the vendor's request id too.
+    const reply = override ? { ...finalized, headers: { ...finalized.headers, ...override.reply.headers } } : finalized;
+    // An override was checked against the spec when added, or is off spec on purpose.
+    if (options.onResponseViolation && !override)
+      checkReply(op, reply, options.onResponseViolation, req.method!, req.url!);
+    await journal(op, req, trace, startedAt, started, reply, override?.id);
     if (!res.headersSent) (fault?.truncate ? writeTruncated : writeReply)(res, reply);
+  }
+
+  function takeOverride(op: OperationSpec, trace: Trace) {
+    return options.overrides.take({
+      vendor: vendor.name,
+      operationId: op.operationId,
+      params: trace.params,
+      query: trace.query,
+      body: () => parseJson(trace.body),
+      ...(trace.tenant !== undefined ? { tenant: trace.tenant } : {}),
+    });
   }
 
   /** A path parameter that does not decode (a malformed %-escape) is a bad parameter, in the vendor's words. */

@@ -10,6 +10,10 @@ export interface ResponseViolation {
   message: string;
 }
 
+/** An enum's values, so the message says what would have been accepted. */
+const allowed = (params: Record<string, unknown>): string =>
+  Array.isArray(params.allowedValues) ? ` (${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
+
 export function validateResponse(
   op: OperationSpec,
   status: number,
@@ -38,7 +42,7 @@ export function validateResponse(
   }
   if (validate && !validate(body)) {
     const details = (validate.errors ?? [])
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${allowed(e.params)}`)
       .join('; ');
     return violation('schema', `body of ${status} from ${op.operationId} does not match its schema: ${details}`);
   }

@@ -8,6 +8,8 @@ import type {
   Fault,
   FaultInput,
   Health,
+  Override,
+  OverrideInput,
   JournalEntry,
   JournalQuery,
   Problem,
@@ -68,6 +70,13 @@ export interface ControlClient {
   faults: {
     add(fault: FaultInput): Promise<Fault>;
     list(): Promise<Fault[]>;
+    remove(id: string): Promise<void>;
+  };
+  /** Answer matching vendor requests with exactly this; checked against the operation's spec unless `offSpec`. */
+  overrides: {
+    add(override: OverrideInput): Promise<Override>;
+    /** Newest first, the order they are tried in. */
+    list(): Promise<Override[]>;
     remove(id: string): Promise<void>;
   };
   rateLimits: {
@@ -206,6 +215,11 @@ function makeClient(fetcher: Fetcher, credentials: Credentials | undefined, stre
       add: (fault) => call('POST', '/faults', fault),
       list: async () => (await call<{ faults: Fault[] }>('GET', '/faults')).faults,
       remove: (id) => call('DELETE', `/faults/${encodeURIComponent(id)}`),
+    },
+    overrides: {
+      add: (override) => call('POST', '/overrides', override),
+      list: async () => (await call<{ overrides: Override[] }>('GET', '/overrides')).overrides,
+      remove: (id) => call('DELETE', `/overrides/${encodeURIComponent(id)}`),
     },
     rateLimits: {
       set: async (rules) => (await call<{ rules: RateLimitRule[] }>('PUT', '/rate-limits', { rules })).rules,

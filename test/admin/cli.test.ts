@@ -25,7 +25,7 @@ describe('control verbs on the command line', () => {
     expect(JSON.parse((await run('clock')).output).now).toBe(T0 + 60_000);
   });
 
-  it('adds, lists and removes a fault, and a scenario', async () => {
+  it('adds, lists and removes a fault, a scenario and an override', async () => {
     const added = JSON.parse((await run('fault', 'add', '{"status": 503, "times": 1}')).output) as { id: string };
     expect(JSON.parse((await run('fault', 'list')).output).faults).toEqual([expect.objectContaining({ id: added.id, status: 503 })]);
     expect(await run('fault', 'rm', added.id)).toEqual({ code: 0, output: `removed fault ${added.id}` });
@@ -35,6 +35,10 @@ describe('control verbs on the command line', () => {
     expect(scenario.id).toMatch(/^scenario-/);
     await run('reset', '--no-seed');
     expect(JSON.parse((await run('scenario', 'list')).output).scenarios).toEqual([]);
+    const override = JSON.parse((await run('override', 'add', '{"operation": "ListWorkflows", "status": 429, "body": {"errors": ["Too many requests"]}, "times": 1}')).output) as { id: string };
+    expect(override.id).toMatch(/^override-/);
+    expect(JSON.parse((await run('override', 'list')).output).overrides).toEqual([expect.objectContaining({ id: override.id, status: 429 })]);
+    expect(await run('override', 'rm', override.id)).toEqual({ code: 0, output: `removed override ${override.id}` });
   });
 
   it("says what was wrong: the server's problem detail, a bad JSON argument, an unknown verb", async () => {

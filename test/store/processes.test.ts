@@ -58,7 +58,7 @@ describe.skipIf(skip !== undefined)(`two flowtwin processes on one Redis${skip ?
     expect(verify.status).toBe(200);
   });
 
-  it('share the clock, the rules and the event stream', async () => {
+  it('share the clock, the rules, the overrides and the event stream', async () => {
     const store = `${redis.url}?prefix=${encodeURIComponent(redis.prefix())}`;
     const a = await startServe(store, ['--no-seed']);
     const b = await startServe(store, ['--no-seed']);
@@ -87,6 +87,14 @@ describe.skipIf(skip !== undefined)(`two flowtwin processes on one Redis${skip ?
     for (const url of [a, b, a, b]) statuses.push((await call(`${url}${path}`)).status);
     expect(statuses).toEqual([503, 503, 200, 200]);
     expect((await call(`${a}/__flowtwin/faults`)).body!.faults).toEqual([]);
+
+    // An override added through A with times 2 answers exactly two of six concurrent requests to both.
+    const gone = { errors: [{ code: 'INSTANCE_NOT_FOUND', detail: 'gone, says the test' }] };
+    await call(`${a}/__flowtwin/overrides`, 'POST', { operation: 'GetWorkflowInstance', status: 404, body: gone, times: 2 }, control);
+    const answers = await Promise.all([a, b, a, b, a, b].map((url) => call(`${url}${path}`)));
+    expect(answers.filter((r) => r.status === 404).map((r) => r.body)).toEqual([gone, gone]);
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(4);
+    expect((await call(`${b}/__flowtwin/overrides`)).body!.overrides).toEqual([]);
   });
 });
 

@@ -113,6 +113,21 @@ describe('control client: scenarios, faults, rate limits', () => {
     expect(err.detail).toMatch(/^operation must be an operationId of datadog's spec/);
   });
 
+  it('adds, lists and removes overrides; an override answers exactly what it was given', async () => {
+    const body = { data: [], meta: { page: { totalCount: 7, totalFilteredCount: 0 } } };
+    const override = await ft.control.overrides.add({ operation: 'ListWorkflows', status: 200, body, times: 1 });
+    expect(override).toMatchObject({ vendor: 'datadog', operation: 'ListWorkflows', status: 200, times: 1, hits: 0 });
+    expect(await ft.control.overrides.list()).toEqual([override]);
+    const answered = await datadog(ft.url, 'GET', '/api/v2/workflows', KEYS);
+    expect([answered.status, answered.body]).toEqual([200, body]);
+    const kept = await ft.control.overrides.add({ operation: 'ListWorkflows', status: 200, body });
+    await ft.control.overrides.remove(kept.id);
+    expect(await ft.control.overrides.list()).toEqual([]);
+    const err = await thrown(ft.control.overrides.add({ operation: 'ListWorkflows', status: 200, body: { data: 1 } }));
+    expect(err.status).toBe(400);
+    expect(err.detail).toMatch(/^body of 200 from ListWorkflows does not match its schema: .*; send "offSpec": true to answer it anyway$/);
+  });
+
   it('sets and reads rate limits; [] turns them off', async () => {
     const rule = { vendor: 'datadog' as const, name: 'workflows', limit: 1, period: 60, operations: ['ListWorkflows'] };
     expect(await ft.control.rateLimits.set([rule])).toEqual([rule]);
