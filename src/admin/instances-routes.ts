@@ -1,6 +1,7 @@
 // GET /__flowtwin/instances and /__flowtwin/instances/{vendor}/{tenant}/{instance_id}: every
 // vendor's instances across tenants, for the dashboard and for a test that wants to see them all.
 import type { Request, Router } from 'express';
+import type { TenantIndex } from '../engine/tenant-index.js';
 import type { InstanceCatalog } from '../vendors/instance-catalog.js';
 import { ControlInputError, type Vendor } from '../vendors/vendor.js';
 
@@ -29,6 +30,7 @@ export function mountInstances(
   router: Router,
   vendors: Vendor[],
   tenantOf: (req: Request) => Promise<string | undefined>,
+  tenants?: TenantIndex,
 ): void {
   const catalogs = new Map(
     vendors.flatMap((v): [string, InstanceCatalog][] => (v.catalog ? [[v.name, v.catalog]] : [])),
@@ -53,7 +55,11 @@ export function mountInstances(
       .flat()
       .filter((i) => status === undefined || i.status === status);
     all.sort((a, b) => (a.startedAt === b.startedAt ? a.id.localeCompare(b.id) : a.startedAt < b.startedAt ? 1 : -1));
-    const instances = all.slice(0, limit);
+    const labels = (await tenants?.labels()) ?? new Map<string, string>();
+    const instances = all.slice(0, limit).map((i) => {
+      const tenantLabel = labels.get(i.tenant);
+      return tenantLabel === undefined ? i : { ...i, tenantLabel };
+    });
     res.json({ count: instances.length, total: all.length, instances });
   });
 
@@ -68,6 +74,7 @@ export function mountInstances(
     const scoped = await tenantOf(req);
     const found = scoped === undefined || scoped === tenant ? await catalog.detail(tenant!, id!) : undefined;
     if (!found) throw new ControlInputError(`tenant ${tenant} has no ${vendor} instance ${id}`, 404);
-    res.json(found);
+    const tenantLabel = (await tenants?.labels())?.get(tenant!);
+    res.json(tenantLabel === undefined ? found : { ...found, tenantLabel });
   });
 }

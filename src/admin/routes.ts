@@ -14,6 +14,7 @@ import type { ScenarioBook } from '../engine/scenarios.js';
 import { mountEvents, type EventStreamOptions } from './events-routes.js';
 import type { FaultBook } from '../http/faults.js';
 import type { OverrideBook } from '../http/overrides.js';
+import type { TenantIndex } from '../engine/tenant-index.js';
 import type { RateLimiter } from '../http/rate-limits.js';
 import type { Journal } from '../http/journal.js';
 import { mountJournal } from './journal-routes.js';
@@ -41,6 +42,8 @@ export interface ControlDeps {
   journal: Journal;
   faults: FaultBook;
   overrides: OverrideBook;
+  /** Tenants' labels, for the instance listing. */
+  tenants?: TenantIndex;
   rateLimits: RateLimiter;
   scenarios: ScenarioBook;
   events: EventHub;
@@ -178,7 +181,7 @@ export function controlRouter(deps: ControlDeps): Router {
 
   mountJournal(router, deps.journal, tenantOf);
   mountEvents(router, deps.events, tenantOf, { log: (line) => deps.log.warn(line), ...deps.eventStream });
-  mountInstances(router, deps.vendors, tenantOf);
+  mountInstances(router, deps.vendors, tenantOf, deps.tenants);
   mountDashboard(router);
   router.post('/scenarios', async (req, res) => {
     const raw = req.body as Record<string, unknown> | undefined;

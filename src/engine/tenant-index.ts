@@ -4,6 +4,7 @@
 import { DuplicateRecordError, type Store } from '../store/store.js';
 
 const KIND = 'flowtwin.tenant';
+const LABEL_KIND = 'flowtwin.tenant-label';
 /** The store's global tenant (shared with the journal and the control state). */
 const GLOBAL = '';
 /** Resets on any replica make every replica forget what it believed was already indexed. */
@@ -33,6 +34,27 @@ export class TenantIndex {
       if (!(err instanceof DuplicateRecordError)) throw err;
     }
     this.known.add(id);
+  }
+
+  /**
+   * How a person knows the tenant (masked keys, a project), kept from the first request that showed
+   * it; a tenant keeps its first label (a label never names more than its tenant, so any will do).
+   */
+  async remember(tenant: string, label: string): Promise<void> {
+    const id = `label/${tenant}`;
+    if (this.known.has(id)) return;
+    try {
+      await this.store.create({ kind: LABEL_KIND, tenant: GLOBAL, id: tenant, createdAt: 0, version: 1, data: label });
+    } catch (err) {
+      if (!(err instanceof DuplicateRecordError)) throw err;
+    }
+    this.known.add(id);
+  }
+
+  /** Every tenant's label remembered since the last full reset. */
+  async labels(): Promise<Map<string, string>> {
+    const records = await this.store.scan<string>(LABEL_KIND, GLOBAL);
+    return new Map(records.map((r) => [r.id, r.data]));
   }
 
   /** The tenants that have had instances of this kind since the last full reset. */

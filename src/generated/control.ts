@@ -709,6 +709,12 @@ export interface components {
         InstanceSummary: {
             vendor: string;
             tenant: string;
+            /**
+             * @description The tenant as a person knows it: a Datadog key pair masked ("keys flow…-key / flow…-key") or
+             *     its configured org ("org acme"), a SecMaster project ("project 0123…"). Absent for a tenant
+             *     whose credentials flowtwin has not seen since the last full reset.
+             */
+            tenantLabel?: string;
             id: string;
             /** @description The workflow (Datadog) or workspace (SecMaster). */
             parentId: string;

@@ -123,6 +123,38 @@ describe('control plane: instances across vendors and tenants', () => {
     expect(retrying.body.transitions.at(-1)).toEqual({ from: 'FAILED', to: 'RETRYING', at: iso(T0 + 5000), cause: 'RETRY' });
   });
 
+  it('labels each tenant as a person knows it: masked keys, a configured org, a project; never a whole key', async () => {
+    const keys = [
+      { apiKey: 'acme-api-key-0001', appKey: 'acme-app-key-0001', org: 'acme' },
+      { apiKey: DD_KEYS['DD-API-KEY'], appKey: DD_KEYS['DD-APPLICATION-KEY'] },
+    ];
+    const ft = await testFlowtwin({ vendors: { datadog: { auth: { keys } } } });
+    await runWorkflow(ft);
+    await runWorkflow(ft, { 'DD-API-KEY': 'acme-api-key-0001', 'DD-APPLICATION-KEY': 'acme-app-key-0001' });
+    await ft.http.get(`/v1/${PROJECT}/workspaces/${WS}/soc/playbooks/instances?limit=10&offset=0`).set(SM_AUTH).expect(200);
+    await trigger(ft);
+    const labels = (await list(ft)).body.instances.map((i: { vendor: string; tenant: string; tenantLabel?: string }) => [i.vendor, i.tenantLabel]);
+    expect(labels.sort()).toEqual([
+      ['datadog', 'keys test…-key / test…-key'],
+      ['datadog', 'org acme'],
+      ['secmaster', `project ${PROJECT}`],
+    ]);
+    const body = JSON.stringify((await list(ft)).body);
+    for (const secret of [DD_KEYS['DD-API-KEY'], DD_KEYS['DD-APPLICATION-KEY'], 'acme-api-key-0001']) expect(body).not.toContain(secret);
+    const [mine] = (await list(ft, '', DD_KEYS)).body.instances;
+    expect((await detail(ft, 'datadog', mine.tenant, mine.id)).body.tenantLabel).toBe('keys test…-key / test…-key');
+  });
+
+  it('labels the seeded fixtures’ tenants from their keys, and forgets labels on a full reset', async () => {
+    const ft = await testFlowtwin({ fixtures: JSON.parse(readFileSync(DEFAULT_FIXTURES, 'utf8')) });
+    const datadog = (await list(ft, '?vendor=datadog&limit=1000')).body.instances as { tenantLabel?: string }[];
+    expect(new Set(datadog.map((i) => i.tenantLabel))).toEqual(new Set(['keys flow…-key / flow…-key']));
+    await ft.http.post('/__flowtwin/reset').send({ seed: false }).expect(200);
+    await ft.http.post('/__flowtwin/secmaster/trigger').send({ project_id: PROJECT, workspace_id: WS }).expect(201);
+    // Started through the control plane: no SecMaster credentials seen since the reset, so no label.
+    expect((await list(ft)).body.instances[0]).not.toHaveProperty('tenantLabel');
+  });
+
   it('empties the listing on reset and lists a tenant that runs again afterwards', async () => {
     const ft = await testFlowtwin();
     await runWorkflow(ft);

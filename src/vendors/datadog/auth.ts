@@ -92,6 +92,11 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
   return { authenticate, tenantOf };
 }
 
+/** Enough of a key to tell it from another on screen, never enough to use it. */
+export function maskKey(key: string): string {
+  return key.length >= 12 ? `${key.slice(0, 4)}…${key.slice(-4)}` : `${key.slice(0, 2)}…`;
+}
+
 export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {
   const digest = sha256(`${entry.apiKey}\u0000${entry.appKey}`);
   const userDigest = sha256(`user\u0000${entry.appKey}`);
@@ -100,6 +105,7 @@ export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {
     `a${userDigest.slice(17, 20)}-${userDigest.slice(20, 32)}`;
   return {
     tenant: entry.org ?? `dd-${digest.slice(0, 16)}`,
+    label: entry.org !== undefined ? `org ${entry.org}` : `keys ${maskKey(entry.apiKey)} / ${maskKey(entry.appKey)}`,
     principal: {
       user: {
         uuid,

@@ -36,6 +36,8 @@ export interface DatadogContext {
   options: DatadogOptions;
   instances: InstanceEngine<DatadogInstanceAttrs>;
   scenarios: ScenarioBook;
+  /** Tenants with instances, and their labels (fixtures' key pairs are remembered when loaded). */
+  tenants?: TenantIndex;
 }
 
 export function createDatadogContext(

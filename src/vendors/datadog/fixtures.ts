@@ -45,6 +45,7 @@ export async function loadDatadogFixtures(ctx: DatadogContext, fixtures: Datadog
   for (const tenantFixture of fixtures.tenants ?? []) {
     const caller = buildCaller(tenantFixture);
     const { tenant } = caller;
+    if (caller.label !== undefined) await ctx.tenants?.remember(tenant, caller.label);
     const user = caller.principal.user;
     const workflows = new Map<string, StoredWorkflow>();
     for (const w of [...tenantFixture.workflows].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {
