@@ -7,7 +7,9 @@ RUN npm ci
 COPY . .
 RUN npm run build
 # The runtime stage takes this node_modules: the compiler, test tools and vendor SDKs stay behind.
-RUN npm prune --omit=dev
+# The store drivers (optional peers of the package, dev dependencies here) become dependencies first,
+# so the image serves every store.
+RUN node scripts/image-dependencies.mjs && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 WORKDIR /app

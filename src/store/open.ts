@@ -1,5 +1,6 @@
 // Turns a --store spec into a Store. openStore imports the SQLite and Redis modules only when a spec
-// asks for them, so a memory-only server loads neither the native SQLite addon nor a Redis client.
+// asks for them, so a memory-only server loads neither the native SQLite addon nor a Redis client,
+// and neither has to be installed: both are optional peers, so a test kit's install compiles nothing.
 import { MemoryStore } from './memory.js';
 import type { Store } from './store.js';
 
@@ -41,17 +42,36 @@ export async function openStore(spec: string, options: { wallClock?: () => numbe
     case 'memory':
       return new MemoryStore(options.wallClock);
     case 'sqlite': {
-      const { SqliteStore } = await import('./sqlite.js');
+      const { SqliteStore } = await loadDriver('better-sqlite3', 'sqlite:<path>', () => import('./sqlite.js'));
       return new SqliteStore(parsed.path, options);
     }
     case 'redis': {
       // Expiry is kept by the Redis server's clock; the wall clock is what `now()` corrects by it.
-      const { RedisStore } = await import('./redis.js');
+      const { RedisStore } = await loadDriver('ioredis', 'redis://', () => import('./redis.js'));
       return RedisStore.open(parsed.url, {
         ...(parsed.prefix === undefined ? {} : { prefix: parsed.prefix }),
         ...(options.wallClock ? { wallClock: options.wallClock } : {}),
       });
     }
+  }
+}
+
+/**
+ * The store's module, or a StoreOpenError saying which package to add when its driver (an optional
+ * peer) is not installed. Any other failure is the driver's own and passes on as it was.
+ */
+export async function loadDriver<T>(driver: string, store: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(err).includes(driver);
+    if (!missing) throw err;
+    throw new StoreOpenError(
+      `the ${store} store needs the ${driver} package, which flowtwin leaves out so that installing it ` +
+        `compiles nothing: add it with \`npm install ${driver}\``,
+      { cause: err },
+    );
   }
 }
 

@@ -1,10 +1,11 @@
 // The container and deployment files (issue 19.4), read rather than run: no Docker engine or cluster
 // here. Each test names one property that a deployment relies on and fails when it is removed. The
 // health check commands are the exception: they are run, against a local server, as node would.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ type Obj = Record<string, any>;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
-const pkg = JSON.parse(read('package.json')) as { files: string[]; bin: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as { files: string[]; bin: Record<string, string>; peerDependenciesMeta?: Record<string, unknown> };
 
 // --- Dockerfile ---------------------------------------------------------------------------------
 
@@ -155,6 +156,27 @@ describe('Dockerfile', () => {
     expect(source, 'the stage the final node_modules comes from').toBeDefined();
     expect(productionOnly(source!)).toBe(true);
     expect(productionOnly(FINAL) || !runs(FINAL).some((r) => INSTALLS.test(r))).toBe(true);
+  });
+
+  it('keeps the store drivers the package leaves as optional peers: they become dependencies before the prune', () => {
+    const modules = copies(FINAL).find((c) => c.sources.some((s) => repoPath(s) === 'node_modules'));
+    const stage = (modules?.from === undefined ? FINAL : stageNamed(modules.from))!;
+    const all = runs(stage).flatMap((r) => r.split(/ ?&& ?/));
+    const moved = all.indexOf('node scripts/image-dependencies.mjs');
+    expect(moved, 'scripts/image-dependencies.mjs runs').toBeGreaterThanOrEqual(0);
+    expect(moved).toBeLessThan(all.findIndex((r) => PRUNE.test(r)));
+    const drivers = Object.keys(pkg.peerDependenciesMeta ?? {}).filter((d) => d !== 'nock');
+    expect(drivers.sort()).toEqual(['better-sqlite3', 'ioredis']);
+    // What the script makes of this repository's package.json: each driver a dependency at the range the tests ran with.
+    const dir = mkdtempSync(join(tmpdir(), 'flowtwin-image-'));
+    copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'image-dependencies.mjs'), join(dir, 'package.json')]);
+    const image = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const dev = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+    for (const driver of drivers) {
+      expect(image.dependencies[driver]).toBe(dev.devDependencies[driver]);
+      expect(image.devDependencies).not.toHaveProperty(driver);
+    }
   });
 
   it('copies what dist/ reads at run time: package.json, node_modules and every directory the package ships', () => {
