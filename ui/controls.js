@@ -1,25 +1,13 @@
-// The control plane's own buttons: clock, reset, SecMaster trigger, faults, and the credentials
-// used for vendor calls (whose tenant the server tells through GET /__flowtwin/clock).
-import { call, control } from './api.js';
-import { $, h, time } from './dom.js';
+// The control plane's own buttons: reset, SecMaster trigger and faults. The clock, the rule lists
+// and the credentials have their own modules.
+import { control } from './api.js';
+import { $, hits, ruleList } from './dom.js';
+import { readNumber, readText } from './validate.js';
 
-export function createClock(report) {
-  let frozen = false;
-  async function load() {
-    const c = await control('GET', '/clock');
-    frozen = c.frozen;
-    $('#clock-now').textContent = `${time(c.iso)} UTC`;
-    $('#clock-state').textContent = c.frozen ? 'frozen' : c.speed === 1 ? 'running' : `running ×${c.speed}`;
-    $('#clock-state').className = `badge ${c.frozen ? 'status-stopped' : 'status-running'}`;
-    $('#clock-toggle').textContent = c.frozen ? 'Resume' : 'Freeze';
-  }
-  $('#clock-toggle').addEventListener('click', () => report(control('POST', frozen ? '/clock/resume' : '/clock/freeze').then(load), frozen ? 'clock resumed' : 'clock frozen'));
-  $('#clock-advance').addEventListener('click', () => {
-    const seconds = Number($('#advance-seconds').value);
-    report(control('POST', '/clock/advance', { ms: Math.round(seconds * 1000) }).then(load), `clock advanced by ${seconds} s`);
-  });
-  return { load };
-}
+// The bounds of FaultInput in specs/flowtwin-control.yaml, in the units the form shows.
+const STATUS = { label: 'status', unit: '(HTTP status)', min: 400, max: 599, integer: true };
+const LATENCY = { label: 'latency', unit: 'milliseconds', min: 0, max: 120000, integer: true };
+const TIMES = { label: 'times', unit: 'matches', min: 1, integer: true };
 
 /** Reset asks for a second click within 3 s: it empties everything. */
 export function createReset(report) {
@@ -56,19 +44,17 @@ export function createFaults(report) {
     const effect = (f) => [f.status && `status ${f.status}`, f.latencyMs && `+${f.latencyMs} ms`, f.drop && 'drop', f.truncate && 'truncate'].filter(Boolean).join(', ');
     const scope = (f) => [f.vendor, f.operation, f.path && `path ~ ${f.path}`, f.tenant && `tenant ${f.tenant}`].filter(Boolean).join(' · ') || 'every request';
     $('#fault-list').replaceChildren(
-      faults.length
-        ? h('ul', { class: 'faults' }, faults.map((f) => h('li', { 'data-fault': f.id }, h('span', {}, `${scope(f)}: ${effect(f)}`, h('span', { class: 'muted' }, ` (hits ${f.hits}${f.times ? ` of ${f.times}` : ''})`)), h('button', { type: 'button', onclick: () => report(control('DELETE', `/faults/${f.id}`).then(load), 'fault removed') }, '✕'))))
-        : h('p', { class: 'muted' }, 'No faults.'),
+      ruleList(faults, { attr: 'data-fault', empty: 'No faults.', text: (f) => `${scope(f)}: ${effect(f)}`, note: hits, remove: (f) => report(control('DELETE', `/faults/${f.id}`).then(load), 'fault removed') }),
     );
   }
   $('#fault-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const f = new FormData(e.target);
-    const body = {};
-    for (const key of ['vendor', 'operation']) if (String(f.get(key)).trim()) body[key] = String(f.get(key)).trim();
-    for (const key of ['status', 'latencyMs', 'times']) if (String(f.get(key)).trim()) body[key] = Number(f.get(key));
-    if (f.get('drop')) body.drop = true;
-    report(control('POST', '/faults', body).then(load), 'fault added');
+    const form = e.target.elements;
+    report(() => {
+      const body = { vendor: form.vendor.value || undefined, operation: readText(form.operation, { label: 'operation' }), status: readNumber(form.status, STATUS), latencyMs: readNumber(form.latencyMs, LATENCY), times: readNumber(form.times, TIMES), drop: form.drop.checked || undefined };
+      // JSON leaves the fields left empty (undefined) out of the body.
+      return control('POST', '/faults', body).then(load);
+    }, 'fault added');
   });
   $('#faults-clear').addEventListener('click', () =>
     report(
@@ -79,19 +65,4 @@ export function createFaults(report) {
     ),
   );
   return { load };
-}
-
-/** Headers per vendor for the vendor API, and the Datadog tenant those keys are. */
-export function createCredentials(onChange) {
-  const form = $('#credentials-form');
-  let ddTenant;
-  const value = (name) => form.elements[name].value.trim();
-  const headers = (vendor) => (vendor === 'datadog' ? { 'DD-API-KEY': value('ddApiKey'), 'DD-APPLICATION-KEY': value('ddAppKey') } : { 'X-Auth-Token': value('smToken') });
-  async function load() {
-    ddTenant = value('ddApiKey') && value('ddAppKey') ? (await call('GET', '/__flowtwin/clock', { headers: headers('datadog') })).tenant : undefined;
-    $('#credentials-tenant').textContent = ddTenant ? `These Datadog keys are tenant ${ddTenant}.` : 'No Datadog keys.';
-    onChange();
-  }
-  form.addEventListener('change', () => void load());
-  return { load, headers, ddTenant: () => ddTenant };
 }

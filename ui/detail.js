@@ -50,7 +50,15 @@ function timeline(d) {
       ),
     ),
   );
-  const marks = d.transitions.map((t) => h('div', { class: 'tl-mark', style: { left: pct(Date.parse(t.at)) }, title: `${t.from ?? '∅'} → ${t.to} (${t.cause}) at ${time(t.at)}` }, h('span', {}, t.to)));
+  // Marks carry their numbers in the list below (status names side by side would overlap); moves
+  // at the same instant share one mark.
+  const byTime = new Map();
+  d.transitions.forEach((t, n) => byTime.set(t.at, [...(byTime.get(t.at) ?? []), { t, n }]));
+  const marks = [...byTime.values()].map((group) => {
+    const at = Date.parse(group[0].t.at);
+    const title = group.map(({ t }) => `${t.from ?? '∅'} → ${t.to} (${causeText(t.cause)})`).join('; ');
+    return h('div', { class: `tl-mark${(at - start) / span > 0.5 ? ' right' : ''}`, style: { left: pct(at) }, title: `${title} at ${time(group[0].t.at)}` }, h('span', {}, group.map(({ n }) => n + 1).join(',')));
+  });
   return h(
     'div',
     { class: 'timeline' },
@@ -60,22 +68,31 @@ function timeline(d) {
   );
 }
 
+/** "TERMINATE" was an operation someone sent; start, plan and settle are the run's own moves. */
+const causeText = (cause) => (['start', 'plan', 'settle'].includes(cause) ? cause : `operation ${cause}`);
+
+/**
+ * A numbered list rather than a table: a label such as "TERMINATING → TERMINATED (operation
+ * TERMINATE)" wraps on a narrow panel instead of being cut or widening the page.
+ */
 function transitions(d) {
   const start = Date.parse(d.startedAt);
   return h(
-    'table',
+    'ol',
     { class: 'transitions' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'from'), h('th', {}, 'to'), h('th', {}, 'at (virtual)'), h('th', {}, 'after'), h('th', {}, 'cause'))),
-    h(
-      'tbody',
-      {},
-      d.transitions.map((t) => h('tr', {}, h('td', {}, t.from ? statusBadge(t.from) : '–'), h('td', {}, statusBadge(t.to)), h('td', {}, time(t.at)), h('td', { class: 'muted' }, duration(Date.parse(t.at) - start)), h('td', {}, t.cause))),
+    d.transitions.map((t) =>
+      h(
+        'li',
+        { 'data-to': t.to },
+        h('span', { class: 'transition-label' }, t.from ? statusBadge(t.from) : h('span', { class: 'muted' }, '∅'), ' → ', statusBadge(t.to), ' ', h('span', { class: 'cause' }, `(${causeText(t.cause)})`)),
+        h('span', { class: 'muted transition-when' }, `${time(t.at)} · +${duration(Date.parse(t.at) - start)}`),
+      ),
     ),
   );
 }
 
 /** `operate(detail, op)` sends the call; `blocked(detail)` says why it cannot be sent, if it cannot. */
-export function renderDetail(d, { operate, blocked }) {
+export function renderDetail(d, { operate, blocked, tenantLabel }) {
   const why = blocked(d);
   const buttons = d.operations.map((op) => h('button', { type: 'button', 'data-operation': op.name, disabled: Boolean(why), title: why ?? `${op.method} ${op.path}`, onclick: () => operate(d, op) }, LABELS[op.name] ?? op.name));
   $('#detail-body').replaceChildren(
@@ -83,7 +100,7 @@ export function renderDetail(d, { operate, blocked }) {
       'div',
       { class: 'detail-head', 'data-instance-id': d.id, 'data-status': d.status },
       h('h3', {}, d.name, ' ', statusBadge(d.status)),
-      h('dl', {}, h('dt', {}, 'vendor'), h('dd', {}, d.vendor), h('dt', {}, 'tenant'), h('dd', { class: 'mono' }, d.tenant), h('dt', {}, d.vendor === 'datadog' ? 'workflow' : 'workspace'), h('dd', { class: 'mono' }, d.parentId), h('dt', {}, 'instance'), h('dd', { class: 'mono' }, d.id), h('dt', {}, 'now'), h('dd', {}, time(d.now))),
+      h('dl', {}, h('dt', {}, 'vendor'), h('dd', {}, d.vendor), h('dt', {}, 'tenant'), h('dd', { class: 'mono tenant-label', title: d.tenant }, d.tenantLabel ?? tenantLabel ?? d.tenant), h('dt', {}, d.vendor === 'datadog' ? 'workflow' : 'workspace'), h('dd', { class: 'mono' }, d.parentId), h('dt', {}, 'instance'), h('dd', { class: 'mono' }, d.id), h('dt', {}, 'now'), h('dd', {}, time(d.now))),
       h('div', { class: 'operations' }, buttons, why && buttons.length ? h('span', { class: 'muted' }, why) : null),
     ),
     timeline(d),

@@ -30,3 +30,16 @@ export function duration(ms) {
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
+
+/** A rule list (faults, scenarios, overrides, rate limits): one line each, with a remove button when `remove` is given. */
+export function ruleList(rules, { text, note, remove, empty, attr }) {
+  if (!rules.length) return h('p', { class: 'muted' }, empty);
+  return h(
+    'ul',
+    { class: 'rules' },
+    rules.map((r) => h('li', { [attr]: r.id ?? r.name }, h('span', {}, text(r), h('span', { class: 'muted' }, note ? ` (${note(r)})` : '')), remove ? h('button', { type: 'button', 'aria-label': 'Remove', title: 'Remove', onclick: () => remove(r) }, '✕') : null)),
+  );
+}
+
+/** Hits of a rule that may be limited to a number of times: "hits 1 of 2". */
+export const hits = (r) => `hits ${r.hits}${r.times ? ` of ${r.times}` : ''}`;
