@@ -1,6 +1,6 @@
 // `flowtwin store check`: recomputes every instance index from the stored records and says where the
 // two differ, as fsck does for a file system; `--repair` makes the indexes match the records.
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './cli/parse-args.js';
 import { createFlowtwin, type StoreDifference } from './http/app.js';
 import { openStore } from './store/open.js';
 
@@ -12,22 +12,26 @@ export const STORE_CHECK_USAGE = `flowtwin store check --store sqlite:<path> | r
 export class StoreCheckUsageError extends Error {}
 
 export async function storeCheckCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs(
+    'store',
+    argv,
+    {
       store: { type: 'string' },
       repair: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    1,
+  );
   if (values.help) {
     console.log(STORE_CHECK_USAGE);
     return 0;
   }
-  if (positionals[0] !== 'check' || positionals.length > 1)
-    throw new StoreCheckUsageError(`usage: ${STORE_CHECK_USAGE}`);
+  if (positionals[0] !== 'check')
+    throw new StoreCheckUsageError(
+      `store ${positionals[0] === undefined ? 'needs an action' : `has no action "${positionals[0]}"`}: ` +
+        `the one it has is check\n\nusage: ${STORE_CHECK_USAGE}`,
+    );
   if (!values.store)
     throw new StoreCheckUsageError('store check needs --store: the store to check (sqlite:<path> or a redis:// URL)');
   // A memory store is new and empty in this process: checking it would always pass and prove nothing.

@@ -1,6 +1,6 @@
 // `flowtwin contract`: run the contract suite against the fake or the real vendor.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../cli/parse-args.js';
 import {
   datadogAuthenticator,
   datadogFromEnv,
@@ -27,19 +27,16 @@ export const CONTRACT_USAGE = `flowtwin contract --vendor datadog|secmaster [--t
   that flag is refused, so nothing the suite merely found is written.`;
 
 export async function contractCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      vendor: { type: 'string' },
-      target: { type: 'string' },
-      'allow-writes': { type: 'boolean', default: false },
-      workflow: { type: 'string' },
-      workspace: { type: 'string' },
-      instance: { type: 'string' },
-      'strict-fields': { type: 'boolean', default: false },
-      report: { type: 'string', multiple: true, default: [] },
-      verbose: { type: 'boolean', default: false },
-    },
+  const { values } = parseCommandArgs('contract', argv, {
+    vendor: { type: 'string' },
+    target: { type: 'string' },
+    'allow-writes': { type: 'boolean', default: false },
+    workflow: { type: 'string' },
+    workspace: { type: 'string' },
+    instance: { type: 'string' },
+    'strict-fields': { type: 'boolean', default: false },
+    report: { type: 'string', multiple: true, default: [] },
+    verbose: { type: 'boolean', default: false },
   });
   const reports = reportTargets(values.report);
   const common = { allowWrites: values['allow-writes'], strictFields: values['strict-fields'] };
@@ -115,15 +112,16 @@ export const VERIFY_HAR_USAGE =
   'flowtwin verify-har <file.har> [--strict-fields] [--report json:<path>] [--report junit:<path>]';
 
 export async function verifyHarCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs(
+    'verify-har',
+    argv,
+    {
       'strict-fields': { type: 'boolean', default: false },
       report: { type: 'string', multiple: true, default: [] },
       verbose: { type: 'boolean', default: false },
     },
-  });
+    1,
+  );
   const file = positionals[0];
   if (!file) throw new ContractUsageError(`a HAR file is required\n\n${VERIFY_HAR_USAGE}`);
   const reports = reportTargets(values.report);

@@ -1,5 +1,5 @@
 // `flowtwin proxy`: runs until SIGINT or SIGTERM, then writes the recording once more and exits 0.
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../cli/parse-args.js';
 import { VERSION } from '../version.js';
 import { FIXTURES_FILE, HAR_FILE } from './recorder.js';
 import { ProxyUsageError, startProxy, upstreamUrl } from './server.js';
@@ -16,15 +16,12 @@ export const PROXY_USAGE =
   --record writes <dir>/${HAR_FILE} (secrets masked) and <dir>/${FIXTURES_FILE} (for serve --seed).`;
 
 export async function proxyCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      upstream: { type: 'string' },
-      vendor: { type: 'string' },
-      port: { type: 'string', default: '4011' },
-      host: { type: 'string', default: '127.0.0.1' },
-      record: { type: 'string' },
-    },
+  const { values } = parseCommandArgs('proxy', argv, {
+    upstream: { type: 'string' },
+    vendor: { type: 'string' },
+    port: { type: 'string', default: '4011' },
+    host: { type: 'string', default: '127.0.0.1' },
+    record: { type: 'string' },
   });
   if (!values.upstream) throw new ProxyUsageError(`--upstream <vendor base URL> is required\n\n${PROXY_USAGE}`);
   upstreamUrl(values.upstream);
