@@ -6,7 +6,7 @@ import { $, hits, ruleList } from './dom.js';
 import { InputError, readJson, readNumber, readText } from './validate.js';
 
 // OverrideInput's bounds in specs/flowtwin-control.yaml.
-const STATUS = { label: 'status', unit: '(HTTP status)', min: 100, max: 599, integer: true, required: true };
+const STATUS = { label: 'status', unit: '(HTTP status)', min: 200, max: 599, integer: true, required: true };
 const TIMES = { label: 'times', unit: 'requests', min: 1, max: 1000000, integer: true };
 
 function body(form) {

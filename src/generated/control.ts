@@ -399,7 +399,7 @@ export interface paths {
          *     as a new field or a status the vendor's docs leave out. The journal marks each answered
          *     request with the override's id. `times` limits it to the next N matches. A reset clears
          *     every override; with a vendor's credentials on the call the override answers that
-         *     tenant's requests only.
+         *     tenant's requests only. At most 200 overrides are kept at a time.
          */
         post: operations["AddOverride"];
         delete?: never;
@@ -663,6 +663,7 @@ export interface components {
                 body?: Record<string, never>;
             };
             status: number;
+            /** @description Any but Content-Length, Transfer-Encoding and Connection, which follow from the body. */
             headers?: {
                 [key: string]: string;
             };

@@ -1,6 +1,7 @@
 // Response overrides: the next requests to an operation that match answer exactly what a test gave
 // (WireMock's stubs, msw's server.use). Checked against the operation's declared responses when
 // added, unless the caller says the answer is off spec on purpose.
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { RuleList } from '../engine/rule-list.js';
 import type { CompiledSpec, OperationSpec } from '../spec/operations.js';
@@ -44,6 +45,10 @@ const KEYS = ['vendor', 'operation', 'match', 'status', 'headers', 'body', 'time
 const MATCH_KEYS = ['params', 'query', 'body'];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const OFF_SPEC_HINT = '; send "offSpec": true to answer it anyway';
+/** The whole control state is one stored record that replicas read: a bound keeps that read small. */
+export const MAX_OVERRIDES = 200;
+/** Set by flowtwin from the body it sends; one given here would frame the answer wrongly. */
+const FRAMING = ['content-length', 'transfer-encoding', 'connection'];
 
 /** Every field of `pattern` is in `value` with the same value; nested objects likewise, anything else equal. */
 export function contains(value: unknown, pattern: unknown): boolean {
@@ -57,7 +62,12 @@ export class OverrideBook extends RuleList<OverrideRule> {
   }
 
   addOverride(raw: unknown, tenant?: string): OverrideRule {
-    return this.add({ ...this.check(raw), ...(tenant !== undefined ? { tenant } : {}) });
+    const checked = this.check(raw);
+    if (this.entries().length >= MAX_OVERRIDES)
+      throw new ControlInputError(
+        `at most ${MAX_OVERRIDES} overrides at a time; remove some (DELETE /__flowtwin/overrides/{id}) or reset`,
+      );
+    return this.add({ ...checked, ...(tenant !== undefined ? { tenant } : {}) });
   }
 
   /** Newest first: a test's latest word on an operation wins, as in WireMock and msw. */
@@ -91,15 +101,14 @@ export class OverrideBook extends RuleList<OverrideRule> {
     const op = this.findOperation(raw.vendor, raw.operation);
     const out: OverrideInput = { vendor: op.vendor, operation: op.spec.operationId, status: 0 };
     if (raw.match !== undefined) out.match = checkMatch(raw.match, op.spec);
-    if (typeof raw.status !== 'number' || !Number.isInteger(raw.status) || raw.status < 100 || raw.status > 599)
-      throw new ControlInputError('status must be an integer from 100 to 599');
+    // 1xx are interim answers node sends on its own terms, never a reply to stand in for the vendor's.
+    if (typeof raw.status !== 'number' || !Number.isInteger(raw.status) || raw.status < 200 || raw.status > 599)
+      throw new ControlInputError('status must be an integer from 200 to 599');
     out.status = raw.status;
     if (raw.headers !== undefined) {
       if (!isObject(raw.headers) || !Object.values(raw.headers).every((v) => typeof v === 'string'))
         throw new ControlInputError('headers must be an object of strings, e.g. {"Retry-After": "2"}');
-      for (const name of Object.keys(raw.headers))
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-          throw new ControlInputError(`header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+      for (const [name, value] of Object.entries(raw.headers as Record<string, string>)) checkHeader(name, value);
       out.headers = raw.headers as Record<string, string>;
     }
     if (raw.body !== undefined) out.body = raw.body;
@@ -147,6 +156,22 @@ export class OverrideBook extends RuleList<OverrideRule> {
       );
     return candidates[0]!;
   }
+}
+
+/** node's own checks, so a header that passes here can be sent (a CR or LF in a value would throw there). */
+function checkHeader(name: string, value: string): void {
+  try {
+    validateHeaderName(name);
+  } catch {
+    throw new ControlInputError(`header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+  }
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    throw new ControlInputError(`header ${name}: its value has characters HTTP does not allow (a line break?)`);
+  }
+  if (FRAMING.includes(name.toLowerCase()))
+    throw new ControlInputError(`header ${name} is set by flowtwin from the body it sends; leave it out`);
 }
 
 function checkMatch(raw: unknown, op: OperationSpec): OverrideMatch {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DD_KEYS, DD_OTHER_ORG, testFlowtwin, workflowBody } from '../support/flowtwin.js';
+import { MAX_OVERRIDES } from '../../src/http/overrides.js';
 import { conforms } from './control-spec.js';
 
 async function withRun() {
@@ -77,6 +78,15 @@ describe('control plane: response overrides', () => {
     expect(staging.status).toBe(200);
     // The overridden execute started nothing: one run before, one from staging.
     expect((await ft.http.get(list).set(DD_KEYS)).body.data).toHaveLength(2);
+  });
+
+  it(`keeps at most ${MAX_OVERRIDES} overrides, and says how to make room`, async () => {
+    const ft = await withRun();
+    for (let i = 0; i < MAX_OVERRIDES; i++) await ft.add({ operation: 'GetWorkflowInstance', status: 404, body: notFound(`n${i}`) });
+    const full = await ft.attempt({ operation: 'GetWorkflowInstance', status: 404, body: notFound('one more') });
+    expect([full.status, full.body.detail]).toEqual([400, `at most ${MAX_OVERRIDES} overrides at a time; remove some (DELETE /__flowtwin/overrides/{id}) or reset`]);
+    await ft.http.delete(`/__flowtwin/overrides/override-1`).expect(204);
+    expect((await ft.attempt({ operation: 'GetWorkflowInstance', status: 404, body: notFound('room') })).status).toBe(201);
   });
 
   it('tries the newest override first, counts its hits, and lists newest first', async () => {
@@ -162,8 +172,11 @@ describe('control plane: response overrides', () => {
     ['no operation', { status: 200 }, 'operation must be an operationId of a vendor’s spec, e.g. ListWorkflows'],
     ['an operation of another vendor', { vendor: 'secmaster', operation: 'ListWorkflows', status: 200 }, /^operation must be an operationId of secmaster's spec/],
     ['an unknown vendor', { vendor: 'zapier', operation: 'ListWorkflows', status: 200 }, /^vendor must be one of datadog, /],
-    ['no status', { operation: 'ListWorkflows', body: { data: [] } }, 'status must be an integer from 100 to 599'],
-    ['a status out of range', { operation: 'ListWorkflows', status: 600 }, 'status must be an integer from 100 to 599'],
+    ['no status', { operation: 'ListWorkflows', body: { data: [] } }, 'status must be an integer from 200 to 599'],
+    ['a status out of range', { operation: 'ListWorkflows', status: 600 }, 'status must be an integer from 200 to 599'],
+    ['an interim status', { operation: 'ListWorkflows', status: 101, offSpec: true }, 'status must be an integer from 200 to 599'],
+    ['a header value with a line break', { operation: 'ListWorkflows', status: 200, body: { data: [] }, offSpec: true, headers: { 'X-Note': 'a\r\nSet-Cookie: x=1' } }, 'header X-Note: its value has characters HTTP does not allow (a line break?)'],
+    ['a framing header', { operation: 'ListWorkflows', status: 200, body: { data: [] }, offSpec: true, headers: { 'content-length': '3' } }, 'header content-length is set by flowtwin from the body it sends; leave it out'],
     ['headers that are not strings', { operation: 'ListWorkflows', status: 200, body: { data: [] }, headers: { 'Retry-After': 3 } }, 'headers must be an object of strings, e.g. {"Retry-After": "2"}'],
     ['a header name with a space', { operation: 'ListWorkflows', status: 200, body: { data: [] }, headers: { 'Retry After': '3' } }, 'header name "Retry After" is not a valid HTTP header name'],
     ['times of 0', { operation: 'ListWorkflows', status: 200, body: { data: [] }, times: 0 }, 'times must be an integer from 1 to 1000000'],
