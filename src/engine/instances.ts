@@ -38,6 +38,8 @@ export interface InstanceEngineOptions {
   indexStarts?: boolean;
   /** Where the tenants with instances are kept, for listings across tenants; none when absent. */
   tenants?: TenantIndex;
+  /** How a person knows a tenant (for the dashboard), kept with its entry in `tenants`. */
+  labelOf?: (tenant: string) => string | undefined;
   /** `admit` refuses (InstanceLimitReached) once a tenant has this many, counted since the last reset. */
   maxInstancesPerTenant?: number;
 }
@@ -84,7 +86,7 @@ export class InstanceEngine<A> {
     };
     // The tenant is listed first: a crash in between leaves a tenant with nothing to list,
     // never an instance no listing finds.
-    await this.options.tenants?.add(kind, tenant);
+    await this.options.tenants?.add(kind, tenant, this.options.labelOf?.(tenant));
     const seq = await store.create(record, this.index?.changesFor(indexed(record)));
     this.options.onWrite?.(record, 'created');
     return this.view({ ...record, seq });
@@ -92,7 +94,7 @@ export class InstanceEngine<A> {
 
   /** Inserts a record as it is (fixtures): its plan and operations replay like any other. */
   async restore(record: InstanceRecord<A>): Promise<void> {
-    await this.options.tenants?.add(this.options.kind, record.tenant);
+    await this.options.tenants?.add(this.options.kind, record.tenant, this.options.labelOf?.(record.tenant));
     await this.options.store.create(record, this.index?.changesFor(indexed({ ...record, seq: undefined })));
     // Counted (fixtures and timer runs take room too) but never refused: a read materializes timer runs.
     // Only once created: replicas restoring the same run race on its id, and only the winner gets

@@ -4,7 +4,6 @@
 import { DuplicateRecordError, type Store } from '../store/store.js';
 
 const KIND = 'flowtwin.tenant';
-const LABEL_KIND = 'flowtwin.tenant-label';
 /** The store's global tenant (shared with the journal and the control state). */
 const GLOBAL = '';
 /** Resets on any replica make every replica forget what it believed was already indexed. */
@@ -17,7 +16,8 @@ export class TenantIndex {
 
   constructor(private readonly store: Store) {}
 
-  async add(kind: string, tenant: string): Promise<void> {
+  /** Lists the tenant under the kind, with how a person knows it when the caller can say. */
+  async add(kind: string, tenant: string, label?: string): Promise<void> {
     const id = `${kind}/${tenant}`;
     if (this.known.has(id)) return;
     try {
@@ -28,7 +28,7 @@ export class TenantIndex {
         parentId: kind,
         createdAt: 0,
         version: 1,
-        data: { tenant },
+        data: label === undefined ? { tenant } : { tenant, label },
       });
     } catch (err) {
       if (!(err instanceof DuplicateRecordError)) throw err;
@@ -37,24 +37,14 @@ export class TenantIndex {
   }
 
   /**
-   * How a person knows the tenant (masked keys, a project), kept from the first request that showed
-   * it; a tenant keeps its first label (a label never names more than its tenant, so any will do).
+   * How a person knows each tenant (masked keys, a project), as its first instance recorded it; a
+   * tenant whose entry has none (written by an older flowtwin) is left out.
    */
-  async remember(tenant: string, label: string): Promise<void> {
-    const id = `label/${tenant}`;
-    if (this.known.has(id)) return;
-    try {
-      await this.store.create({ kind: LABEL_KIND, tenant: GLOBAL, id: tenant, createdAt: 0, version: 1, data: label });
-    } catch (err) {
-      if (!(err instanceof DuplicateRecordError)) throw err;
-    }
-    this.known.add(id);
-  }
-
-  /** Every tenant's label remembered since the last full reset. */
   async labels(): Promise<Map<string, string>> {
-    const records = await this.store.scan<string>(LABEL_KIND, GLOBAL);
-    return new Map(records.map((r) => [r.id, r.data]));
+    const records = await this.store.scan<{ tenant: string; label?: string }>(KIND, GLOBAL);
+    return new Map(
+      records.flatMap((r) => (r.data.label === undefined ? [] : [[r.data.tenant, r.data.label] as const])),
+    );
   }
 
   /** The tenants that have had instances of this kind since the last full reset. */

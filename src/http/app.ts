@@ -227,7 +227,6 @@ export async function createFlowtwin(options: FlowtwinOptions = {}): Promise<Flo
     faults,
     overrides,
     rateLimits,
-    tenants,
     control,
     clock: clocks,
     log,

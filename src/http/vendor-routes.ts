@@ -14,7 +14,6 @@ import type { ControlState } from '../engine/control-state.js';
 import type { Journal } from './journal.js';
 import type { FaultBook } from './faults.js';
 import type { OverrideBook } from './overrides.js';
-import type { TenantIndex } from '../engine/tenant-index.js';
 import type { RateLimiter } from './rate-limits.js';
 import { RouteTable } from './route-table.js';
 import { checkReply, writeReply, writeTruncated, type ViolationListener } from './reply.js';
@@ -27,8 +26,6 @@ export interface VendorRouteOptions {
   faults: FaultBook;
   overrides: OverrideBook;
   rateLimits: RateLimiter;
-  /** Where a tenant's label (for the dashboard) is remembered from its first request. */
-  tenants?: TenantIndex;
   control: ControlState;
   clock: Clock;
   /** A line per request (info), and every failure the client saw as a 5xx with its stack (error). */
@@ -72,7 +69,6 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
     });
     if (isReply(caller)) return caller;
     trace.tenant = caller.tenant;
-    if (caller.label !== undefined) await options.tenants?.remember(caller.tenant, caller.label);
     const rate = await options.rateLimits.hit(
       vendor.name,
       op.operationId,

@@ -24,8 +24,6 @@ export interface Caller<P> {
   /** Isolation boundary: an org, a project. Opaque (hashed) so it can be logged. */
   tenant: string;
   principal: P;
-  /** The tenant as a person knows it (masked keys, a project id): for the dashboard, never a secret. */
-  label?: string;
 }
 
 export interface VendorRequest<P> extends ValidRequest {

@@ -145,14 +145,15 @@ describe('control plane: instances across vendors and tenants', () => {
     expect((await detail(ft, 'datadog', mine.tenant, mine.id)).body.tenantLabel).toBe('keys test…-key / test…-key');
   });
 
-  it('labels the seeded fixtures’ tenants from their keys, and forgets labels on a full reset', async () => {
+  it('labels the seeded fixtures’ tenants from their keys, and a tenant again by its first instance after a reset', async () => {
     const ft = await testFlowtwin({ fixtures: JSON.parse(readFileSync(DEFAULT_FIXTURES, 'utf8')) });
-    const datadog = (await list(ft, '?vendor=datadog&limit=1000')).body.instances as { tenantLabel?: string }[];
-    expect(new Set(datadog.map((i) => i.tenantLabel))).toEqual(new Set(['keys flow…-key / flow…-key']));
+    const all = (await list(ft, '?limit=1000')).body.instances as { vendor: string; tenantLabel?: string }[];
+    expect(new Set(all.filter((i) => i.vendor === 'datadog').map((i) => i.tenantLabel))).toEqual(new Set(['keys flow…-key / flow…-key']));
+    expect(all.filter((i) => i.vendor === 'secmaster').every((i) => i.tenantLabel?.startsWith('project '))).toBe(true);
     await ft.http.post('/__flowtwin/reset').send({ seed: false }).expect(200);
     await ft.http.post('/__flowtwin/secmaster/trigger').send({ project_id: PROJECT, workspace_id: WS }).expect(201);
-    // Started through the control plane: no SecMaster credentials seen since the reset, so no label.
-    expect((await list(ft)).body.instances[0]).not.toHaveProperty('tenantLabel');
+    await runWorkflow(ft, DD_OTHER_ORG);
+    expect((await list(ft)).body.instances.map((i: { tenantLabel?: string }) => i.tenantLabel).sort()).toEqual(['keys othe…-key / othe…-key', `project ${PROJECT}`]);
   });
 
   it('empties the listing on reset and lists a tenant that runs again afterwards', async () => {

@@ -31,6 +31,8 @@ export interface DatadogUser {
 export interface DatadogPrincipal {
   user: DatadogUser;
   permissions: ReadonlySet<string> | 'all';
+  /** The org as a person knows it: its configured name, or its key pair masked. */
+  label: string;
 }
 
 const MAX_CACHED_CALLERS = 10_000;
@@ -38,7 +40,11 @@ const MAX_CACHED_CALLERS = 10_000;
 /** Tenants flowtwin keeps for itself: the global one (journal, control state) and the fake IAM's. */
 const RESERVED_ORGS = new Set(['', 'huawei-iam']);
 
-export function createDatadogAuth(config: DatadogAuthConfig = {}) {
+/**
+ * `labels` learns each accepted caller's tenant label, for the tenant index to keep with the tenant's
+ * first instance (the dashboard shows it); bounded like the callers it comes from.
+ */
+export function createDatadogAuth(config: DatadogAuthConfig = {}, labels?: Map<string, string>) {
   config.keys?.forEach((k, i) => {
     // An org sharing a reserved tenant's storage would read and reset the journal or IAM's tokens.
     if (k.org !== undefined && RESERVED_ORGS.has(k.org))
@@ -51,13 +57,18 @@ export function createDatadogAuth(config: DatadogAuthConfig = {}) {
 
   function callerFor(apiKey: string, appKey: string): Caller<DatadogPrincipal> | undefined {
     const key = pairKey(apiKey, appKey);
-    const cached = callers.get(key);
-    if (cached) return cached;
-    const entry = configured ? configured.get(key) : { apiKey, appKey };
-    if (!entry) return undefined;
-    const caller = buildCaller(entry);
-    if (callers.size >= MAX_CACHED_CALLERS) callers.clear();
-    callers.set(key, caller);
+    let caller = callers.get(key);
+    if (!caller) {
+      const entry = configured ? configured.get(key) : { apiKey, appKey };
+      if (!entry) return undefined;
+      caller = buildCaller(entry);
+      if (callers.size >= MAX_CACHED_CALLERS) callers.clear();
+      callers.set(key, caller);
+    }
+    if (labels && labels.get(caller.tenant) === undefined) {
+      if (labels.size >= MAX_CACHED_CALLERS) labels.clear();
+      labels.set(caller.tenant, caller.principal.label);
+    }
     return caller;
   }
 
@@ -105,8 +116,8 @@ export function buildCaller(entry: DatadogKey): Caller<DatadogPrincipal> {
     `a${userDigest.slice(17, 20)}-${userDigest.slice(20, 32)}`;
   return {
     tenant: entry.org ?? `dd-${digest.slice(0, 16)}`,
-    label: entry.org !== undefined ? `org ${entry.org}` : `keys ${maskKey(entry.apiKey)} / ${maskKey(entry.appKey)}`,
     principal: {
+      label: entry.org !== undefined ? `org ${entry.org}` : `keys ${maskKey(entry.apiKey)} / ${maskKey(entry.appKey)}`,
       user: {
         uuid,
         name: entry.user?.name ?? 'Flowtwin User',

@@ -36,8 +36,8 @@ export interface DatadogContext {
   options: DatadogOptions;
   instances: InstanceEngine<DatadogInstanceAttrs>;
   scenarios: ScenarioBook;
-  /** Tenants with instances, and their labels (fixtures' key pairs are remembered when loaded). */
-  tenants?: TenantIndex;
+  /** Each org's label as its keys were last seen (auth and the fixtures fill it), kept with its first instance. */
+  tenantLabels: Map<string, string>;
 }
 
 export function createDatadogContext(
@@ -52,8 +52,10 @@ export function createDatadogContext(
   },
   options: DatadogOptions,
 ): DatadogContext {
+  const tenantLabels = new Map<string, string>();
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,
+    labelOf: (tenant) => tenantLabels.get(tenant),
     machine: datadogMachine,
     kind: INSTANCE_KIND,
     // ListWorkflowInstances reports counts by state over all of a workflow's instances.
@@ -62,5 +64,5 @@ export function createDatadogContext(
   });
   // A first event subscriber reads the instances still moving from the store.
   deps.events.register('datadog', datadogMachine, instances);
-  return { ...deps, options, instances };
+  return { ...deps, options, instances, tenantLabels };
 }

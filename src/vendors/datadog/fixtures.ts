@@ -45,7 +45,7 @@ export async function loadDatadogFixtures(ctx: DatadogContext, fixtures: Datadog
   for (const tenantFixture of fixtures.tenants ?? []) {
     const caller = buildCaller(tenantFixture);
     const { tenant } = caller;
-    if (caller.label !== undefined) await ctx.tenants?.remember(tenant, caller.label);
+    ctx.tenantLabels.set(tenant, caller.principal.label);
     const user = caller.principal.user;
     const workflows = new Map<string, StoredWorkflow>();
     for (const w of [...tenantFixture.workflows].sort((a, b) => b.createdAgoMs - a.createdAgoMs)) {

@@ -45,7 +45,7 @@ export function createDatadogVendor(
     cancelSettleMs: config.cancelSettleMs ?? 0,
     ...(config.defaultWorkflowSort ? { defaultWorkflowSort: config.defaultWorkflowSort } : {}),
   });
-  const auth = createDatadogAuth(config.auth);
+  const auth = createDatadogAuth(config.auth, ctx.tenantLabels);
   return {
     name: 'datadog',
     spec: 'datadog-workflow-automation.yaml',

@@ -82,7 +82,6 @@ export function createSecMasterAuth(ctx: SecMasterContext, config: SecMasterAuth
 const caller = (projectId: string, via: SecMasterPrincipal['via']): Caller<SecMasterPrincipal> => ({
   tenant: projectId,
   principal: { projectId, via },
-  label: `project ${projectId}`,
 });
 
 /**

@@ -52,6 +52,8 @@ export function createSecMasterContext(deps: {
     ...deps,
     machine: secmasterMachine,
     kind: INSTANCE_KIND,
+    // A SecMaster tenant is its project: the id is what a person knows it by.
+    labelOf: (tenant) => `project ${tenant}`,
     // ListPlaybookInstances pages by start time and counts by status without reading the workspace.
     indexStates: true,
     indexStarts: true,
