@@ -712,8 +712,9 @@ export interface components {
             tenant: string;
             /**
              * @description The tenant as a person knows it: a Datadog key pair masked ("keys flow…-key / flow…-key") or
-             *     its configured org ("org acme"), a SecMaster project ("project 0123…"). Absent for a tenant
-             *     whose credentials flowtwin has not seen since the last full reset.
+             *     its configured org ("org acme"), a SecMaster project ("project 0123…"). Kept with the tenant's
+             *     first instance since the last full reset; absent when that one was recorded without it (a
+             *     Datadog run restored from a store an older flowtwin wrote).
              */
             tenantLabel?: string;
             id: string;
