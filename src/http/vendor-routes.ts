@@ -204,8 +204,9 @@ export function vendorRoutes(vendor: Vendor, spec: CompiledSpec, options: Vendor
       return writeReply(res, reply);
     }
     // An override answers in place of validation and the handler, so the state does not change;
-    // a refused caller (401, 429) is refused still.
-    const override = isReply(admitted) ? undefined : await takeOverride(op, trace);
+    // a refused caller (401, 429) is refused still. No override in force costs no await.
+    const override =
+      isReply(admitted) || options.overrides.entries().length === 0 ? undefined : await takeOverride(op, trace);
     const raw =
       override?.reply ??
       (isReply(admitted) ? admitted : await serve(op, req, admitted, trace).catch((err: unknown) => failure(op, err)));
