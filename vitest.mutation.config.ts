@@ -10,8 +10,8 @@ const unit = [
 ];
 const service = [
   'test/vendors/**/*.test.ts',
-  'test/admin/{faults,instances,journal,scenarios,clock-range,tenant-clocks,trigger-tenant}.test.ts',
-  'test/http/{app,contention,journal}.test.ts',
+  'test/admin/{faults,overrides,instances,journal,scenarios,clock-range,tenant-clocks,trigger-tenant}.test.ts',
+  'test/http/{app,contention,journal,overrides}.test.ts',
   'test/fuzz/{datadog,secmaster,isolation}.test.ts',
   'test/contract/{datadog,secmaster}.test.ts',
 ];
