@@ -9,6 +9,7 @@ import { DecodedCache, recordCacheKey } from './decoded-cache.js';
 import { flat } from './flat-string.js';
 import {
   DuplicateRecordError,
+  storedRecord,
   withSeq,
   type IndexChange,
   type IndexMember,
@@ -263,17 +264,7 @@ export class MemoryStore implements Store {
     const data = (
       hot ? this.decoded.decode(key, row.json, this.parse) : this.decoded.read(key, row.json, this.parse)
     ) as T;
-    const record: StoredRecord<T> = {
-      kind,
-      tenant,
-      id: row.id,
-      createdAt: row.createdAt,
-      version: row.version,
-      data,
-      seq: row.seq,
-    };
-    if (row.parentId !== undefined) record.parentId = row.parentId;
-    return record;
+    return storedRecord(kind, tenant, row.id, row.createdAt, row.version, data, row.seq, row.parentId);
   }
 
   private readonly parse = (json: string | string[]): unknown => this.json.decode(json);

@@ -7,6 +7,8 @@ import { StoreOpenError, newerSchemaError, redactUrl } from './open.js';
 import {
   DuplicateRecordError,
   StoreUnavailable,
+  storedRecord,
+  toJson,
   type IndexChange,
   type IndexMember,
   type IndexRange,
@@ -576,8 +578,7 @@ const parseScore = (text: string): number =>
  */
 const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 
-const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
-
+/** A record from the text Redis answers with: version, createdAt and seq are numbers as strings. */
 function toRecord<T>(
   kind: string,
   tenant: string,
@@ -588,17 +589,7 @@ function toRecord<T>(
   p: string | null,
   seq: string,
 ): StoredRecord<T> {
-  const record: StoredRecord<T> = {
-    kind,
-    tenant,
-    id,
-    createdAt: Number(c),
-    version: Number(v),
-    data: data as T,
-    seq: Number(seq),
-  };
-  if (p !== null) record.parentId = p;
-  return record;
+  return storedRecord(kind, tenant, id, Number(c), Number(v), data as T, Number(seq), p);
 }
 
 async function checkSchema(redis: Redis, key: string, location: string): Promise<boolean> {

@@ -9,6 +9,8 @@ import { StoreOpenError } from './open.js';
 import { openSchema } from './sqlite-schema.js';
 import {
   DuplicateRecordError,
+  storedRecord,
+  toJson,
   withSeq,
   type IndexChange,
   type IndexMember,
@@ -434,20 +436,8 @@ const keyOf = (record: StoredRecord): { kind: string; tenant: string; id: string
   id: record.id,
 });
 
-const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
-
 function toRecord<T>(kind: string, tenant: string, row: Row, data: unknown): StoredRecord<T> {
-  const record: StoredRecord<T> = {
-    kind,
-    tenant,
-    id: row.id,
-    createdAt: row.createdAt,
-    version: row.version,
-    data: data as T,
-    seq: row.seq,
-  };
-  if (row.parentId !== null) record.parentId = row.parentId;
-  return record;
+  return storedRecord(kind, tenant, row.id, row.createdAt, row.version, data as T, row.seq, row.parentId);
 }
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');

@@ -105,6 +105,28 @@ export class StoreUnavailable extends Error {
   }
 }
 
+/**
+ * A record as every store returns it: seq set, and no parentId key at all without a parent (not
+ * null, not undefined), so JSON answers built from it stay as they were.
+ */
+export function storedRecord<T>(
+  kind: string,
+  tenant: string,
+  id: string,
+  createdAt: number,
+  version: number,
+  data: T,
+  seq: number,
+  parentId: string | null | undefined,
+): StoredRecord<T> {
+  const record: StoredRecord<T> = { kind, tenant, id, createdAt, version, data, seq };
+  if (parentId !== null && parentId !== undefined) record.parentId = parentId;
+  return record;
+}
+
+/** A record's data as stored text; `undefined` (which JSON cannot say) is stored as null. */
+export const toJson = (data: unknown): string => JSON.stringify(data) ?? 'null';
+
 export interface ConnectionChange {
   state: 'lost' | 'recovered';
   /** What the client library said when the connection went (lost only). */

@@ -40,18 +40,18 @@ export interface DatadogContext {
   tenantLabels: Map<string, string>;
 }
 
-export function createDatadogContext(
-  deps: {
-    store: Store;
-    clock: Clock;
-    ids: () => string;
-    scenarios: ScenarioBook;
-    events: EventHub;
-    tenants?: TenantIndex;
-    maxInstancesPerTenant?: number;
-  },
-  options: DatadogOptions,
-): DatadogContext {
+/** What the composition root gives the Datadog vendor. */
+export interface DatadogDeps {
+  store: Store;
+  clock: Clock;
+  ids: () => string;
+  scenarios: ScenarioBook;
+  events: EventHub;
+  tenants?: TenantIndex;
+  maxInstancesPerTenant?: number;
+}
+
+export function createDatadogContext(deps: DatadogDeps, options: DatadogOptions): DatadogContext {
   const tenantLabels = new Map<string, string>();
   const instances = new InstanceEngine<DatadogInstanceAttrs>({
     ...deps,

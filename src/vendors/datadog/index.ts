@@ -1,17 +1,12 @@
 // The Datadog Workflow Automation vendor: its spec, auth, handlers and error mapping.
 import { IllegalOperation, InstanceLimitReached, InstanceNotFound } from '../../engine/errors.js';
-import type { Clock } from '../../engine/clock.js';
 import type { OperationSpec } from '../../spec/operations.js';
 import type { RequestViolation } from '../../spec/validate-request.js';
-import type { EventHub } from '../../engine/events.js';
-import type { ScenarioBook } from '../../engine/scenarios.js';
-import type { TenantIndex } from '../../engine/tenant-index.js';
-import type { Store } from '../../store/store.js';
 import { parseScenarioInput, steerInstance } from '../scenario-input.js';
 import { VendorError, type Handler, type Reply, type Vendor } from '../vendor.js';
 import { createDatadogAuth, type DatadogAuthConfig, type DatadogPrincipal } from './auth.js';
 import { datadogCatalog } from './catalog.js';
-import { createDatadogContext, type DatadogOptions } from './context.js';
+import { createDatadogContext, type DatadogDeps, type DatadogOptions } from './context.js';
 import { ddErrors } from './errors.js';
 import { loadDatadogFixtures, type DatadogFixtures } from './fixtures.js';
 import { instanceHandlers } from './instances.js';
@@ -28,18 +23,7 @@ const INSTANCE_OPERATIONS = new Set([
   'CancelWorkflowInstance',
 ]);
 
-export function createDatadogVendor(
-  deps: {
-    store: Store;
-    clock: Clock;
-    ids: () => string;
-    scenarios: ScenarioBook;
-    events: EventHub;
-    tenants?: TenantIndex;
-    maxInstancesPerTenant?: number;
-  },
-  config: DatadogConfig = {},
-): Vendor<DatadogPrincipal> {
+export function createDatadogVendor(deps: DatadogDeps, config: DatadogConfig = {}): Vendor<DatadogPrincipal> {
   const ctx = createDatadogContext(deps, {
     defaultStepMs: config.defaultStepMs ?? 1000,
     cancelSettleMs: config.cancelSettleMs ?? 0,
