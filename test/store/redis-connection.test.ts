@@ -1,13 +1,12 @@
 // The Redis store's connections: opening against a Redis that stops answering, riding out an outage,
 // measuring the server's clock, its subscriber connection, and closing.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StoreOpenError } from '../../src/store/open.js';
 import { RedisStore, redisLocation } from '../../src/store/redis.js';
 import { StoreUnavailable, type ConnectionChange } from '../../src/store/store.js';
 import { startFakeRedis } from '../support/fake-redis.js';
-import { redisSkipReason, startTestRedis, type TestRedis } from '../support/redis.js';
+import { redisSkipReason, useTestRedis } from '../support/redis.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { inbox } from './conformance.js';
 
@@ -38,19 +37,10 @@ describe('redis store opening against a Redis that stops answering', () => {
 
 const skip = redisSkipReason();
 describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let redis: TestRedis;
-  let raw: Redis;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    raw = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    await raw?.quit();
-    await redis?.stop();
-  });
+  const t = useTestRedis();
 
   const serverMs = async () => {
-    const [seconds, micros] = await raw.time();
+    const [seconds, micros] = await t.raw.time();
     return Number(seconds) * 1000 + Number(micros) / 1000;
   };
 
@@ -63,7 +53,7 @@ describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped:
   it('takes its first measurement of the server’s clock however slow the round trip', async () => {
     // Each of the three measurements while opening takes 5 s by the host's clock.
     const clock = standingClock(1_000_000, [0, 5000, 0, 5000, 0, 5000]);
-    const store = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: clock.read });
+    const store = await RedisStore.open(t.redis.url, { prefix: t.redis.prefix(), wallClock: clock.read });
     try {
       // The reply is taken to have left the server halfway through the round trip.
       expect(Math.abs(store.now() - ((await serverMs()) - 2500))).toBeLessThan(250);
@@ -74,7 +64,7 @@ describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped:
 
   it('keeps its offset when a later round trip is slower than 50 ms, and takes one of 50 ms', async () => {
     const clock = standingClock(1_000_000);
-    const store = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: clock.read });
+    const store = await RedisStore.open(t.redis.url, { prefix: t.redis.prefix(), wallClock: clock.read });
     try {
       const first = store.now();
       const offset = await store.syncTime();
@@ -92,8 +82,8 @@ describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped:
   });
 
   it('rides out an outage: lost once with its cause, unavailable meanwhile, recovered once, twice over', async () => {
-    const proxy = await startTcpProxy(redis.url);
-    const store = await RedisStore.open(proxy.url, { prefix: redis.prefix() });
+    const proxy = await startTcpProxy(t.redis.url);
+    const store = await RedisStore.open(proxy.url, { prefix: t.redis.prefix() });
     const changes: ConnectionChange[] = [];
     store.onConnection((change) => changes.push(change));
     const news = inbox();
@@ -127,8 +117,8 @@ describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped:
   });
 
   it('uses one connection for commands and one for every subscription, closes both once, and reports no outage for it', async () => {
-    const proxy = await startTcpProxy(redis.url);
-    const store = await RedisStore.open(proxy.url, { prefix: redis.prefix() });
+    const proxy = await startTcpProxy(t.redis.url);
+    const store = await RedisStore.open(proxy.url, { prefix: t.redis.prefix() });
     const changes: ConnectionChange[] = [];
     store.onConnection((change) => changes.push(change));
     await store.subscribe('one', () => {});
@@ -143,9 +133,9 @@ describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped:
   });
 
   it('unsubscribes a channel in Redis when its last listener goes, and only then', async () => {
-    const prefix = redis.prefix();
-    const store = await RedisStore.open(redis.url, { prefix });
-    const subscribers = async () => Number((await raw.pubsub('NUMSUB', `${prefix}ch:news`))[1]);
+    const prefix = t.redis.prefix();
+    const store = await RedisStore.open(t.redis.url, { prefix });
+    const subscribers = async () => Number((await t.raw.pubsub('NUMSUB', `${prefix}ch:news`))[1]);
     const [one, two] = [inbox(), inbox()];
     const offOne = await store.subscribe('news', one.listener);
     const offTwo = await store.subscribe('news', two.listener);
@@ -162,8 +152,8 @@ describe.skipIf(skip !== undefined)(`redis store connections${skip ? ` (skipped:
   });
 
   it('delivers to every other listener when one throws, and warns with the channel and the error', async () => {
-    const prefix = redis.prefix();
-    const store = await RedisStore.open(redis.url, { prefix });
+    const prefix = t.redis.prefix();
+    const store = await RedisStore.open(t.redis.url, { prefix });
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     try {
       const [before, after] = [inbox(), inbox()];

@@ -1,43 +1,23 @@
 // What the Redis store writes and reads at the level of Redis itself: the keys it owns, the errors it
 // passes on, and the walks that take more than one SCAN page. The behaviour every store shares is in
 // conformance.ts, which redis.test.ts runs.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreOpenError } from '../../src/store/open.js';
 import { RedisStore, redisLocation } from '../../src/store/redis.js';
 import { StoreUnavailable } from '../../src/store/store.js';
-import { redisSkipReason, startTestRedis, type TestRedis } from '../support/redis.js';
+import { redisSkipReason, useTestRedis } from '../support/redis.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 
 const skip = redisSkipReason();
 describe.skipIf(skip !== undefined)(`redis store data${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let redis: TestRedis;
-  let raw: Redis;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    raw = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    await raw?.quit();
-    await redis?.stop();
-  });
+  const t = useTestRedis();
 
-  const keysUnder = async (prefix: string) => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...batch.map((k) => k.slice(prefix.length)));
-      cursor = next;
-    } while (cursor !== '0');
-    return keys.sort();
-  };
 
   it('writes every key under its prefix, whatever it is asked to do', async () => {
-    const prefix = redis.prefix();
-    const before = await raw.dbsize();
-    const store = await RedisStore.open(redis.url, { prefix });
+    const prefix = t.redis.prefix();
+    const before = await t.raw.dbsize();
+    const store = await RedisStore.open(t.redis.url, { prefix });
     await store.create({ kind: 'k', tenant: 't1', id: 'a', parentId: 'p', createdAt: 1, version: 1, data: 1 }, [
       { index: 'i', member: 'a', score: 1, seqPrefix: true },
     ]);
@@ -48,17 +28,17 @@ describe.skipIf(skip !== undefined)(`redis store data${skip ? ` (skipped: ${skip
     await store.writeIndex('t1', [{ index: 'w', member: 'm', score: 3 }]);
     await store.increment('t1', 'rate', 60_000);
     await store.append('t1', 'journal', { n: 1 }, 10);
-    expect((await raw.dbsize()) - before).toBe((await keysUnder(prefix)).length);
+    expect((await t.raw.dbsize()) - before).toBe((await t.keysUnder(prefix)).length);
     await store.close();
   });
 
   it('refuses a NaN score before writing anything, in a create and in an update', async () => {
-    const prefix = redis.prefix();
-    const store = await RedisStore.open(redis.url, { prefix });
+    const prefix = t.redis.prefix();
+    const store = await RedisStore.open(t.redis.url, { prefix });
     const record = { kind: 'k', tenant: 't1', id: 'a', createdAt: 1, version: 1, data: 1 };
     const nan = [{ index: 'ok', member: 'a', score: 1 }, { index: 'starts', member: 'a', score: Number.NaN }];
     await expect(store.create(record, nan)).rejects.toThrow(new TypeError('index starts: a score must be a number, not NaN'));
-    expect(await keysUnder(prefix)).toEqual(['schema']);
+    expect(await t.keysUnder(prefix)).toEqual(['schema']);
     await store.create(record);
     await expect(store.update({ ...record, data: 2 }, 1, nan)).rejects.toThrow(TypeError);
     expect(await store.get('k', 't1', 'a')).toMatchObject({ version: 1, data: 1 });
@@ -67,11 +47,11 @@ describe.skipIf(skip !== undefined)(`redis store data${skip ? ` (skipped: ${skip
   });
 
   it('passes an error Redis answers with on as it is, not as the store being unavailable', async () => {
-    const prefix = redis.prefix();
-    const store = await RedisStore.open(redis.url, { prefix });
+    const prefix = t.redis.prefix();
+    const store = await RedisStore.open(t.redis.url, { prefix });
     await store.create({ kind: 'k', tenant: 't1', id: 'good', createdAt: 1, version: 1, data: 1 });
     // Another program wrote a string where a record's hash belongs.
-    await raw.set(`${prefix}t:${b64('t1')}:r:${b64('k')}:bad`, 'not a hash');
+    await t.raw.set(`${prefix}t:${b64('t1')}:r:${b64('k')}:bad`, 'not a hash');
     for (const read of [() => store.get('k', 't1', 'bad'), () => store.getMany('k', 't1', ['good', 'bad'])]) {
       const err = await read().catch((e: Error) => e);
       expect(err).toBeInstanceOf(Error);
@@ -82,8 +62,8 @@ describe.skipIf(skip !== undefined)(`redis store data${skip ? ` (skipped: ${skip
   });
 
   it('reads and resets the logs of more tenants than one SCAN page holds', async () => {
-    const prefix = redis.prefix();
-    const store = await RedisStore.open(redis.url, { prefix });
+    const prefix = t.redis.prefix();
+    const store = await RedisStore.open(t.redis.url, { prefix });
     // Past 128 members a set is a hash table, and SSCAN ... COUNT 100 takes several calls to walk it.
     const tenants = Array.from({ length: 300 }, (_, i) => `tenant-${i}`);
     await Promise.all(tenants.map(async (t) => {
@@ -95,17 +75,17 @@ describe.skipIf(skip !== undefined)(`redis store data${skip ? ` (skipped: ${skip
     expect(new Set(all.map((e) => e.tenant)).size).toBe(300);
     expect(all.filter((e) => e.tenant === 'tenant-299').map((e) => e.entry.n)).toEqual([0, 1, 2]);
     await store.reset();
-    expect(await keysUnder(prefix)).toEqual(['schema']);
+    expect(await t.keysUnder(prefix)).toEqual(['schema']);
     expect(await store.readLogs('journal')).toEqual([]);
     await store.close();
   });
 
   it('refuses a schema marker that is not a version of at least 1, saying what it found', async () => {
-    const prefix = redis.prefix();
-    await raw.set(`${prefix}schema`, '0');
-    await expect(RedisStore.open(redis.url, { prefix })).rejects.toThrow(
+    const prefix = t.redis.prefix();
+    await t.raw.set(`${prefix}schema`, '0');
+    await expect(RedisStore.open(t.redis.url, { prefix })).rejects.toThrow(
       new StoreOpenError(
-        `${redisLocation(redis.url)}: key ${prefix}schema holds "0", not a flowtwin schema version; ` +
+        `${redisLocation(t.redis.url)}: key ${prefix}schema holds "0", not a flowtwin schema version; ` +
           'is another program using the prefix?',
       ),
     );

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StoreOpenError, openStore } from '../../src/store/open.js';
 import { RedisStore, redisLocation } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
-import { redisSkipReason, startTestRedis, type TestRedis } from '../support/redis.js';
+import { redisSkipReason, useTestRedis } from '../support/redis.js';
 import { inbox, runStoreConformance } from './conformance.js';
 
 /**
@@ -56,33 +55,13 @@ describe('redis store without a server', () => {
 
 const skip = redisSkipReason();
 describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let redis: TestRedis;
-  /** A direct connection, to look at and tamper with keys the way another program could. */
-  let raw: Redis;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    raw = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    await raw?.quit();
-    await redis?.stop();
-  });
+  const t = useTestRedis();
 
   const prefixes = new WeakMap<Store, string>();
-  const open = async (prefix = redis.prefix()) => {
-    const store = await RedisStore.open(redis.url, { prefix });
+  const open = async (prefix = t.redis.prefix()) => {
+    const store = await RedisStore.open(t.redis.url, { prefix });
     prefixes.set(store, prefix);
     return store;
-  };
-  const keysUnder = async (prefix: string) => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...batch.map((k) => k.slice(prefix.length)));
-      cursor = next;
-    } while (cursor !== '0');
-    return keys.sort();
   };
 
   runStoreConformance('redis', () => open(), {
@@ -92,7 +71,7 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
 
   it('says once when its connection is lost and once when it is back, and works again after', async () => {
     const ids = async () =>
-      ((await raw.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string)
+      ((await t.raw.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string)
         .split('\n')
         .map((line) => /\bid=(\d+)/.exec(line)?.[1])
         .filter((id): id is string => id !== undefined);
@@ -102,7 +81,7 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
     store.onConnection?.((change) => changes.push(change.state));
     const mine = (await ids()).filter((id) => !before.has(id));
     expect(mine.length).toBeGreaterThan(0);
-    for (const id of mine) await raw.client('KILL', 'ID', id);
+    for (const id of mine) await t.raw.client('KILL', 'ID', id);
     await vi.waitFor(() => expect(changes).toEqual(['lost', 'recovered']), { timeout: 5000 });
     await store.create({ kind: 'test.thing', tenant: 't1', id: 'after', createdAt: 1, version: 1, data: {} });
     expect(await store.get('test.thing', 't1', 'after')).toMatchObject({ id: 'after' });
@@ -111,10 +90,10 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
   });
 
   it('gives replicas whose own clocks disagree by tens of seconds the same time, the Redis server’s, and never goes back', async () => {
-    const lagging = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: () => Date.now() - 20_000 });
-    const ahead = await RedisStore.open(redis.url, { prefix: redis.prefix(), wallClock: () => Date.now() + 45_000 });
+    const lagging = await RedisStore.open(t.redis.url, { prefix: t.redis.prefix(), wallClock: () => Date.now() - 20_000 });
+    const ahead = await RedisStore.open(t.redis.url, { prefix: t.redis.prefix(), wallClock: () => Date.now() + 45_000 });
     try {
-      const [seconds, micros] = await raw.time();
+      const [seconds, micros] = await t.raw.time();
       const server = Number(seconds) * 1000 + Number(micros) / 1000;
       // Both within a loopback round trip (and the test's own scheduling) of the server's clock.
       expect(Math.abs(lagging.now() - server)).toBeLessThan(250);
@@ -127,23 +106,23 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
   });
 
   it('writes the schema marker once and refuses a store of a newer schema', async () => {
-    const prefix = redis.prefix();
+    const prefix = t.redis.prefix();
     await (await open(prefix)).close();
-    expect(await raw.get(`${prefix}schema`)).toBe('1');
-    await raw.set(`${prefix}schema`, '2');
+    expect(await t.raw.get(`${prefix}schema`)).toBe('1');
+    await t.raw.set(`${prefix}schema`, '2');
     await expect(open(prefix)).rejects.toThrow(
-      new StoreOpenError(`${redisLocation(redis.url)}: this store was written by a newer flowtwin (schema 2); this flowtwin reads schema 1`),
+      new StoreOpenError(`${redisLocation(t.redis.url)}: this store was written by a newer flowtwin (schema 2); this flowtwin reads schema 1`),
     );
   });
 
   it('refuses a prefix whose schema key holds something that is not a version', async () => {
-    const prefix = redis.prefix();
-    await raw.set(`${prefix}schema`, 'hello');
+    const prefix = t.redis.prefix();
+    await t.raw.set(`${prefix}schema`, 'hello');
     await expect(open(prefix)).rejects.toThrow(/holds "hello", not a flowtwin schema version/);
   });
 
   it('leaves no key of a tenant behind after reset(tenant), and only the marker and sequence after reset()', async () => {
-    const prefix = redis.prefix();
+    const prefix = t.redis.prefix();
     const store = await open(prefix);
     for (const tenant of ['t1', 't2']) {
       await store.create({ kind: 'k', tenant, id: 'a', parentId: 'p', createdAt: 1, version: 1, data: 1 });
@@ -152,28 +131,28 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
     }
     await store.reset('t1');
     const t1 = `t:${Buffer.from('t1').toString('base64url')}:`;
-    const left = await keysUnder(prefix);
+    const left = await t.keysUnder(prefix);
     expect(left.filter((k) => k.startsWith(t1))).toEqual([]);
     expect(left.filter((k) => k.startsWith('t:'))).toHaveLength(6);
     await store.reset();
-    expect(await keysUnder(prefix)).toEqual(['schema', 'seq']);
+    expect(await t.keysUnder(prefix)).toEqual(['schema', 'seq']);
     await store.close();
   });
 
   it('drops a deleted record from every index and from the tenant’s key registry', async () => {
-    const prefix = redis.prefix();
+    const prefix = t.redis.prefix();
     const store = await open(prefix);
     await store.create({ kind: 'k', tenant: 't1', id: 'a', parentId: 'p', createdAt: 1, version: 1, data: 1 });
     await store.delete('k', 't1', 'a');
-    expect(await keysUnder(prefix)).toEqual(['schema', 'seq', 'tenants']);
+    expect(await t.keysUnder(prefix)).toEqual(['schema', 'seq', 'tenants']);
     await store.close();
   });
 
   it('gives a record written before its hash kept the seq the number its indexes score it by', async () => {
-    const prefix = redis.prefix();
+    const prefix = t.redis.prefix();
     const store = await open(prefix);
     const seq = await store.create({ kind: 'k', tenant: 't1', id: 'a', parentId: 'p', createdAt: 1, version: 1, data: 1 });
-    await raw.hdel(`${prefix}t:${Buffer.from('t1').toString('base64url')}:r:${Buffer.from('k').toString('base64url')}:a`, 's');
+    await t.raw.hdel(`${prefix}t:${Buffer.from('t1').toString('base64url')}:r:${Buffer.from('k').toString('base64url')}:a`, 's');
     expect((await store.get('k', 't1', 'a'))?.seq).toBe(seq);
     expect((await store.scan('k', 't1', 'p'))[0]?.seq).toBe(seq);
     await store.close();
@@ -197,16 +176,16 @@ describe.skipIf(skip !== undefined)(`redis store${skip ? ` (skipped: ${skip})` :
   });
 
   it('keeps the password out of info.location', async () => {
-    const url = new URL(redis.url);
+    const url = new URL(t.redis.url);
     // A server without a password accepts one with a warning; one that has a password needs the real one.
     if (!url.password) url.password = 'sekret';
-    const store = await RedisStore.open(url.toString(), { prefix: redis.prefix() });
+    const store = await RedisStore.open(url.toString(), { prefix: t.redis.prefix() });
     expect(store.info.location).not.toContain(url.password);
     expect(store.info.location).toMatch(/^redis:\/\/[^:@]+(@[^:@]+)?:\d+\/\d+$/);
     await store.close();
   });
 
   it('lets the process exit by itself once the store is closed', async () => {
-    expect(await runToExit(`${redis.url}?prefix=${encodeURIComponent(redis.prefix())}`)).toEqual({ code: 0, signal: null, out: 'closed\n', lingered: false });
+    expect(await runToExit(`${t.redis.url}?prefix=${encodeURIComponent(t.redis.prefix())}`)).toEqual({ code: 0, signal: null, out: 'closed\n', lingered: false });
   });
 });

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 const EXTERNAL = process.env.FLOWTWIN_TEST_REDIS_URL;
 
@@ -165,4 +166,43 @@ async function stopServer(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+export interface RedisUnderTest {
+  readonly redis: TestRedis;
+  /** A direct connection, to look at and tamper with keys the way another program could. */
+  readonly raw: Redis;
+  /** The keys under a prefix, without it, sorted. */
+  keysUnder(prefix: string): Promise<string[]>;
+}
+
+/** For a describe block: a Redis of its own from before its first test to after its last, and a raw connection to it. */
+export function useTestRedis(): RedisUnderTest {
+  const t = {} as { redis: TestRedis; raw: Redis };
+  beforeAll(async () => {
+    t.redis = await startTestRedis();
+    t.raw = new Redis(t.redis.url);
+  });
+  afterAll(async () => {
+    await t.raw?.quit();
+    await t.redis?.stop();
+  });
+  return {
+    get redis() {
+      return t.redis;
+    },
+    get raw() {
+      return t.raw;
+    },
+    async keysUnder(prefix) {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await t.raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        keys.push(...batch.map((k) => k.slice(prefix.length)));
+        cursor = next;
+      } while (cursor !== '0');
+      return keys.sort();
+    },
+  };
 }
